@@ -1,0 +1,167 @@
+"""`Store`: opens a vault into the in-memory database, applies migrations, saves after each commit.
+
+All database access goes through `store.lock` (an RLock): `with store.atomic():` takes it, runs a
+transaction, and on commit asks the saver for a save, which the worker takes under the same lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from p2p_tui.store import settings
+from p2p_tui.store.database import MemoryDatabase
+from p2p_tui.store.migrations import LATEST, current_version, migrate
+from p2p_tui.store.migrations.m0001_initial import SENTINEL
+from p2p_tui.store.models import MODELS
+from p2p_tui.vault import (
+    KdfParams,
+    RefusedImage,
+    Saver,
+    UnsupportedVersion,
+    Vault,
+    VaultDamaged,
+)
+from p2p_tui.vault.backups import Policy
+from p2p_tui.vault.saver import StateListener
+
+
+class Store:
+    """An open vault and its in-memory database."""
+
+    def __init__(self, vault: Vault, db: MemoryDatabase, on_state: StateListener | None = None):
+        self.vault = vault
+        self.db = db
+        self.lock = db.lock
+        self.saver = Saver(vault, self.snapshot, on_state)
+        self.bind()
+
+    # -- opening --------------------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: Path, passphrase: str, *, kdf: KdfParams | None = None) -> tuple[Store, str]:
+        """Create a new vault with the latest schema; returns the open store and the recovery code."""
+        db = MemoryDatabase()
+        db.load(None)
+        migrate(db.raw())
+        vault, code = Vault.create(Path(path), passphrase, db.serialize(), kdf=kdf)
+        return cls(vault, db), code
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        secret: str,
+        *,
+        recovery: bool = False,
+        on_state: StateListener | None = None,
+    ) -> Store:
+        """Open and unlock a vault, migrating its schema forward if it is older."""
+        vault, image = Vault.open(Path(path), secret, recovery=recovery)
+        try:
+            db = cls.load_image(image, vault.path)
+            store = cls(vault, db, on_state)
+            if current_version(db.raw()) < LATEST:
+                with store.atomic():
+                    migrate(db.raw())
+            store.apply_policy()
+        except BaseException:
+            vault.close()
+            raise
+        return store
+
+    @staticmethod
+    def load_image(image: bytes, path: Path) -> MemoryDatabase:
+        """A database from a decrypted image, refusing images from newer versions or with no schema."""
+        db = MemoryDatabase()
+        try:
+            db.load(image)
+            conn = db.raw()
+            version = current_version(conn)
+        except Exception as exc:
+            db.close()
+            raise VaultDamaged(
+                "The vault decrypted but its database cannot be read.",
+                f"Restore from a backup: p2p-tui restore --vault {path}",
+            ) from exc
+        if version == 0 or conn.execute("SELECT 1 FROM meta WHERE key='sentinel'").fetchone() is None:
+            db.close()
+            raise VaultDamaged("The vault holds no p2p-tui database.", "Restore from a backup.")
+        if version > LATEST:
+            db.close()
+            raise UnsupportedVersion(
+                f"This vault's data was written by a newer p2p-tui (schema {version}).",
+                "Install the newer p2p-tui to open it.",
+            )
+        return db
+
+    def bind(self) -> None:
+        """Point every model at this store's database."""
+        self.db.bind(MODELS, bind_refs=False, bind_backrefs=False)
+
+    def apply_policy(self) -> None:
+        """Read the backup policy from the settings into the vault."""
+        with self.lock:
+            self.vault.policy = Policy(
+                keep_last=int(settings.get("backups_keep_last")),
+                keep_days=int(settings.get("backups_keep_days")),
+            )
+
+    # -- writing --------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[None]:
+        """A transaction under the lock; on commit a save is requested (it runs in the background)."""
+        with self.lock:
+            with self.db.atomic():
+                yield
+        self.saver.request()
+
+    def snapshot(self) -> bytes:
+        """The image to save, refused if the schema or the sentinel row is missing."""
+        with self.lock:
+            conn = self.db.raw()
+            try:
+                ok = current_version(conn) >= 1 and conn.execute(
+                    "SELECT value FROM meta WHERE key = 'sentinel'"
+                ).fetchone() == (SENTINEL,)
+            except Exception:  # noqa: BLE001 - a broken database is refused like a missing one
+                ok = False
+            if not ok:
+                raise RefusedImage(
+                    "Refusing to save: the database in memory has no p2p-tui schema.",
+                    "Nothing was written; quit and reopen the vault.",
+                )
+            return self.db.serialize()
+
+    def save_now(self) -> None:
+        """Ask for a save and wait until it is durable (raises the save's error)."""
+        self.saver.request()
+        self.saver.flush()
+
+    # -- keys -----------------------------------------------------------------------------------
+
+    def change_passphrase(self, new_passphrase: str) -> None:
+        """Re-wrap the passphrase slot; durable when this returns."""
+        self.saver.flush()
+        with self.lock:
+            self.vault.change_passphrase(new_passphrase, self.snapshot())
+
+    # -- closing --------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Complete the last save, then close the database and drop the keys and the lock.
+
+        If the last save fails its error is raised and the store stays open, data and all, so the
+        caller can retry (`save_now`) or, knowingly, `abandon()`.
+        """
+        self.saver.close()
+        self.abandon()
+
+    def abandon(self) -> None:
+        """Close without saving: what was not saved is lost."""
+        self.saver.stop()
+        with self.lock:
+            self.db.close()
+        self.vault.close()

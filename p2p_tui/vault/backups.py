@@ -1,0 +1,103 @@
+"""Rotated backups: the file about to be replaced is hard-linked into `<vault>.backups/`.
+
+Each backup is a whole vault, encrypted under the keys it had when it was written. Names carry only the
+time (UTC) and the generation, never anything from inside the vault.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from p2p_tui.vault.format import read_generation
+
+NAME = re.compile(r"^(\d{8}T\d{6}\.\d{6})Z-g(\d{10})\.p2pvault$")
+STAMP = "%Y%m%dT%H%M%S.%f"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How many backups to keep: the last `keep_last`, and the newest of each of `keep_days` days."""
+
+    keep_last: int = 10
+    keep_days: int = 14
+
+
+@dataclass(frozen=True)
+class Backup:
+    """One backup file and what its name says."""
+
+    path: Path
+    taken_at: datetime
+    generation: int
+
+    def header_intact(self) -> bool:
+        """Whether its header is intact (cheap: no KDF, no decryption)."""
+        try:
+            return read_generation(self.path.read_bytes()) == self.generation
+        except OSError:
+            return False
+
+
+def folder(vault: Path) -> Path:
+    """The backups folder of a vault."""
+    return vault.with_name(vault.name + ".backups")
+
+
+def take(vault: Path, generation: int, now: datetime | None = None) -> Path:
+    """Hard-link (or, where links are impossible, copy) the current vault file into the folder."""
+    target_dir = folder(vault)
+    target_dir.mkdir(mode=0o700, exist_ok=True)
+    now = now or datetime.now(UTC)
+    target = target_dir / f"{now.strftime(STAMP)}Z-g{generation:010d}.p2pvault"
+    try:
+        os.link(vault, target)
+    except FileExistsError:
+        pass
+    except OSError:
+        shutil.copy2(vault, target)
+        os.chmod(target, 0o600)
+    return target
+
+
+def listing(vault: Path) -> list[Backup]:
+    """Every backup of a vault, newest first."""
+    found = []
+    try:
+        entries = list(os.scandir(folder(vault)))
+    except FileNotFoundError:
+        return []
+    for entry in entries:
+        match = NAME.match(entry.name)
+        if match:
+            taken = datetime.strptime(match[1], STAMP).replace(tzinfo=UTC)
+            found.append(Backup(Path(entry.path), taken, int(match[2])))
+    found.sort(key=lambda b: (b.taken_at, b.generation), reverse=True)
+    return found
+
+
+def to_keep(backups: list[Backup], policy: Policy, now: datetime) -> set[Path]:
+    """The backups the policy keeps: the newest `keep_last`, plus the newest of each recent day."""
+    keep = {b.path for b in backups[: policy.keep_last]}
+    seen_days: set[str] = set()
+    horizon = now - timedelta(days=policy.keep_days)
+    for b in backups:  # newest first, so the first seen of a day is its newest
+        day = b.taken_at.strftime("%Y-%m-%d")
+        if b.taken_at >= horizon and day not in seen_days:
+            seen_days.add(day)
+            keep.add(b.path)
+    return keep
+
+
+def rotate(vault: Path, policy: Policy, now: datetime | None = None) -> None:
+    """Delete the backups the policy no longer keeps."""
+    now = now or datetime.now(UTC)
+    backups = listing(vault)
+    keep = to_keep(backups, policy, now)
+    for b in backups:
+        if b.path not in keep:
+            b.path.unlink(missing_ok=True)

@@ -1,0 +1,171 @@
+"""Vault file format, version 1 (all integers big-endian).
+
+    magic        8   b"P2PVAULT"
+    version      u16 1
+    header_len   u32 length of the header (this prefix included), checked before anything else
+    slot_count   u8  1..8
+    slot * n         kind u8 (1 passphrase, 2 recovery), kdf u8 (1 Argon2id), memory_kib u32,
+                     iterations u32, lanes u32, salt 16, nonce 12, wrapped data key 48
+                     (AES-256-GCM; associated data: the slot's own bytes before the wrapped key)
+    generation   u64 strictly increasing with each save
+    save_salt    32  HKDF salt for this save's payload key
+    nonce        12  payload nonce
+    payload_len  u64 length of the plaintext image
+    sha256       32  SHA-256 of every byte above (as KDBX 4 does): damage reads as "damaged"
+    ciphertext       AES-256-GCM(HKDF-SHA256(data key, save_salt), image, associated data = header)
+                     payload_len + 16 bytes, and nothing after it
+
+Every length and every KDF bound is checked here, before any KDF work, so a tampered header cannot make
+the reader allocate gigabytes or spin for minutes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from dataclasses import dataclass
+from enum import IntEnum
+
+from p2p_tui.vault.errors import UnsupportedVersion, VaultDamaged
+
+MAGIC = b"P2PVAULT"
+VERSION = 1
+PREFIX = struct.Struct(">8sHI")  # magic, version, header_len
+SLOT_HEAD = struct.Struct(">BBIII16s12s")  # kind, kdf, memory_kib, iterations, lanes, salt, nonce
+WRAPPED_LEN = 32 + 16
+SLOT_LEN = SLOT_HEAD.size + WRAPPED_LEN
+TAIL = struct.Struct(">Q32s12sQ")  # generation, save_salt, nonce, payload_len
+SHA_LEN = 32
+TAG_LEN = 16
+MAX_SLOTS = 8
+MAX_HEADER = PREFIX.size + 1 + MAX_SLOTS * SLOT_LEN + TAIL.size
+
+KDF_ARGON2ID = 1
+# Reader bounds (DESIGN section 2): anything outside is refused before the KDF runs.
+MAX_MEMORY_KIB = 2 * 1024 * 1024
+MAX_ITERATIONS = 20
+MAX_LANES = 16
+
+
+class SlotKind(IntEnum):
+    """Which secret opens a key slot."""
+
+    PASSPHRASE = 1
+    RECOVERY = 2
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    """Argon2id cost: memory in KiB, passes, lanes."""
+
+    memory_kib: int
+    iterations: int
+    lanes: int
+
+    def check(self) -> None:
+        """Raise VaultDamaged unless the parameters are within the reader's bounds."""
+        ok = (
+            1 <= self.lanes <= MAX_LANES
+            and 1 <= self.iterations <= MAX_ITERATIONS
+            and 8 * self.lanes <= self.memory_kib <= MAX_MEMORY_KIB
+        )
+        if not ok:
+            raise VaultDamaged(
+                "The vault's header asks for key-derivation costs outside the allowed bounds; "
+                "it was altered or is not a p2p-tui vault."
+            )
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One key slot: the data key wrapped under a key derived from a secret."""
+
+    kind: SlotKind
+    kdf: KdfParams
+    salt: bytes
+    nonce: bytes
+    wrapped: bytes
+
+    def head(self) -> bytes:
+        """The slot's bytes before the wrapped key: the associated data of its wrapping."""
+        k = self.kdf
+        return SLOT_HEAD.pack(
+            int(self.kind), KDF_ARGON2ID, k.memory_kib, k.iterations, k.lanes, self.salt, self.nonce
+        )
+
+
+@dataclass(frozen=True)
+class Header:
+    """Everything before the ciphertext."""
+
+    slots: tuple[Slot, ...]
+    generation: int
+    save_salt: bytes
+    nonce: bytes
+    payload_len: int
+
+    def encode(self) -> bytes:
+        """The header bytes (without the SHA-256 that follows them)."""
+        length = PREFIX.size + 1 + len(self.slots) * SLOT_LEN + TAIL.size
+        parts = [PREFIX.pack(MAGIC, VERSION, length), bytes([len(self.slots)])]
+        for slot in self.slots:
+            parts += [slot.head(), slot.wrapped]
+        parts.append(TAIL.pack(self.generation, self.save_salt, self.nonce, self.payload_len))
+        return b"".join(parts)
+
+
+def _damaged(what: str) -> VaultDamaged:
+    return VaultDamaged(f"The vault file is damaged or was altered ({what}).")
+
+
+def parse(data: bytes | memoryview) -> tuple[Header, bytes, memoryview]:
+    """Validate and split a whole vault file: (header, header bytes, ciphertext view).
+
+    Raises VaultDamaged or UnsupportedVersion; never runs a KDF.
+    """
+    view = memoryview(data)
+    if len(view) < PREFIX.size:
+        raise _damaged("too short to be a vault")
+    magic, version, header_len = PREFIX.unpack_from(view)
+    if magic != MAGIC:
+        raise VaultDamaged("This file is not a p2p-tui vault (its first bytes are wrong).")
+    if not PREFIX.size < header_len <= MAX_HEADER or len(view) < header_len + SHA_LEN:
+        raise _damaged("header length")
+    header_bytes = bytes(view[:header_len])
+    if hashlib.sha256(header_bytes).digest() != view[header_len : header_len + SHA_LEN]:
+        raise _damaged("header checksum")
+    if version != VERSION:
+        raise UnsupportedVersion(
+            f"This vault was written by a newer p2p-tui (file format {version}; this one reads {VERSION}).",
+            "Install the newer p2p-tui to open it.",
+        )
+    count = header_bytes[PREFIX.size]
+    if not 1 <= count <= MAX_SLOTS or header_len != PREFIX.size + 1 + count * SLOT_LEN + TAIL.size:
+        raise _damaged("key slots")
+    slots = []
+    offset = PREFIX.size + 1
+    for _ in range(count):
+        kind, kdf_id, mem, its, lanes, salt, nonce = SLOT_HEAD.unpack_from(header_bytes, offset)
+        offset += SLOT_HEAD.size
+        wrapped = header_bytes[offset : offset + WRAPPED_LEN]
+        offset += WRAPPED_LEN
+        if kind not in (SlotKind.PASSPHRASE, SlotKind.RECOVERY) or kdf_id != KDF_ARGON2ID:
+            raise _damaged("key slot kind")
+        params = KdfParams(mem, its, lanes)
+        params.check()
+        slots.append(Slot(SlotKind(kind), params, salt, nonce, wrapped))
+    generation, save_salt, nonce, payload_len = TAIL.unpack_from(header_bytes, offset)
+    body = view[header_len + SHA_LEN :]
+    if len(body) != payload_len + TAG_LEN:
+        raise _damaged("length of the encrypted data")
+    header = Header(tuple(slots), generation, save_salt, nonce, payload_len)
+    return header, header_bytes, body
+
+
+def read_generation(data: bytes) -> int | None:
+    """The generation of an intact header, or None: cheap, no KDF (for backup listings)."""
+    try:
+        header, _, _ = parse(data)
+    except VaultDamaged:
+        return None
+    return header.generation

@@ -202,7 +202,7 @@ class Vault:
 
     # -- saving ---------------------------------------------------------------------------------
 
-    def save(self, image: bytes | memoryview, *, now: datetime | None = None) -> int:
+    def save(self, image: bytes | memoryview, *, now: datetime | None = None, backup: bool = True) -> int:
         """Seal `image` and make it durable; returns the new generation.
 
         On any OS error the previous file is intact, the generation unchanged, and VaultWriteError
@@ -223,7 +223,7 @@ class Vault:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-            if self.generation > 0 and self.path.exists():
+            if backup and self.generation > 0 and self.path.exists():
                 backups.take(self.path, self.generation, now)
             os.replace(tmp, self.path)
         except OSError as exc:

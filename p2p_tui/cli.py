@@ -1,0 +1,386 @@
+"""Command line (click): a stable contract that scripts and tests rely on (DESIGN section 6).
+
+Exit codes: 0 ok, 1 invalid input or failed operation (the message names the row/field or the cause),
+2 usage, 3 wrong passphrase, 4 vault damaged or tampered, 5 vault in use by another process.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import signal
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from p2p_tui import __version__
+from p2p_tui.hardening import harden
+from p2p_tui.paths import default_demo_vault, default_vault
+from p2p_tui.store import Store
+from p2p_tui.vault import VaultError, VaultExists, peek_generation
+from p2p_tui.vault import backups as vault_backups
+from p2p_tui.vault.file import Vault
+from p2p_tui.vault.lock import VaultLock
+
+PASSPHRASE_ENV = "P2P_TUI_PASSPHRASE"  # noqa: S105 - the variable's name, not a secret
+MIN_PASSPHRASE = 12
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class Options:
+    """Options every command takes, on the group or on the command itself."""
+
+    vault: Path | None = None
+    passphrase_file: Path | None = None
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    if value is not None:
+        opts = ctx.find_root().ensure_object(Options)
+        setattr(opts, param.name or "", value)
+    return value
+
+
+def common_options(func: F) -> F:
+    """`--vault` and `--passphrase-file`, accepted before or after the command name."""
+    func = click.option(
+        "--passphrase-file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        expose_value=False,
+        callback=_remember,
+        help=f"Read the passphrase from the first line of FILE (or set {PASSPHRASE_ENV}).",
+    )(func)
+    func = click.option(
+        "--vault",
+        type=click.Path(dir_okay=False, path_type=Path),
+        expose_value=False,
+        callback=_remember,
+        help="The vault file (default: program.p2pvault in your user data folder).",
+    )(func)
+    return func
+
+
+def options() -> Options:
+    """This invocation's common options."""
+    return click.get_current_context().find_root().ensure_object(Options)
+
+
+def vault_path(demo: bool = False) -> Path:
+    """The vault this command works on."""
+    chosen = options().vault
+    if chosen is not None:
+        return chosen.expanduser()
+    return default_demo_vault() if demo else default_vault()
+
+
+def given_passphrase() -> str | None:
+    """The passphrase from --passphrase-file or the environment, if either was given."""
+    file = options().passphrase_file
+    if file is not None:
+        return file.read_text(encoding="utf-8").splitlines()[0] if file.stat().st_size else ""
+    return os.environ.get(PASSPHRASE_ENV)
+
+
+def ask_passphrase(prompt: str = "Passphrase") -> str:
+    """The passphrase: given, or asked for without echo."""
+    given = given_passphrase()
+    if given is not None:
+        return given
+    value: str = click.prompt(prompt, hide_input=True, err=True)
+    return value
+
+
+def new_passphrase(source: Path | None = None, prompt: str = "New passphrase") -> str:
+    """A new passphrase from a file, the environment or a prompt asked twice; refuses short ones."""
+    if source is not None:
+        value = source.read_text(encoding="utf-8").splitlines()[0] if source.stat().st_size else ""
+    else:
+        given = given_passphrase()
+        value = (
+            given
+            if given is not None
+            else click.prompt(prompt, hide_input=True, confirmation_prompt=True, err=True)
+        )
+    if len(value) < MIN_PASSPHRASE:
+        raise click.BadParameter(
+            f"the passphrase must be at least {MIN_PASSPHRASE} characters (a few unrelated words work well)",
+            param_hint="passphrase",
+        )
+    return value
+
+
+def vault_command(func: F) -> F:
+    """Turn the vault's named errors into their message and exit code; finish saves on SIGTERM."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        def stop(signum: int, _frame: object) -> None:
+            raise SystemExit(128 + signum)
+
+        for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+            if sig is not None:
+                signal.signal(sig, stop)
+        try:
+            return func(*args, **kwargs)
+        except VaultError as exc:
+            click.echo(f"Error: {exc.message}", err=True)
+            if exc.next_step:
+                click.echo(exc.next_step, err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def open_store(recovery: bool = False) -> Store:
+    """Unlock the vault of this invocation."""
+    path = vault_path()
+    if recovery:
+        code: str = click.prompt("Recovery code", err=True)
+        return Store.open(path, code, recovery=True)
+    if not path.exists():
+        from p2p_tui.vault import VaultNotFound
+
+        raise VaultNotFound(f"There is no vault at {path}.", "Create one with: p2p-tui init")
+    return Store.open(path, ask_passphrase())
+
+
+# -- the group ------------------------------------------------------------------------------------
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@common_options
+@click.version_option(__version__, prog_name="p2p-tui")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """p2p-tui: the coordinator's console for a physician Peer-to-Peer support program.
+
+    With no command, opens the console on the vault (unlocking it, or creating it if it does not
+    exist). Everything is kept in one encrypted file; nothing leaves this machine.
+    """
+    harden()
+    if ctx.invoked_subcommand is None:
+        open_console(vault_path(), given_passphrase())
+
+
+def open_console(path: Path, passphrase: str | None) -> None:
+    """Run the full-screen console."""
+    from p2p_tui.tui.app import P2PApp
+
+    P2PApp(path, passphrase=passphrase).run()
+
+
+# -- vault commands -------------------------------------------------------------------------------
+
+
+@main.command()
+@common_options
+@vault_command
+def init() -> None:
+    """Create a new, empty vault and print its recovery code (shown once)."""
+    path = vault_path()
+    if path.exists():
+        raise VaultExists(f"A vault already exists at {path}.", "Open it with: p2p-tui")
+    passphrase = new_passphrase(prompt="Choose a passphrase")
+    click.echo("Creating the vault (tuning the key derivation to this machine)...", err=True)
+    store, code = Store.create(path, passphrase)
+    store.close()
+    click.echo(f"Created {path}")
+    show_recovery_code(code)
+
+
+def show_recovery_code(code: str) -> None:
+    """Print the recovery code once, with what it is for."""
+    click.echo("")
+    click.echo("Recovery code (shown only now; write it on paper and keep it locked away):")
+    click.echo(f"    {code}")
+    click.echo("It opens the vault if the passphrase is forgotten: p2p-tui passwd --recovery")
+
+
+@main.command()
+@common_options
+@vault_command
+def check() -> None:
+    """Unlock the vault and check it: integrity, schema, backups."""
+    store = open_store()
+    try:
+        with store.lock:
+            conn = store.db.raw()
+            integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+            fk_problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+            schema = store.db.scalar("SELECT value FROM meta WHERE key = 'schema_version'")
+        found = vault_backups.listing(store.vault.path)
+        intact = sum(1 for b in found if b.header_intact())
+        click.echo(f"vault:        {store.vault.path}")
+        click.echo(f"generation:   {store.vault.generation}")
+        click.echo(f"schema:       {schema}")
+        click.echo(f"integrity:    {', '.join(integrity)}")
+        click.echo(f"foreign keys: {'ok' if not fk_problems else f'{len(fk_problems)} problems'}")
+        click.echo(f"backups:      {len(found)} ({intact} with an intact header)")
+        ok = integrity == ["ok"] and not fk_problems
+    finally:
+        store.close()
+    if not ok:
+        click.echo("Error: the database inside the vault is inconsistent.", err=True)
+        click.echo(f"Restore from a backup: p2p-tui restore --vault {vault_path()}", err=True)
+        sys.exit(4)
+
+
+@main.command()
+@common_options
+@click.option("--recovery", is_flag=True, help="Unlock with the recovery code instead.")
+@click.option(
+    "--new-passphrase-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read the new passphrase from FILE instead of asking.",
+)
+@vault_command
+def passwd(recovery: bool, new_passphrase_file: Path | None) -> None:
+    """Change the passphrase (re-wraps its key slot; the data and recovery code stay)."""
+    store = open_store(recovery=recovery)
+    try:
+        if new_passphrase_file is None and not recovery and given_passphrase() is not None:
+            raise click.UsageError("give the new passphrase with --new-passphrase-file")
+        value = new_passphrase(new_passphrase_file)
+        store.change_passphrase(value)
+        click.echo("Passphrase changed. Backups made before now still open with the old one.")
+    finally:
+        store.close()
+
+
+@main.command()
+@common_options
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the copy (an encrypted vault, same passphrase).",
+)
+@vault_command
+def backup(target: Path) -> None:
+    """Write a verified, encrypted copy of the vault to FILE."""
+    if target.exists():
+        raise click.BadParameter(f"{target} already exists; choose a new file", param_hint="--to")
+    store = open_store()
+    try:
+        store.saver.flush()
+        data = store.vault.path.read_bytes()
+        _write_private(target, data)
+    finally:
+        store.close()
+    click.echo(f"Backup written to {target} (generation {peek_generation(target)}).")
+
+
+def _write_private(target: Path, data: bytes) -> None:
+    """Write a file atomically with mode 0600."""
+    tmp = target.with_name(f".{target.name}.partial")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, target)
+
+
+@main.command()
+@common_options
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Restore this backup file (otherwise the backups are listed to choose from).",
+)
+@vault_command
+def restore(source: Path | None) -> None:
+    """List the backups (date, generation, whether each opens) and restore one over the vault."""
+    path = vault_path()
+    passphrase = ask_passphrase("Passphrase of the backup")
+    if source is None:
+        found = vault_backups.listing(path)
+        if not found:
+            click.echo(f"No backups of {path}.")
+            return
+        click.echo(f"{'#':>3}  {'taken (local time)':19}  {'generation':>10}  opens")
+        for i, b in enumerate(found, 1):
+            local = b.taken_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+            click.echo(f"{i:>3}  {local:19}  {b.generation:>10}  {_opens(b.path, passphrase)}")
+        choice = click.prompt(
+            "Restore which (number; Ctrl+C to cancel)", type=click.IntRange(1, len(found)), err=True
+        )
+        source = found[choice - 1].path
+    restore_from(path, source, passphrase)
+
+
+def _opens(candidate: Path, passphrase: str) -> str:
+    try:
+        vault, _ = Vault.open(candidate, passphrase, lock=False)
+    except VaultError as exc:
+        return {3: "no (other passphrase)", 4: "no (damaged)"}.get(exc.exit_code, "no")
+    vault.close()
+    return "yes"
+
+
+def restore_from(path: Path, source: Path, passphrase: str) -> None:
+    """Replace the vault with a backup; the current file is kept as a backup first."""
+    restored, image = Vault.open(source, passphrase, lock=False)
+    Store.load_image(image, source).close()  # refuse a backup that holds no p2p-tui database
+    lock = VaultLock(path)
+    lock.acquire()
+    try:
+        generations = [b.generation for b in vault_backups.listing(path)]
+        generations += [restored.generation, peek_generation(path) or 0]
+        if path.exists():
+            vault_backups.take(path, peek_generation(path) or 0)
+        restored.retarget(path, max(generations))
+        new_generation = restored.save(image, backup=False)
+    finally:
+        restored.close()
+        lock.release()
+    click.echo(f"Restored {source.name} into {path} as generation {new_generation}.")
+
+
+# -- demo -----------------------------------------------------------------------------------------
+
+DEMO_PASSPHRASE = "demo vault passphrase"  # noqa: S105 - synthetic data only, printed on purpose
+
+
+@main.command()
+@common_options
+@click.option("--no-open", is_flag=True, help="Create the demo vault but do not open the console.")
+@vault_command
+def demo(no_open: bool) -> None:
+    """Create a demo vault of synthetic data (replacing an earlier demo vault), then open it."""
+    path = vault_path(demo=True)
+    passphrase = given_passphrase() or DEMO_PASSPHRASE
+    if path.exists():
+        _remove_old_demo(path, passphrase)
+    store, _code = Store.create(path, passphrase)
+    try:
+        with store.atomic():
+            store.db.raw().execute("INSERT INTO meta(key, value) VALUES ('demo', '1')")
+    finally:
+        store.close()
+    click.echo(f"Demo vault: {path}")
+    click.echo(f"Passphrase: {passphrase}")
+    if not no_open:
+        open_console(path, passphrase)
+
+
+def _remove_old_demo(path: Path, passphrase: str) -> None:
+    """Delete an earlier demo vault; refuse anything that is not one."""
+    store = Store.open(path, passphrase)
+    try:
+        is_demo = store.db.scalar("SELECT value FROM meta WHERE key = 'demo'") == "1"
+    finally:
+        store.close()
+    if not is_demo:
+        raise VaultExists(f"{path} is a real vault, not a demo.", "Choose another --vault for the demo.")
+    path.unlink()
+    for old in vault_backups.listing(path):
+        old.path.unlink(missing_ok=True)

@@ -1,0 +1,34 @@
+"""Shared fixtures: cheap key derivation (the reader accepts it; only creation defaults are costly)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from p2p_tui.store import Store
+from p2p_tui.vault import KdfParams
+
+# Argon2id at its minimum: tests create vaults through this explicit argument (DESIGN section 2).
+CHEAP_KDF = KdfParams(memory_kib=8, iterations=1, lanes=1)
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture
+def cheap_kdf() -> KdfParams:
+    return CHEAP_KDF
+
+
+@pytest.fixture
+def vault_path(tmp_path: Path) -> Path:
+    return tmp_path / "program.p2pvault"
+
+
+@pytest.fixture
+def store(vault_path: Path) -> Iterator[Store]:
+    """A new, open store over a cheap vault; closed (saved) at the end if still open."""
+    created, _code = Store.create(vault_path, PASSPHRASE, kdf=CHEAP_KDF)
+    yield created
+    if created.vault.is_open:
+        created.close()

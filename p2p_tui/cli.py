@@ -31,6 +31,12 @@ MIN_PASSPHRASE = 12
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class InvalidInput(click.ClickException):
+    """Bad input from the coordinator: exit 1 with a message naming the field."""
+
+    exit_code = 1
+
+
 @dataclass
 class Options:
     """Options every command takes, on the group or on the command itself."""
@@ -107,9 +113,8 @@ def new_passphrase(source: Path | None = None, prompt: str = "New passphrase") -
             else click.prompt(prompt, hide_input=True, confirmation_prompt=True, err=True)
         )
     if len(value) < MIN_PASSPHRASE:
-        raise click.BadParameter(
-            f"the passphrase must be at least {MIN_PASSPHRASE} characters (a few unrelated words work well)",
-            param_hint="passphrase",
+        raise InvalidInput(
+            f"passphrase: must be at least {MIN_PASSPHRASE} characters (a few unrelated words work well)"
         )
     return value
 
@@ -265,7 +270,7 @@ def passwd(recovery: bool, new_passphrase_file: Path | None) -> None:
 def backup(target: Path) -> None:
     """Write a verified, encrypted copy of the vault to FILE."""
     if target.exists():
-        raise click.BadParameter(f"{target} already exists; choose a new file", param_hint="--to")
+        raise InvalidInput(f"--to: {target} already exists; choose a new file")
     store = open_store()
     try:
         store.saver.flush()

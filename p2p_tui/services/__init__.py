@@ -1,0 +1,1 @@
+"""The program's rules: plain Python, no Textual."""

@@ -1,0 +1,147 @@
+"""Creating and unlocking a vault by keys, in the console."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Input, Static
+
+from p2p_tui.store import Store, settings
+from p2p_tui.tui.app import P2PApp
+from p2p_tui.tui.dialogs.recovery_code import RecoveryCodeDialog
+from p2p_tui.tui.screens.create import CreateScreen
+from p2p_tui.tui.screens.home import HomeScreen
+from p2p_tui.tui.screens.unlock import UnlockScreen
+from p2p_tui.vault import keys
+from tests.conftest import CHEAP_KDF, PASSPHRASE
+from tests.tui.conftest import AppFactory
+
+SIZE = (120, 36)
+
+
+async def wait_for(pilot: Pilot[None], condition: object, limit: int = 200) -> None:
+    """Poll the app until `condition()` holds (workers run in threads)."""
+    for _ in range(limit):
+        if condition():  # type: ignore[operator]
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("condition never held")
+
+
+def text_of(app: P2PApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    """Type into the focused field key by key (about 70 ms a key under Pilot)."""
+    await pilot.press(*[c if c != " " else "space" for c in text])
+
+
+async def fill(pilot: Pilot[None], text: str) -> None:
+    """Put `text` into the focused Input at once, then type its last key (faster than typing)."""
+    focused = pilot.app.focused
+    assert isinstance(focused, Input)
+    focused.value = text[:-1]
+    focused.cursor_position = len(focused.value)
+    await type_text(pilot, text[-1])
+
+
+async def test_create_a_vault_by_keys(make_app: AppFactory, tmp_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, CreateScreen)
+        await type_text(pilot, "short")
+        await pilot.press("enter", "s", "enter")
+        assert "12 characters" in text_of(app, "#create-error")
+        assert not (tmp_path / "program.p2pvault").exists()
+        first = app.screen.query_one("#first")
+        first.value = ""  # type: ignore[attr-defined]
+        app.screen.query_one("#second").value = ""  # type: ignore[attr-defined]
+        first.focus()
+        await type_text(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await fill(pilot, PASSPHRASE + "x")
+        await pilot.press("enter")
+        assert "differ" in text_of(app, "#create-error")
+        await pilot.press("backspace", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, RecoveryCodeDialog))
+        code = app.screen.code  # type: ignore[attr-defined]
+        assert keys.normalize_recovery_code(code) == code
+        await pilot.press("escape")  # cannot skip the code
+        assert isinstance(app.screen, RecoveryCodeDialog)
+        await pilot.press("tab", "space", "tab", "enter")  # tick, then Continue
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await pilot.press("q")
+    assert (tmp_path / "program.p2pvault").exists()
+    Store.open(tmp_path / "program.p2pvault", code, recovery=True).close()
+
+
+async def test_wrong_passphrase_says_so_and_allows_a_retry(make_app: AppFactory, vault_path: Path) -> None:
+    Store.create(vault_path, PASSPHRASE, kdf=CHEAP_KDF)[0].close()
+    before = vault_path.read_bytes()
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, UnlockScreen)
+        await type_text(pilot, "not it")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "not right" in text_of(app, "#unlock-error"))
+        assert vault_path.read_bytes() == before
+        await fill(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert "generation 1" in text_of(app, "#vault-facts")
+        await pilot.press("q")
+
+
+async def test_unlock_with_the_recovery_code(make_app: AppFactory, vault_path: Path) -> None:
+    store, code = Store.create(vault_path, PASSPHRASE, kdf=CHEAP_KDF)
+    store.close()
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        await fill(pilot, code.lower())
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await pilot.press("q")
+
+
+async def test_a_vault_in_use_says_so(make_app: AppFactory, vault_path: Path) -> None:
+    holder, _ = Store.create(vault_path, PASSPHRASE, kdf=CHEAP_KDF)
+    try:
+        app = make_app(vault_path, passphrase=PASSPHRASE)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: "another" in text_of(app, "#unlock-error"))
+            await pilot.press("ctrl+q")
+    finally:
+        holder.close()
+
+
+async def test_a_damaged_vault_names_the_restore_command(make_app: AppFactory, vault_path: Path) -> None:
+    Store.create(vault_path, PASSPHRASE, kdf=CHEAP_KDF)[0].close()
+    data = bytearray(vault_path.read_bytes())
+    data[-1] ^= 1
+    vault_path.write_bytes(bytes(data))
+    app = make_app(vault_path, passphrase=PASSPHRASE)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: "p2p-tui restore" in text_of(app, "#unlock-error"))
+        await pilot.press("ctrl+q")
+
+
+async def test_lock_closes_the_vault_and_asks_again(make_app: AppFactory, vault_path: Path) -> None:
+    Store.create(vault_path, PASSPHRASE, kdf=CHEAP_KDF)[0].close()
+    app = make_app(vault_path, passphrase=PASSPHRASE)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        store = app.store
+        assert store is not None
+        with store.atomic():
+            settings.put("autolock_minutes", 9)
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen))
+        assert app.store is None and not store.vault.is_open
+        await fill(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert settings.get("autolock_minutes") == 9
+        await pilot.press("q")

@@ -20,7 +20,7 @@ def test_import_linter_contracts_hold() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "3 kept, 0 broken" in result.stdout
+    assert "0 broken" in result.stdout
 
 
 def test_core_layers_import_without_textual() -> None:

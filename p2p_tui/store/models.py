@@ -1,11 +1,15 @@
-"""peewee models: one BaseModel; the database is bound when a Store opens."""
+"""peewee models: one BaseModel; the database is bound when a Store opens.
+
+They mirror the tables the migrations create (a test compares the two). No field holds what was said
+in a conversation: the only free text on a case is a 140-character logistics note.
+"""
 
 from __future__ import annotations
 
-import peewee
+import peewee as pw
 
 
-class BaseModel(peewee.Model):
+class BaseModel(pw.Model):
     """Every model; bound to the open Store's database by `Store.bind`."""
 
     class Meta:
@@ -15,15 +19,207 @@ class BaseModel(peewee.Model):
 class Meta(BaseModel):
     """Key/value facts about the vault itself: schema version, sentinel, purge records."""
 
-    key = peewee.TextField(primary_key=True)
-    value = peewee.TextField()
+    key = pw.TextField(primary_key=True)
+    value = pw.TextField()
 
 
 class Setting(BaseModel):
     """The coordinator's settings, JSON-encoded values (see `store.settings`)."""
 
-    key = peewee.TextField(primary_key=True)
-    value = peewee.TextField()
+    key = pw.TextField(primary_key=True)
+    value = pw.TextField()
 
 
-MODELS: list[type[BaseModel]] = [Meta, Setting]
+class Physician(BaseModel):
+    """A physician: a referred peer, a supporter, or both. Identifying: purged by retention."""
+
+    id = pw.AutoField()
+    name = pw.TextField()
+    name_key = pw.TextField(index=True)
+    email = pw.TextField(default="")
+    phone = pw.TextField(default="")
+    preferred_contact = pw.TextField(default="email")
+    career_stage = pw.TextField()
+    county = pw.TextField()
+    specialty = pw.TextField(default="")
+    interventional = pw.BooleanField(default=False)
+    created_on = pw.DateField()
+    purged_on = pw.DateField(null=True)
+
+
+class Supporter(BaseModel):
+    """A nominated or trained peer supporter (a physician)."""
+
+    id = pw.AutoField()
+    physician = pw.ForeignKeyField(Physician, unique=True, backref="supporter_roles")
+    status = pw.TextField(default="nominated")
+    training_completed_on = pw.DateField(null=True)
+    max_active = pw.IntegerField(default=2)
+    unavailable_until = pw.DateField(null=True)
+
+
+class Nomination(BaseModel):
+    """A colleague's nomination of a supporter."""
+
+    id = pw.AutoField()
+    supporter = pw.ForeignKeyField(Supporter, backref="nominations", on_delete="CASCADE")
+    nominated_by = pw.TextField()
+    nominated_on = pw.DateField()
+
+
+class Conflict(BaseModel):
+    """A physician the supporter must never be matched with (evaluates them, or declared)."""
+
+    id = pw.AutoField()
+    supporter = pw.ForeignKeyField(Supporter, backref="conflicts", on_delete="CASCADE")
+    physician = pw.ForeignKeyField(Physician, null=True, backref="conflicted_with")
+    name_key = pw.TextField(index=True)
+    kind = pw.TextField()
+    added_on = pw.DateField()
+
+
+class Referral(BaseModel):
+    """A case: one physician's referral to the program."""
+
+    id = pw.AutoField()
+    physician = pw.ForeignKeyField(Physician, backref="referrals")
+    received_on = pw.DateField()
+    pathway = pw.TextField()
+    source = pw.TextField()
+    acute_interventional = pw.BooleanField(default=False)
+    consent = pw.TextField(default="not_needed")
+    consent_on = pw.DateField(null=True)
+    status = pw.TextField(default="new")
+    status_on = pw.DateField()
+    closed_on = pw.DateField(null=True)
+    php_referred = pw.BooleanField(default=False)
+    logistics_note = pw.TextField(default="")
+
+
+class ReferralStressor(BaseModel):
+    """One of a referral's stressors (several allowed)."""
+
+    referral = pw.ForeignKeyField(Referral, backref="stressor_rows", on_delete="CASCADE")
+    stressor = pw.TextField()
+
+    class Meta:
+        primary_key = pw.CompositeKey("referral", "stressor")
+        without_rowid = True
+
+
+class StatusChange(BaseModel):
+    """A case's move from one status to another (its timeline)."""
+
+    id = pw.AutoField()
+    referral = pw.ForeignKeyField(Referral, backref="status_changes", on_delete="CASCADE")
+    changed_on = pw.DateField()
+    from_status = pw.TextField()
+    to_status = pw.TextField()
+
+
+class Match(BaseModel):
+    """A referral matched to a supporter, with the rule explanation as it stood."""
+
+    id = pw.AutoField()
+    referral = pw.ForeignKeyField(Referral, backref="matches", on_delete="CASCADE")
+    supporter = pw.ForeignKeyField(Supporter, backref="matches")
+    # peewee's accessors for the foreign keys' raw ids (no query), declared for the type checker
+    supporter_id: int
+    referral_id: int
+    matched_on = pw.DateField()
+    score = pw.FloatField()
+    explanation = pw.TextField()
+    override_reason = pw.TextField(default="")
+    active = pw.BooleanField(default=True)
+    ended_on = pw.DateField(null=True)
+    ended_reason = pw.TextField(null=True)
+
+
+class Contact(BaseModel):
+    """That a conversation happened: date, kind and mode. Logistics only."""
+
+    id = pw.AutoField()
+    referral = pw.ForeignKeyField(Referral, backref="contacts", on_delete="CASCADE")
+    supporter = pw.ForeignKeyField(Supporter, null=True, backref="contacts")
+    contact_on = pw.DateField()
+    kind = pw.TextField()
+    mode = pw.TextField()
+
+
+class TrainingEvent(BaseModel):
+    """Orientation, training, or a Community of Practice session (paid an honorarium)."""
+
+    id = pw.AutoField()
+    kind = pw.TextField()
+    held_on = pw.DateField()
+    hours = pw.FloatField()
+    rate = pw.FloatField()
+    title = pw.TextField(default="")
+
+
+class Attendance(BaseModel):
+    """A supporter's attendance at a training event, in hours."""
+
+    event = pw.ForeignKeyField(TrainingEvent, backref="attendance", on_delete="CASCADE")
+    supporter = pw.ForeignKeyField(Supporter, backref="attendance")
+    hours = pw.FloatField()
+
+    class Meta:
+        primary_key = pw.CompositeKey("event", "supporter")
+        without_rowid = True
+
+
+class Survey(BaseModel):
+    """A supporter's confidential survey: structured answers tied to the referral id only."""
+
+    id = pw.AutoField()
+    referral = pw.ForeignKeyField(Referral, backref="surveys", on_delete="CASCADE")
+    submitted_on = pw.DateField()
+    conversation_happened = pw.BooleanField()
+    duration = pw.TextField(null=True)
+    peer_helpfulness = pw.IntegerField(null=True)
+    resources_offered = pw.BooleanField(default=False)
+    supporter_distress = pw.IntegerField(null=True)
+    wants_debrief = pw.BooleanField(default=False)
+
+
+class Escalation(BaseModel):
+    """That and when confidentiality was broken for safety, and to whom; never why."""
+
+    id = pw.AutoField()
+    referral = pw.ForeignKeyField(Referral, backref="escalations", on_delete="CASCADE")
+    escalated_on = pw.DateField()
+    escalated_at = pw.TextField()
+    escalated_to = pw.TextField()
+    acknowledged_on = pw.DateField(null=True)
+
+
+class Snooze(BaseModel):
+    """A queue item put off until a date, with a reason from a fixed list."""
+
+    id = pw.AutoField()
+    referral = pw.ForeignKeyField(Referral, backref="snoozes", on_delete="CASCADE")
+    item = pw.TextField()
+    until = pw.DateField()
+    reason = pw.TextField()
+    created_on = pw.DateField()
+
+
+MODELS: list[type[BaseModel]] = [
+    Meta,
+    Setting,
+    Physician,
+    Supporter,
+    Nomination,
+    Conflict,
+    Referral,
+    ReferralStressor,
+    StatusChange,
+    Match,
+    Contact,
+    TrainingEvent,
+    Attendance,
+    Survey,
+    Escalation,
+    Snooze,
+]

@@ -61,13 +61,18 @@ class Store:
         vault, image = Vault.open(Path(path), secret, recovery=recovery)
         try:
             db = cls.load_image(image, vault.path)
-            store = cls(vault, db, on_state)
-            if current_version(db.raw()) < LATEST:
-                with store.atomic():
-                    migrate(db.raw())
-            store.apply_policy()
         except BaseException:
             vault.close()
+            raise
+        store = cls(vault, db, on_state)
+        try:
+            if current_version(db.raw()) < LATEST:
+                with store.lock:
+                    migrate(db.raw())
+                store.save_now()
+            store.apply_policy()
+        except BaseException:
+            store.abandon()
             raise
         return store
 

@@ -1,0 +1,233 @@
+"""A case's lifecycle as an explicit state machine, contacts (logistics only), consent, closing, and
+the timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from p2p_tui.services import common
+from p2p_tui.services.errors import ValidationError
+from p2p_tui.store.models import (
+    Contact,
+    Escalation,
+    Match,
+    Referral,
+    StatusChange,
+    Supporter,
+    Survey,
+)
+from p2p_tui.store.vocab import CONTACT_KINDS, CONTACT_MODES, LOGISTICS_NOTE_MAX, OPEN_STATUSES
+
+# Every legal step. Ending statuses may be reopened to "new" (the physician calls back).
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "new": ("matched", "declined", "unreachable", "closed"),
+    "matched": ("contacted", "new", "declined", "unreachable", "closed"),
+    "contacted": ("followed_up", "declined", "unreachable", "closed"),
+    "followed_up": ("closed",),
+    "closed": ("new",),
+    "declined": ("new",),
+    "unreachable": ("new",),
+}
+ENDINGS = ("closed", "declined", "unreachable")
+
+
+def get_referral(referral_id: int) -> Referral:
+    """The referral with this id, or a ValidationError naming the id."""
+    found: Referral | None = Referral.get_or_none(Referral.id == referral_id)
+    if found is None:
+        raise ValidationError("referral", f"there is no referral {referral_id}")
+    return found
+
+
+def transition(referral: Referral, to_status: str, on: date) -> None:
+    """Move a case to `to_status`, refusing illegal steps with the legal ones named."""
+    legal = TRANSITIONS[referral.status]
+    if to_status not in legal:
+        raise ValidationError(
+            "status",
+            f"a {referral.status} case cannot become {to_status}; it can become: {', '.join(legal)}",
+        )
+    StatusChange.create(referral=referral, changed_on=on, from_status=referral.status, to_status=to_status)
+    referral.status = to_status
+    referral.status_on = on
+    referral.closed_on = on if to_status in ENDINGS else None
+    referral.save()
+    if to_status in ENDINGS or to_status == "new":
+        reason = "case_ended" if to_status in ENDINGS else "reassigned"
+        Match.update(active=False, ended_on=on, ended_reason=reason).where(
+            Match.referral == referral,
+            Match.active == True,  # noqa: E712 - peewee expression
+        ).execute()
+
+
+def end_case(referral_id: int, outcome: str, on: date | None = None) -> Referral:
+    """Close, decline (the physician declined support) or mark unreachable."""
+    on = on or common.today()
+    outcome = common.choice("outcome", outcome, ENDINGS)
+    referral = get_referral(referral_id)
+    transition(referral, outcome, on)
+    return referral
+
+
+def reopen(referral_id: int, on: date | None = None) -> Referral:
+    """Reopen an ended case as new (to be matched again)."""
+    referral = get_referral(referral_id)
+    transition(referral, "new", on or common.today())
+    return referral
+
+
+def active_match(referral: Referral) -> Match | None:
+    """The case's current match, if any."""
+    found: Match | None = (
+        Match.select()
+        .where(Match.referral == referral, Match.active == True)  # noqa: E712
+        .order_by(Match.id.desc())
+        .first()
+    )
+    return found
+
+
+def set_consent(referral_id: int, consent: str, on: date | None = None) -> Referral:
+    """Record the physician's consent (given or refused) on a reach-out that needs it."""
+    on = on or common.today()
+    referral = get_referral(referral_id)
+    if referral.consent == "not_needed":
+        raise ValidationError(
+            "consent",
+            "this referral does not need consent (only a reach-out from leadership or a colleague does)",
+        )
+    referral.consent = common.choice("consent", consent, ("given", "pending", "refused"))
+    referral.consent_on = on if referral.consent != "pending" else None
+    referral.save()
+    return referral
+
+
+def record_contact(
+    referral_id: int, kind: str, mode: str, on: date | None = None, *, today: date | None = None
+) -> Contact:
+    """Record that a conversation happened: its date, kind and mode (never what was said).
+
+    An initial contact moves a matched case to contacted; a follow-up moves a contacted case to
+    followed_up. A reach-out that needs consent refuses any contact until consent is given.
+    """
+    today = today or common.today()
+    on = common.past_date("date", on or today, today)
+    kind = common.choice("kind", kind, CONTACT_KINDS)
+    mode = common.choice("mode", mode, CONTACT_MODES)
+    referral = get_referral(referral_id)
+    if referral.consent in ("pending", "refused"):
+        raise ValidationError(
+            "consent", "this reach-out needs the physician's consent before any contact; record it first"
+        )
+    if on < referral.received_on:
+        raise ValidationError("date", "cannot be before the referral was received")
+    match = active_match(referral)
+    if kind == "initial":
+        if referral.status != "matched" or match is None:
+            raise ValidationError(
+                "kind", f"an initial contact needs a matched case (this one is {referral.status})"
+            )
+        next_status = "contacted"
+    else:
+        if referral.status not in ("contacted", "followed_up"):
+            raise ValidationError(
+                "kind", f"a follow-up needs a case already contacted (this one is {referral.status})"
+            )
+        next_status = "followed_up"
+    last = last_contact_on(referral)
+    if last is not None and on < last:
+        raise ValidationError("date", "cannot be before the last recorded contact")
+    contact: Contact = Contact.create(
+        referral=referral,
+        supporter=match.supporter if match else None,
+        contact_on=on,
+        kind=kind,
+        mode=mode,
+    )
+    if referral.status != next_status:
+        transition(referral, next_status, on)
+    return contact
+
+
+def last_contact_on(referral: Referral) -> date | None:
+    """The date of the case's last real contact."""
+    found: date | None = (
+        Contact.select(Contact.contact_on)
+        .where(Contact.referral == referral)
+        .order_by(Contact.contact_on.desc(), Contact.id.desc())
+        .scalar()
+    )
+    return found
+
+
+def set_logistics_note(referral_id: int, note: str) -> Referral:
+    """The one free-text field: scheduling logistics only, never what was said (140 characters)."""
+    referral = get_referral(referral_id)
+    referral.logistics_note = common.text(
+        "logistics_note", note, required=False, max_length=LOGISTICS_NOTE_MAX
+    )
+    referral.save()
+    return referral
+
+
+def set_php_referred(referral_id: int, referred: bool) -> Referral:
+    """Whether the physician was referred on to the Physician Health Program."""
+    referral = get_referral(referral_id)
+    referral.php_referred = referred
+    referral.save()
+    return referral
+
+
+def is_open(referral: Referral) -> bool:
+    """Whether the case is still being worked."""
+    return referral.status in OPEN_STATUSES
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One dated line of a case's history (no identifying values beyond the supporter's id)."""
+
+    on: date
+    kind: str
+    text: str
+
+
+def timeline(referral_id: int) -> list[TimelineEntry]:
+    """The case's history: status changes, matches, contacts, surveys and escalations, by date."""
+    referral = get_referral(referral_id)
+    entries = [
+        TimelineEntry(c.changed_on, "status", f"{c.from_status or 'received'} → {c.to_status}")
+        for c in StatusChange.select().where(StatusChange.referral == referral)
+    ]
+    for m in Match.select().where(Match.referral == referral):
+        extra = f" (override: {m.override_reason})" if m.override_reason else ""
+        entries.append(TimelineEntry(m.matched_on, "match", f"matched to supporter #{m.supporter_id}{extra}"))
+        if m.ended_on is not None:
+            entries.append(TimelineEntry(m.ended_on, "match", f"match ended: {m.ended_reason}"))
+    for c in Contact.select().where(Contact.referral == referral):
+        entries.append(
+            TimelineEntry(c.contact_on, "contact", f"{c.kind.replace('_', '-')} contact by {c.mode}")
+        )
+    for s in Survey.select().where(Survey.referral == referral):
+        entries.append(TimelineEntry(s.submitted_on, "survey", "supporter survey received"))
+    for e in Escalation.select().where(Escalation.referral == referral):
+        entries.append(TimelineEntry(e.escalated_on, "safety", f"safety escalation to {e.escalated_to}"))
+    order = {"status": 0, "match": 1, "contact": 2, "survey": 3, "safety": 4}
+    entries.sort(key=lambda e: (e.on, order[e.kind]))
+    return entries
+
+
+def active_case_count(supporter: Supporter | int) -> int:
+    """How many open cases a supporter has now (active matches on open referrals)."""
+    count: int = (
+        Match.select()
+        .join(Referral)
+        .where(
+            Match.supporter == supporter,
+            Match.active == True,  # noqa: E712
+            Referral.status.in_(OPEN_STATUSES),
+        )
+        .count()
+    )
+    return count

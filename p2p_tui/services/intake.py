@@ -1,0 +1,156 @@
+"""Intake: a new referral, finding the physician again by name and email rather than duplicating."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from p2p_tui.services import common
+from p2p_tui.services.errors import ValidationError
+from p2p_tui.store import settings
+from p2p_tui.store.models import Physician, Referral, ReferralStressor, StatusChange
+from p2p_tui.store.vocab import (
+    CAREER_STAGES,
+    CONSENT_SOURCES,
+    PATHWAYS,
+    PREFERRED_CONTACTS,
+    SOURCES,
+    STRESSORS,
+)
+
+
+@dataclass(frozen=True)
+class PhysicianInput:
+    """Identity fields of a physician, as typed or imported (validated by `clean_physician`)."""
+
+    name: str
+    career_stage: str
+    county: str
+    email: str = ""
+    phone: str = ""
+    specialty: str = ""
+    interventional: bool | str = False
+    preferred_contact: str = "email"
+
+
+@dataclass(frozen=True)
+class ReferralInput:
+    """A new referral (validated by `create_referral`)."""
+
+    physician: PhysicianInput
+    received_on: date | str
+    pathway: str
+    source: str
+    stressors: tuple[str, ...] = field(default_factory=tuple)
+    acute_interventional: bool | str = False
+    consent: str = ""  # given | pending | refused; only asked where the pathway needs it
+
+
+def clean_physician(p: PhysicianInput) -> PhysicianInput:
+    """The same input, validated and normalised (raises ValidationError naming the field)."""
+    return PhysicianInput(
+        name=common.text("name", p.name),
+        career_stage=common.choice("career_stage", p.career_stage, CAREER_STAGES),
+        county=common.county("county", p.county, settings.get("counties")),
+        email=common.email("email", p.email),
+        phone=common.phone("phone", p.phone),
+        specialty=common.text("specialty", p.specialty, required=False, max_length=60),
+        interventional=common.yes_no("interventional", p.interventional),
+        preferred_contact=common.choice(
+            "preferred_contact", p.preferred_contact or "email", PREFERRED_CONTACTS
+        ),
+    )
+
+
+def find_physician(name: str, email: str = "", phone: str = "") -> Physician | None:
+    """The physician already on file with this name and email (or, without an email, this phone)."""
+    key = common.name_key(name)
+    query = Physician.select().where(Physician.name_key == key, Physician.purged_on.is_null())
+    email = email.strip().lower()
+    for candidate in query.order_by(Physician.id):
+        if email and candidate.email == email:
+            return candidate
+        if not email and not candidate.email and candidate.phone == phone.strip():
+            return candidate
+    return None
+
+
+def suggest_physicians(prefix: str, limit: int = 8) -> list[Physician]:
+    """Physicians whose name starts with `prefix` (case-insensitive), for find-as-you-type."""
+    key = common.name_key(prefix)
+    if not key:
+        return []
+    return list(
+        Physician.select()
+        .where(Physician.name_key.startswith(key), Physician.purged_on.is_null())
+        .order_by(Physician.name_key, Physician.id)
+        .limit(limit)
+    )
+
+
+def upsert_physician(p: PhysicianInput, on: date) -> Physician:
+    """Find the physician again, updating what changed, or add them (input already cleaned)."""
+    found = find_physician(p.name, p.email, p.phone)
+    values = {
+        "name": p.name,
+        "name_key": common.name_key(p.name),
+        "career_stage": p.career_stage,
+        "county": p.county,
+        "preferred_contact": p.preferred_contact,
+        "interventional": bool(p.interventional),
+    }
+    for optional in ("email", "phone", "specialty"):
+        if getattr(p, optional):
+            values[optional] = getattr(p, optional)
+    if found is None:
+        created: Physician = Physician.create(created_on=on, **values)
+        return created
+    for key, value in values.items():
+        setattr(found, key, value)
+    found.save()
+    return found
+
+
+def consent_needed(pathway: str, source: str) -> bool:
+    """A reach-out from leadership or a colleague needs the physician's consent before contact."""
+    return pathway == "reach_out" and source in CONSENT_SOURCES
+
+
+def create_referral(data: ReferralInput, on: date | None = None) -> Referral:
+    """Validate and record a new referral (call inside `store.atomic()`)."""
+    on = on or common.today()
+    physician = clean_physician(data.physician)
+    received = common.past_date("received", common.parse_date("received", data.received_on), on)
+    pathway = common.choice("pathway", data.pathway, PATHWAYS)
+    source = common.choice("source", data.source, SOURCES)
+    stressors = common.choices("stressors", data.stressors, STRESSORS)
+    acute = common.yes_no("acute_interventional", data.acute_interventional)
+    if consent_needed(pathway, source):
+        consent = common.choice("consent", data.consent or "pending", ("given", "pending", "refused"))
+    else:
+        if data.consent.strip().lower() not in ("", "yes", "given", "not_needed", "no"):
+            raise ValidationError("consent", "only asked for a reach-out from leadership or a colleague")
+        consent = "not_needed"
+    person = upsert_physician(physician, on)
+    referral: Referral = Referral.create(
+        physician=person,
+        received_on=received,
+        pathway=pathway,
+        source=source,
+        acute_interventional=acute,
+        consent=consent,
+        consent_on=received if consent == "given" else None,
+        status="new",
+        status_on=received,
+    )
+    ReferralStressor.insert_many(
+        [(referral.id, s) for s in stressors], fields=["referral", "stressor"]
+    ).execute()
+    StatusChange.create(referral=referral, changed_on=received, from_status="", to_status="new")
+    return referral
+
+
+def stressors_of(referral: Referral) -> tuple[str, ...]:
+    """A referral's stressors in vocabulary order."""
+    found = {row.stressor for row in ReferralStressor.select().where(ReferralStressor.referral == referral)}
+    return tuple(s for s in STRESSORS if s in found)

@@ -1,0 +1,30 @@
+"""The program's fixed vocabularies (DESIGN section 4): one place, used by schema, models and services."""
+
+from __future__ import annotations
+
+CAREER_STAGES = ("early", "mid", "late", "retired")
+PREFERRED_CONTACTS = ("email", "phone", "text")
+SUPPORTER_STATUSES = ("nominated", "in_training", "active", "paused", "retired")
+PATHWAYS = ("reach_in", "reach_out")
+SOURCES = ("self", "colleague", "cpspei", "mspei", "php", "cmpa", "leadership", "media", "other")
+STRESSORS = ("adverse_event", "complaint", "conflict", "life_stressor", "burnout", "other")
+CONSENT = ("not_needed", "pending", "given", "refused")
+CASE_STATUSES = ("new", "matched", "contacted", "followed_up", "closed", "declined", "unreachable")
+OPEN_STATUSES = ("new", "matched", "contacted", "followed_up")
+CONTACT_KINDS = ("initial", "follow_up")
+CONTACT_MODES = ("phone", "video", "in_person", "email")
+MATCH_END_REASONS = ("supporter_declined", "reassigned", "case_ended")
+CONFLICT_KINDS = ("evaluates", "declared")
+TRAINING_KINDS = ("orientation", "training", "community_of_practice")
+SURVEY_DURATIONS = ("under_15", "15_30", "30_60", "over_60")
+ESCALATED_TO = ("php", "crisis_line_988", "emergency_911", "other")
+QUEUE_KINDS = ("safety", "unmatched", "no_first_contact", "check_in", "survey", "consent_pending")
+SNOOZE_REASONS = ("awaiting_reply", "scheduled", "supporter_away", "physician_away", "other")
+# Sources for which a reach-out needs the physician's consent before any contact (DESIGN section 4).
+CONSENT_SOURCES = ("leadership", "colleague")
+LOGISTICS_NOTE_MAX = 140
+
+
+def sql_in(values: tuple[str, ...]) -> str:
+    """A SQL list literal of fixed vocabulary values, for CHECK constraints."""
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"

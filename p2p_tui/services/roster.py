@@ -1,0 +1,196 @@
+"""The roster: supporters, their nominations, status, availability and conflicts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import peewee as pw
+
+from p2p_tui.services import common
+from p2p_tui.services.errors import ValidationError
+from p2p_tui.services.intake import PhysicianInput, clean_physician, upsert_physician
+from p2p_tui.store.models import Conflict, Nomination, Physician, Supporter
+from p2p_tui.store.vocab import CONFLICT_KINDS, SUPPORTER_STATUSES
+
+# Legal status steps. A supporter may always retire; a retired one may be nominated again.
+STATUS_STEPS: dict[str, tuple[str, ...]] = {
+    "nominated": ("in_training", "retired"),
+    "in_training": ("active", "nominated", "retired"),
+    "active": ("paused", "retired"),
+    "paused": ("active", "retired"),
+    "retired": ("nominated",),
+}
+MAX_ACTIVE_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class SupporterInput:
+    """A supporter as typed or imported (validated by `add_supporter`)."""
+
+    physician: PhysicianInput
+    status: str = "nominated"
+    max_active: int | str = 2
+    nominated_by: str = ""
+    nominated_on: date | str | None = None
+    training_completed_on: date | str | None = None
+    unavailable_until: date | str | None = None
+
+
+def get_supporter(supporter_id: int) -> Supporter:
+    """The supporter with this id, or a ValidationError naming the id."""
+    found: Supporter | None = Supporter.get_or_none(Supporter.id == supporter_id)
+    if found is None:
+        raise ValidationError("supporter", f"there is no supporter {supporter_id}")
+    return found
+
+
+def clean_max_active(value: int | str) -> int:
+    """Capacity: a whole number of open cases from 0 to 20."""
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ValidationError("max_active", f"must be a whole number from 0 to {MAX_ACTIVE_LIMIT}") from None
+    if not 0 <= number <= MAX_ACTIVE_LIMIT:
+        raise ValidationError("max_active", f"must be a whole number from 0 to {MAX_ACTIVE_LIMIT}")
+    return number
+
+
+def _optional_date(field: str, value: date | str | None) -> date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return common.parse_date(field, value)
+
+
+def add_supporter(data: SupporterInput, on: date | None = None) -> Supporter:
+    """Add a supporter to the roster (or update the one this physician already is)."""
+    on = on or common.today()
+    person = clean_physician(data.physician)
+    status = common.choice("status", data.status, SUPPORTER_STATUSES)
+    max_active = clean_max_active(data.max_active)
+    trained = _optional_date("training_completed_on", data.training_completed_on)
+    away = _optional_date("unavailable_until", data.unavailable_until)
+    nominated_on = _optional_date("nominated_on", data.nominated_on) or on
+    nominated_by = common.text("nominated_by", data.nominated_by, required=False)
+    physician = upsert_physician(person, on)
+    supporter: Supporter | None = Supporter.get_or_none(Supporter.physician == physician)
+    if supporter is None:
+        supporter = Supporter.create(
+            physician=physician,
+            status=status,
+            max_active=max_active,
+            training_completed_on=trained,
+            unavailable_until=away,
+        )
+    else:
+        supporter.status, supporter.max_active = status, max_active
+        supporter.training_completed_on = trained or supporter.training_completed_on
+        supporter.unavailable_until = away
+        supporter.save()
+    if nominated_by:
+        nominate(supporter.id, nominated_by, nominated_on)
+    return supporter
+
+
+def nominate(supporter_id: int, nominated_by: str, on: date | None = None) -> Nomination:
+    """Record a colleague's nomination (the same colleague counts once)."""
+    on = on or common.today()
+    supporter = get_supporter(supporter_id)
+    by = common.text("nominated_by", nominated_by)
+    for existing in Nomination.select().where(Nomination.supporter == supporter):
+        if common.name_key(existing.nominated_by) == common.name_key(by):
+            return existing
+    created: Nomination = Nomination.create(supporter=supporter, nominated_by=by, nominated_on=on)
+    return created
+
+
+def nomination_counts() -> dict[int, int]:
+    """How many colleagues nominated each supporter."""
+    query = (
+        Nomination.select(Nomination.supporter, pw.fn.COUNT(Nomination.id))
+        .group_by(Nomination.supporter)
+        .tuples()
+    )
+    return {supporter_id: count for supporter_id, count in query}
+
+
+def set_status(supporter_id: int, status: str, on: date | None = None) -> Supporter:
+    """Move a supporter to a new status, refusing illegal steps with the legal ones named."""
+    on = on or common.today()
+    supporter = get_supporter(supporter_id)
+    status = common.choice("status", status, SUPPORTER_STATUSES)
+    legal = STATUS_STEPS[supporter.status]
+    if status not in legal:
+        raise ValidationError(
+            "status",
+            f"a {supporter.status} supporter cannot become {status}; they can become: {', '.join(legal)}",
+        )
+    if status == "active" and supporter.training_completed_on is None:
+        supporter.training_completed_on = on
+    supporter.status = status
+    if status == "active":
+        supporter.unavailable_until = None
+    supporter.save()
+    return supporter
+
+
+def pause_until(supporter_id: int, until: date | str, on: date | None = None) -> Supporter:
+    """Make a supporter unavailable for new cases until a date (after a hard case, leave, ...)."""
+    on = on or common.today()
+    supporter = get_supporter(supporter_id)
+    day = common.parse_date("unavailable_until", until)
+    if day <= on:
+        raise ValidationError("unavailable_until", "must be after today")
+    supporter.unavailable_until = day
+    supporter.save()
+    return supporter
+
+
+def set_capacity(supporter_id: int, max_active: int | str) -> Supporter:
+    """How many open cases a supporter takes at once."""
+    supporter = get_supporter(supporter_id)
+    supporter.max_active = clean_max_active(max_active)
+    supporter.save()
+    return supporter
+
+
+def add_conflict(
+    supporter_id: int,
+    physician_name: str,
+    kind: str = "evaluates",
+    on: date | None = None,
+    physician_id: int | None = None,
+) -> Conflict:
+    """Never match this supporter with the named physician (known now or added later)."""
+    on = on or common.today()
+    supporter = get_supporter(supporter_id)
+    kind = common.choice("kind", kind, CONFLICT_KINDS)
+    name = common.text("evaluates" if kind == "evaluates" else "conflict", physician_name)
+    key = common.name_key(name)
+    if supporter.physician.name_key == key:
+        raise ValidationError("conflict", "a supporter is never matched with themself already")
+    physician = Physician.get_or_none(Physician.id == physician_id) if physician_id else None
+    existing: Conflict | None = Conflict.get_or_none(
+        Conflict.supporter == supporter, Conflict.name_key == key, Conflict.kind == kind
+    )
+    if existing is not None:
+        return existing
+    created: Conflict = Conflict.create(
+        supporter=supporter, physician=physician, name_key=key, kind=kind, added_on=on
+    )
+    return created
+
+
+def remove_conflict(conflict_id: int) -> None:
+    """Delete a declared conflict."""
+    Conflict.delete().where(Conflict.id == conflict_id).execute()
+
+
+def conflicts_between(supporter: Supporter, physician: Physician) -> list[Conflict]:
+    """The conflicts that forbid matching this supporter with this physician."""
+    return list(
+        Conflict.select().where(
+            Conflict.supporter == supporter,
+            (Conflict.physician == physician) | (Conflict.name_key == physician.name_key),
+        )
+    )

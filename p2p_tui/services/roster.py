@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 import peewee as pw
 
@@ -111,7 +113,8 @@ def nomination_counts() -> dict[int, int]:
         .group_by(Nomination.supporter)
         .tuples()
     )
-    return {supporter_id: count for supporter_id, count in query}
+    rows = cast(Iterable[tuple[int, int]], query)
+    return dict(rows)
 
 
 def set_status(supporter_id: int, status: str, on: date | None = None) -> Supporter:

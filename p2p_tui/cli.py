@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from p2p_tui import __version__
+from p2p_tui.commands import importing, match, queue
 from p2p_tui.commands.base import (
     DEMO_PASSPHRASE,
     InvalidInput,
@@ -264,3 +265,10 @@ def _remove_old_demo(path: Path, passphrase: str) -> None:
     path.unlink()
     for old in vault_backups.listing(path):
         old.path.unlink(missing_ok=True)
+
+
+# -- the program's commands (each in p2p_tui/commands/) ------------------------------------------
+
+main.add_command(importing.command, "import")
+main.add_command(match.command, "match")
+main.add_command(queue.command, "queue")

@@ -6,6 +6,8 @@ Exit codes: 0 ok, 1 invalid input or failed operation (the message names the row
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import sys
 from pathlib import Path
@@ -27,9 +29,9 @@ from p2p_tui.commands.base import (
 )
 from p2p_tui.hardening import harden
 from p2p_tui.store import Store
-from p2p_tui.vault import VaultError, VaultExists, peek_generation
+from p2p_tui.vault import VaultError, VaultExists, VaultWriteError, peek_generation
 from p2p_tui.vault import backups as vault_backups
-from p2p_tui.vault.file import Vault
+from p2p_tui.vault.file import Vault, fsync_dir
 from p2p_tui.vault.lock import VaultLock
 
 # -- the group ------------------------------------------------------------------------------------
@@ -153,22 +155,36 @@ def backup(target: Path) -> None:
     try:
         store.saver.flush()
         data = store.vault.path.read_bytes()
-        _write_private(target, data)
+        _write_private(target, data, store.vault.generation)
     finally:
         store.close()
     click.echo(f"Backup written to {target} (generation {peek_generation(target)}).")
 
 
-def _write_private(target: Path, data: bytes) -> None:
-    """Write a file atomically with mode 0600."""
+def _write_private(target: Path, data: bytes, generation: int) -> None:
+    """Write a verified copy atomically with mode 0600, or raise VaultWriteError leaving nothing."""
     tmp = target.with_name(f".{target.name}.partial")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, target)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if peek_generation(tmp) != generation:
+            raise OSError(errno.EIO, "the copy does not read back as written")
+        os.replace(tmp, target)
+        fsync_dir(target.parent)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        reason = exc.strerror or type(exc).__name__
+        raise VaultWriteError(
+            f"The backup could not be written ({reason}); nothing was left at {target}.",
+            "Free space or choose another place, then try again.",
+        ) from exc
 
 
 @main.command()

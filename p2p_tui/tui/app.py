@@ -23,7 +23,10 @@ class P2PApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "p2p-tui"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False),
+        Binding("ctrl+s", "save", "Save now", id="app.save", show=False),
+    ]
 
     def __init__(
         self, vault_path: Path, *, passphrase: str | None = None, kdf: KdfParams | None = None
@@ -88,6 +91,11 @@ class P2PApp(App[None]):
             self.exit()
         else:
             self._discard_armed = True
+
+    def action_save(self) -> None:
+        """Save now (after a failed save, once the disk is fixed)."""
+        if self.store is not None:
+            self.store.saver.request()
 
     def action_lock(self) -> None:
         """Close the database, drop the keys, and ask for the passphrase again."""

@@ -48,16 +48,22 @@ def folder(vault: Path) -> Path:
     return vault.with_name(vault.name + ".backups")
 
 
-def take(vault: Path, generation: int, now: datetime | None = None) -> Path:
-    """Hard-link (or, where links are impossible, copy) the current vault file into the folder."""
+def take(vault: Path, generation: int, now: datetime | None = None) -> Path | None:
+    """Hard-link (or, where links are impossible, copy) the current vault file into the folder.
+
+    Returns the new backup, or None when a backup of this generation already exists (a save that
+    failed and was retried must not fill the folder with copies of one generation and rotate the
+    older ones away).
+    """
     target_dir = folder(vault)
     target_dir.mkdir(mode=0o700, exist_ok=True)
+    suffix = f"Z-g{generation:010d}.p2pvault"
+    if any(name.endswith(suffix) for name in os.listdir(target_dir)):
+        return None
     now = now or datetime.now(UTC)
-    target = target_dir / f"{now.strftime(STAMP)}Z-g{generation:010d}.p2pvault"
+    target = target_dir / f"{now.strftime(STAMP)}{suffix}"
     try:
         os.link(vault, target)
-    except FileExistsError:
-        pass
     except OSError:
         shutil.copy2(vault, target)
         os.chmod(target, 0o600)

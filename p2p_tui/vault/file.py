@@ -43,7 +43,8 @@ def _write_all(fd: int, data: bytes | memoryview) -> None:
         view = view[written:]
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path) -> None:
+    """Make a rename in `directory` durable (a no-op where folders cannot be opened)."""
     flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
     try:
         fd = os.open(directory, flags)
@@ -60,7 +61,8 @@ def _write_error(exc: OSError, path: Path) -> VaultWriteError:
     return VaultWriteError(
         f"The change could not be saved to disk ({reason}). The vault file still holds the "
         "last saved version and your change is kept in memory.",
-        f"Free space or fix the disk under {path.parent}, then save again; do not quit until saved.",
+        f"Free space or fix the disk under {path.parent}, then save again (Ctrl+S in the console); "
+        "do not quit until saved.",
     )
 
 
@@ -232,9 +234,14 @@ class Vault:
             raise _write_error(exc, self.path) from exc
         self.generation = generation
         try:
-            _fsync_dir(directory)
+            fsync_dir(directory)
         except OSError as exc:
-            raise _write_error(exc, self.path) from exc
+            reason = os.strerror(exc.errno) if exc.errno else type(exc).__name__
+            raise VaultWriteError(
+                f"The change was written, but the folder could not be synced to disk ({reason}); "
+                "a power cut now could lose it.",
+                f"Check the disk under {directory}; the next save tries again.",
+            ) from exc
         with contextlib.suppress(OSError):
             backups.rotate(self.path, self.policy, now)
         return generation

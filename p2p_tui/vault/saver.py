@@ -82,9 +82,18 @@ class Saver:
                 raise self._error
 
     def close(self) -> None:
-        """Complete the last save (raising its error, and staying usable, if it fails) and stop."""
+        """Complete the last save (retrying one that failed) and stop.
+
+        If the save still fails its error is raised and the saver stays usable.
+        """
+        self.retry_if_failed()
         self.flush()
         self.stop()
+
+    def retry_if_failed(self) -> None:
+        """Ask again for a save whose last attempt failed (the disk may have been fixed since)."""
+        if self.state is SaveState.FAILED:
+            self.request()
 
     def stop(self) -> None:
         """Stop the worker once it is idle, saving nothing more."""

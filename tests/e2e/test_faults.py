@@ -175,3 +175,95 @@ def test_close_while_saves_fail_raises_and_keeps_the_store(
     assert not store.vault.is_open
 
     assert reopen_value(path) == (["unsaved", point, "more"], good_generation + 1)
+
+
+# -- regressions found by these tests -------------------------------------------------------------
+
+
+def test_failed_retries_do_not_rotate_older_backups_away(
+    opened: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each failed save used to hard-link another copy of one generation, pushing real history out."""
+    from p2p_tui.vault import backups
+
+    for i in range(4):
+        with opened.atomic():
+            settings.put("retention_days", 100 + i)
+        opened.saver.flush()
+    before = {b.generation for b in backups.listing(opened.vault.path)}
+    fault = Fault(monkeypatch, "replace", errno.EIO, opened.vault.path)
+    for _ in range(12):
+        opened.saver.request()
+        with pytest.raises(VaultWriteError):
+            opened.saver.flush()
+    fault.active = False
+    opened.save_now()
+    after = [b.generation for b in backups.listing(opened.vault.path)]
+    assert len(after) == len(set(after)), "one backup per generation"
+    assert before <= set(after)
+
+
+def test_close_retries_a_failed_save_once_the_disk_is_fixed(
+    opened: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = opened.vault.path
+    with opened.atomic():
+        settings.put("retention_days", 321)
+    fault = Fault(monkeypatch, "write", errno.ENOSPC, path)
+    with pytest.raises(VaultWriteError):
+        opened.saver.flush()
+    fault.active = False
+    opened.close()  # retries instead of raising the stale error
+    reopened = Store.open(path, PASSPHRASE)
+    try:
+        assert settings.get("retention_days") == 321
+    finally:
+        reopened.close()
+
+
+def test_folder_sync_failure_does_not_claim_the_old_file_is_kept(
+    opened: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import p2p_tui.vault.file as vault_file
+
+    def failing(_directory: Path) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(vault_file, "fsync_dir", failing)
+    with opened.atomic():
+        settings.put("retention_days", 77)
+    with pytest.raises(VaultWriteError) as caught:
+        opened.saver.flush()
+    assert "still holds the last saved version" not in str(caught.value)
+    assert "written" in str(caught.value)
+    monkeypatch.undo()
+    opened.save_now()
+
+
+def test_backup_command_reports_a_short_disk_by_name(
+    opened: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    import p2p_tui.cli as cli
+
+    path = opened.vault.path
+    opened.close()
+    target = tmp_path / "copy.p2pvault"
+    real_write = os.write
+
+    def short_then_full(fd: int, data: Any) -> int:
+        if fd_path(fd).endswith(".copy.p2pvault.partial"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(fd, data)
+
+    monkeypatch.setattr(cli.os, "write", short_then_full)
+    env = {"P2P_TUI_PASSPHRASE": PASSPHRASE}
+    result = CliRunner().invoke(cli.main, ["backup", "--vault", str(path), "--to", str(target)], env=env)
+    assert result.exit_code == 1
+    assert "No space left on device" in result.output
+    assert not target.exists()
+    assert not list(tmp_path.glob(".copy.p2pvault.partial"))
+    monkeypatch.undo()
+    again = CliRunner().invoke(cli.main, ["backup", "--vault", str(path), "--to", str(target)], env=env)
+    assert again.exit_code == 0, again.output

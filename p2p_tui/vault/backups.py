@@ -43,6 +43,11 @@ class Backup:
             return False
 
 
+def utc(now: datetime | None) -> datetime:
+    """`now` in UTC (a naive value is taken as local time), or the current time."""
+    return (now or datetime.now(UTC)).astimezone(UTC)
+
+
 def folder(vault: Path) -> Path:
     """The backups folder of a vault."""
     return vault.with_name(vault.name + ".backups")
@@ -60,7 +65,7 @@ def take(vault: Path, generation: int, now: datetime | None = None) -> Path | No
     suffix = f"Z-g{generation:010d}.p2pvault"
     if any(name.endswith(suffix) for name in os.listdir(target_dir)):
         return None
-    now = now or datetime.now(UTC)
+    now = utc(now)
     target = target_dir / f"{now.strftime(STAMP)}{suffix}"
     try:
         os.link(vault, target)
@@ -79,9 +84,13 @@ def listing(vault: Path) -> list[Backup]:
         return []
     for entry in entries:
         match = NAME.match(entry.name)
-        if match:
+        if not match:
+            continue
+        try:
             taken = datetime.strptime(match[1], STAMP).replace(tzinfo=UTC)
-            found.append(Backup(Path(entry.path), taken, int(match[2])))
+        except ValueError:  # digits that are no date: not one of ours
+            continue
+        found.append(Backup(Path(entry.path), taken, int(match[2])))
     found.sort(key=lambda b: (b.taken_at, b.generation), reverse=True)
     return found
 
@@ -101,7 +110,7 @@ def to_keep(backups: list[Backup], policy: Policy, now: datetime) -> set[Path]:
 
 def rotate(vault: Path, policy: Policy, now: datetime | None = None) -> None:
     """Delete the backups the policy no longer keeps."""
-    now = now or datetime.now(UTC)
+    now = utc(now)
     backups = listing(vault)
     keep = to_keep(backups, policy, now)
     for b in backups:

@@ -242,7 +242,8 @@ class Vault:
                 "a power cut now could lose it.",
                 f"Check the disk under {directory}; the next save tries again.",
             ) from exc
-        with contextlib.suppress(OSError):
+        # The save is durable by now: rotation is housekeeping and must never turn it into a failure.
+        with contextlib.suppress(Exception):
             backups.rotate(self.path, self.policy, now)
         return generation
 

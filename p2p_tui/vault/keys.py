@@ -105,9 +105,9 @@ def new_recovery_code() -> str:
 def normalize_recovery_code(text: str) -> str | None:
     """The canonical code (grouped) if `text` is a well-formed code with a valid check, else None.
 
-    Case, spaces and dashes are ignored; O reads as 0 and I or L as 1, as Crockford intends.
+    Case, white space and dashes are ignored; O reads as 0 and I or L as 1, as Crockford intends.
     """
-    raw = text.upper().replace("-", "").replace(" ", "")
+    raw = "".join(text.upper().replace("-", "").split())
     raw = raw.replace("O", "0").replace("I", "1").replace("L", "1")
     if len(raw) != RECOVERY_DATA_CHARS + 1 or any(c not in ALPHABET for c in raw):
         return None

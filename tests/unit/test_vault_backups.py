@@ -279,3 +279,22 @@ def test_a_vault_in_a_new_folder_gets_a_private_folder(tmp_path: Path, permissiv
     Vault.create(path, PASSPHRASE, b"one", kdf=CHEAP_KDF, lock=False)
     assert mode(path.parent) == 0o700
     assert mode(path) == 0o600
+
+
+def test_a_foreign_file_with_an_impossible_date_never_breaks_a_save(tmp_path: Path) -> None:
+    path = tmp_path / "v.p2pvault"
+    vault, _ = Vault.create(path, PASSPHRASE, b"one", kdf=CHEAP_KDF)
+    vault.save(b"two")
+    (backups.folder(path) / "20241399T999999.000000Z-g0000000001.p2pvault").write_bytes(b"x")
+    assert vault.save(b"three") == 3
+    assert all(b.taken_at.year < 9999 for b in backups.listing(path))
+    vault.close()
+
+
+def test_a_naive_now_is_taken_as_local_time(tmp_path: Path) -> None:
+    path = tmp_path / "v.p2pvault"
+    vault, _ = Vault.create(path, PASSPHRASE, b"one", kdf=CHEAP_KDF)
+    vault.save(b"two", now=datetime(2026, 1, 2, 3, 4, 5))  # noqa: DTZ001 - on purpose
+    vault.save(b"three", now=datetime(2026, 1, 3, 3, 4, 5))  # noqa: DTZ001
+    assert [b.generation for b in backups.listing(path)] == [2, 1]
+    vault.close()

@@ -215,3 +215,9 @@ def test_a_well_formed_but_wrong_recovery_code_says_so(vault_path: Path) -> None
         Vault.open(vault_path, other, recovery=True, lock=False)
     assert "recovery code is not right" in raised.value.message
     assert other not in str(raised.value)
+
+
+def test_a_pasted_code_with_a_newline_or_tab_is_accepted() -> None:
+    code = new_recovery_code()
+    assert normalize_recovery_code(f"  {code}\n") == code
+    assert normalize_recovery_code(code.replace("-", "\t")) == code

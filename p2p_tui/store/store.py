@@ -42,10 +42,15 @@ class Store:
     @classmethod
     def create(cls, path: Path, passphrase: str, *, kdf: KdfParams | None = None) -> tuple[Store, str]:
         """Create a new vault with the latest schema; returns the open store and the recovery code."""
+        scratch = MemoryDatabase()
+        scratch.load(None)
+        migrate(scratch.raw())
+        image = scratch.serialize()
+        scratch.close()
+        # Work on a deserialized copy, as after any open: SQLite serializes it without a page walk.
         db = MemoryDatabase()
-        db.load(None)
-        migrate(db.raw())
-        vault, code = Vault.create(Path(path), passphrase, db.serialize(), kdf=kdf)
+        db.load(image)
+        vault, code = Vault.create(Path(path), passphrase, image, kdf=kdf)
         return cls(vault, db), code
 
     @classmethod

@@ -30,6 +30,7 @@ from p2p_tui.vault.format import Header, KdfParams, Slot, SlotKind, parse, read_
 from p2p_tui.vault.lock import VaultLock
 
 TMP_SUFFIX = ".tmp"
+CHUNK = 1 << 20  # encrypt and write 1 MiB at a time
 
 
 def _tmp_glob(path: Path) -> str:
@@ -41,6 +42,18 @@ def _write_all(fd: int, data: bytes | memoryview) -> None:
     while view:
         written = os.write(fd, view)
         view = view[written:]
+
+
+def _write_sealed(fd: int, encryptor: keys.Encryptor, image: bytes | memoryview) -> None:
+    """Encrypt `image` CHUNK bytes at a time into one reused buffer, writing each, then the tag."""
+    view = memoryview(image)
+    buffer = bytearray(CHUNK + 16)
+    out = memoryview(buffer)
+    for start in range(0, len(view), CHUNK):
+        written = encryptor.update_into(view[start : start + CHUNK], buffer)
+        _write_all(fd, out[:written])
+    _write_all(fd, encryptor.finalize())
+    _write_all(fd, encryptor.tag)
 
 
 def fsync_dir(directory: Path) -> None:
@@ -194,7 +207,7 @@ class Vault:
             )
         cipher = keys.payload_key(data_key, header.save_salt)
         try:
-            image = cipher.decrypt(header.nonce, bytes(body), header_bytes)
+            image = cipher.decrypt(header.nonce, body, header_bytes)
         except InvalidTag as exc:
             raise VaultDamaged(
                 "The vault's contents are damaged or were altered (the key opened, the data did not).",
@@ -204,24 +217,33 @@ class Vault:
 
     # -- saving ---------------------------------------------------------------------------------
 
-    def save(self, image: bytes | memoryview, *, now: datetime | None = None, backup: bool = True) -> int:
+    def save(
+        self,
+        image: bytes | memoryview,
+        *,
+        now: datetime | None = None,
+        backup: bool = True,
+        rotate: bool = True,
+    ) -> int:
         """Seal `image` and make it durable; returns the new generation.
 
-        On any OS error the previous file is intact, the generation unchanged, and VaultWriteError
-        is raised; calling save again retries.
+        The payload is encrypted a chunk at a time into one reused buffer and written as it goes, so
+        a save never holds a second image-sized copy. On any OS error the previous file is intact,
+        the generation unchanged, and VaultWriteError is raised; calling save again retries.
+        `rotate=False` leaves the backup rotation to `rotate_backups()` (the saver runs it after
+        reporting the save durable).
         """
         generation = self.generation + 1
         save_salt, nonce = secrets.token_bytes(32), secrets.token_bytes(12)
         header = Header(self.slots, generation, save_salt, nonce, len(image)).encode()
         digest = hashlib.sha256(header).digest()
-        sealed = keys.payload_key(self._data_key, save_salt).encrypt(nonce, image, header)
         directory = self.path.parent
         tmp = directory / f".{self.path.name}.{secrets.token_hex(6)}{TMP_SUFFIX}"
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
             try:
                 _write_all(fd, header + digest)
-                _write_all(fd, sealed)
+                _write_sealed(fd, keys.payload_encryptor(self._data_key, save_salt, nonce, header), image)
                 os.fsync(fd)
             finally:
                 os.close(fd)
@@ -242,10 +264,14 @@ class Vault:
                 "a power cut now could lose it.",
                 f"Check the disk under {directory}; the next save tries again.",
             ) from exc
-        # The save is durable by now: rotation is housekeeping and must never turn it into a failure.
+        if rotate:
+            self.rotate_backups(now)
+        return generation
+
+    def rotate_backups(self, now: datetime | None = None) -> None:
+        """Delete the backups the policy no longer keeps. Housekeeping: it never raises."""
         with contextlib.suppress(Exception):
             backups.rotate(self.path, self.policy, now)
-        return generation
 
     # -- keys -----------------------------------------------------------------------------------
 

@@ -118,7 +118,7 @@ class Saver:
                     return
                 target = self._requested
             try:
-                self.vault.save(self._snapshot())
+                self.vault.save(self._snapshot(), rotate=False)
             except VaultError as exc:
                 with self._cond:
                     self._failed_at, self._error = target, exc
@@ -140,3 +140,5 @@ class Saver:
                 self._cond.notify_all()
                 pending = self._requested > target
             self._emit(SaveState.SAVING if pending else SaveState.SAVED, None)
+            if not pending:  # durable and reported: now the housekeeping, off the critical path
+                self.vault.rotate_backups()

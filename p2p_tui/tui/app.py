@@ -1,21 +1,38 @@
-"""The Textual app: takes the vault path (and, for tests, cheap KDF parameters) as arguments."""
+"""The Textual app: takes the vault path (and, for tests, cheap KDF parameters) as arguments.
+
+One screen stack: the unlock (or create) screen, then an area screen (Today, Cases, Roster, ...) with
+detail screens pushed on top. Locking closes the store and replaces every screen, so nothing that
+showed a name survives; unlocking returns to the area that was open.
+"""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
-from textual import on
+from textual import events, on
 from textual.app import App
 from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
 
-from p2p_tui.store import Store
+from p2p_tui.store import Store, settings
+from p2p_tui.tui.commands import AREA_TITLES, FindProvider, GoToProvider
 from p2p_tui.tui.dialogs.recovery_code import RecoveryCodeDialog
 from p2p_tui.tui.messages import SaveStateChanged, Unlocked
+from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.screens.create import CreateScreen
-from p2p_tui.tui.screens.home import HomeScreen
 from p2p_tui.tui.screens.unlock import UnlockScreen
 from p2p_tui.tui.widgets.save_indicator import SaveIndicator
 from p2p_tui.vault import KdfParams, SaveState, VaultError
+
+
+def area_screen(name: str) -> AreaScreen:
+    """A new screen for a top-level area."""
+    from p2p_tui.tui import screens
+
+    return screens.AREAS[name]()
 
 
 class P2PApp(App[None]):
@@ -23,22 +40,47 @@ class P2PApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "p2p-tui"
+    COMMANDS = {GoToProvider, FindProvider}
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False),
+        Binding("f1", "help", "Help", id="app.help"),
+        Binding("f2", "go('today')", "Today", id="app.today", show=False),
+        Binding("f3", "go('cases')", "Cases", id="app.cases", show=False),
+        Binding("f4", "go('roster')", "Roster", id="app.roster", show=False),
+        Binding("f5", "go('training')", "Training", id="app.training", show=False),
+        Binding("f6", "go('settings')", "Settings", id="app.settings", show=False),
+        Binding("f7", "new_referral", "New referral", id="app.new_referral", show=False),
+        Binding("f8", "toggle_privacy", "Privacy", id="app.privacy"),
+        Binding("ctrl+l", "lock", "Lock", id="app.lock"),
         Binding("ctrl+s", "save", "Save now", id="app.save", show=False),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False),
     ]
 
+    privacy: reactive[bool] = reactive(False, init=False)
+
     def __init__(
-        self, vault_path: Path, *, passphrase: str | None = None, kdf: KdfParams | None = None
+        self,
+        vault_path: Path,
+        *,
+        passphrase: str | None = None,
+        kdf: KdfParams | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
         self.vault_path = Path(vault_path)
         self._passphrase = passphrase
         self.kdf = kdf
+        self.clock = clock
         self.store: Store | None = None
+        self.save_state = SaveState.SAVED
+        self.last_activity = clock()
+        self.autolock_seconds = 5 * 60.0
+        self._resume_area = "today"
         self._discard_armed = False
 
+    # -- entry ------------------------------------------------------------------------------------
+
     def on_mount(self) -> None:
+        self.set_interval(5.0, self.check_autolock, name="autolock")
         self.show_entry()
 
     def show_entry(self) -> None:
@@ -48,26 +90,101 @@ class P2PApp(App[None]):
         else:
             screen = CreateScreen(self.vault_path, self.kdf)
         self._passphrase = None
-        self.switch_screen(screen) if self.screen_stack[1:] else self.push_screen(screen)
+        self.push_screen(screen)
 
     @on(Unlocked)
     def unlocked(self, message: Unlocked) -> None:
         self.store = message.store
         self.store.saver.set_listener(self._saver_listener)
-        self.switch_screen(HomeScreen())
+        with self.store.lock:
+            self.autolock_seconds = float(settings.get("autolock_minutes")) * 60
+        self.last_activity = self.clock()
+        self.switch_screen(area_screen(self._resume_area))
         if message.recovery_code:
             self.push_screen(RecoveryCodeDialog(message.recovery_code))
+
+    # -- saving -----------------------------------------------------------------------------------
 
     def _saver_listener(self, state: SaveState, error: VaultError | None) -> None:
         """Called from the saver's thread: hand over to the event loop."""
         self.post_message(SaveStateChanged(state, error))
 
     @on(SaveStateChanged)
-    def save_state(self, message: SaveStateChanged) -> None:
+    def save_state_changed(self, message: SaveStateChanged) -> None:
+        self.save_state = message.state
         for indicator in self.screen.query(SaveIndicator):
             indicator.state = message.state
         if message.state is SaveState.FAILED and message.error is not None:
             self.notify(str(message.error), title="Not saved", severity="error", timeout=30)
+
+    def action_save(self) -> None:
+        """Save now (after a failed save, once the disk is fixed)."""
+        if self.store is not None:
+            self.store.saver.request()
+
+    # -- navigation -------------------------------------------------------------------------------
+
+    def action_go(self, area: str) -> None:
+        """Show a top-level area, dropping any detail screens above the current one."""
+        if self.store is None or area not in AREA_TITLES:
+            return
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if isinstance(self.screen, AreaScreen) and self.screen.AREA == area:
+            self.screen.reload()
+            return
+        self.switch_screen(area_screen(area))
+
+    def open_case(self, referral_id: int) -> None:
+        """Push a case's page."""
+        from p2p_tui.tui.screens.case import CaseScreen
+
+        if self.store is not None:
+            self.push_screen(CaseScreen(referral_id))
+
+    def open_supporter(self, supporter_id: int) -> None:
+        """Push a supporter's roster page."""
+        from p2p_tui.tui.screens.supporter import SupporterScreen
+
+        if self.store is not None:
+            self.push_screen(SupporterScreen(supporter_id))
+
+    def action_new_referral(self) -> None:
+        """Open the intake form."""
+        if self.store is not None:
+            from p2p_tui.tui.screens.intake import IntakeScreen
+
+            self.push_screen(IntakeScreen())
+
+    def action_help(self) -> None:
+        """Every key of this screen and of the app."""
+        from p2p_tui.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    # -- privacy and locking ----------------------------------------------------------------------
+
+    def action_toggle_privacy(self) -> None:
+        """Mask every name and contact on every screen (for shared spaces)."""
+        if self.store is not None:
+            self.privacy = not self.privacy
+
+    def watch_privacy(self, privacy: bool) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, AreaScreen) and screen.is_mounted:
+                screen.on_screen_resume()
+        self.notify("Privacy mode on: names hidden." if privacy else "Privacy mode off.")
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self.last_activity = self.clock()
+        await super().on_event(event)
+
+    def check_autolock(self) -> None:
+        """Lock once the console has been idle for the auto-lock time."""
+        if self.store is not None and self.clock() - self.last_activity >= self.autolock_seconds:
+            self.action_lock()
 
     def close_store(self) -> bool:
         """Finish the last save and close the vault; False (with an error shown) if it failed."""
@@ -81,6 +198,21 @@ class P2PApp(App[None]):
         self.store = None
         return True
 
+    def action_lock(self) -> None:
+        """Close the database, drop the keys, clear every screen, and ask for the passphrase."""
+        if self.store is None:
+            return
+        area = next(
+            (s.AREA for s in reversed(self.screen_stack) if isinstance(s, AreaScreen) and s.AREA), "today"
+        )
+        if not self.close_store():
+            return
+        self._resume_area = area
+        self.clear_notifications()
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(UnlockScreen(self.vault_path))
+
     async def action_quit(self) -> None:
         """Save, close, exit. If the last save failed, a second Ctrl+Q discards the change."""
         if self.close_store():
@@ -92,12 +224,6 @@ class P2PApp(App[None]):
         else:
             self._discard_armed = True
 
-    def action_save(self) -> None:
-        """Save now (after a failed save, once the disk is fixed)."""
-        if self.store is not None:
-            self.store.saver.request()
-
-    def action_lock(self) -> None:
-        """Close the database, drop the keys, and ask for the passphrase again."""
-        if self.close_store():
-            self.switch_screen(UnlockScreen(self.vault_path))
+    def top_screen(self) -> Screen[object]:
+        """The screen on top (typed helper for tests)."""
+        return self.screen

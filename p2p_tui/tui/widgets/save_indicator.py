@@ -23,7 +23,7 @@ class SaveIndicator(Static):
         return {
             SaveState.SAVED: "saved",
             SaveState.SAVING: "saving…",
-            SaveState.FAILED: "NOT SAVED",
+            SaveState.FAILED: "NOT SAVED: Ctrl+S to retry",
         }[self.state]
 
     def watch_state(self, state: SaveState) -> None:

@@ -1,0 +1,44 @@
+"""Safety escalation: the crisis resources, then to whom confidentiality was broken. Never why."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from p2p_tui.services.safety import crisis_lines
+
+TO_WHOM = {
+    "php": "Physician Health Program",
+    "crisis_line_988": "9-8-8 Suicide Crisis Helpline",
+    "emergency_911": "Emergency services (911)",
+    "other": "Someone else (not named here)",
+}
+
+
+class SafetyDialog(ModalScreen[str | None]):
+    """Returns who confidentiality was broken to, or None on Escape (nothing recorded)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="safety.cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box safety"):
+            yield Static("Safety: risk of harm to self or others", classes="title")
+            yield Static("\n".join(f"• {line}" for line in crisis_lines()), id="resources")
+            yield Label("Record that confidentiality was broken, now, and to whom (never why):")
+            yield OptionList(*[Option(label, id=value) for value, label in TO_WHOM.items()], id="to-whom")
+
+    def on_mount(self) -> None:
+        self.query_one("#to-whom", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#to-whom")
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        """Escape: record nothing."""
+        self.dismiss(None)

@@ -1,0 +1,99 @@
+"""What every area screen shares: a header, its body, a status bar (save state, privacy), a footer,
+and a `reload()` that re-reads its data whenever it is shown again or privacy mode changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar, TypeVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from p2p_tui.services.errors import ValidationError
+from p2p_tui.store import Store
+from p2p_tui.tui.widgets.save_indicator import SaveIndicator
+
+if TYPE_CHECKING:
+    from p2p_tui.tui.app import P2PApp
+
+MASK = "••••••"
+T = TypeVar("T")
+
+
+class AreaScreen(Screen[None]):
+    """A screen of the unlocked console. Subclasses implement `compose_body` and `reload`."""
+
+    AREA: ClassVar[str] = ""
+    BINDINGS = [Binding("escape", "back", "Back", id="area.back", show=False)]
+
+    @property
+    def p2p(self) -> P2PApp:
+        """The app, typed."""
+        from p2p_tui.tui.app import P2PApp
+
+        assert isinstance(self.app, P2PApp)  # noqa: S101 - always true; narrows the type
+        return self.app
+
+    @property
+    def store(self) -> Store:
+        """The open store (screens exist only while the vault is unlocked)."""
+        store = self.p2p.store
+        if store is None:
+            raise RuntimeError("the vault is locked")
+        return store
+
+    def shown(self, value: str) -> str:
+        """A name or contact as it may be shown now: masked in privacy mode."""
+        return MASK if self.p2p.privacy else value
+
+    def act(self, change: Callable[[], T], done: str = "") -> T | None:
+        """Run a service call as one transaction (saved in the background), then redraw.
+
+        Bad input becomes an error toast naming the field; nothing is changed then.
+        """
+        try:
+            with self.store.atomic():
+                result = change()
+        except ValidationError as exc:
+            self.notify(str(exc), title="Not changed", severity="error", timeout=10)
+            return None
+        if done:
+            self.notify(done)
+        self.reload()
+        return result
+
+    def read(self, query: Callable[[], T]) -> T:
+        """Run a read under the store's lock."""
+        with self.store.lock:
+            return query()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield from self.compose_body()
+        with Horizontal(id="status-bar"):
+            yield Static("", id="privacy-flag")
+            yield Static("", classes="spacer")
+            yield SaveIndicator(id="save")
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        """The screen's own widgets."""
+        yield from ()
+
+    def on_screen_resume(self) -> None:
+        self.query_one(SaveIndicator).state = self.p2p.save_state
+        self.query_one("#privacy-flag", Static).update("PRIVACY MODE" if self.p2p.privacy else "")
+        self.reload()
+
+    def reload(self) -> None:
+        """Re-read this screen's data from the store and redraw (called on every resume)."""
+
+    def action_back(self) -> None:
+        """Escape: back to the previous screen, or to Today from an area."""
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+        elif self.AREA != "today":
+            self.p2p.action_go("today")

@@ -1,0 +1,240 @@
+"""A case's page: who, what kind of referral, where it stands, its timeline, and every action by key.
+
+The safety escalation is one key (!) from here, as from every case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Label, Static
+
+from p2p_tui.services import cases, common, intake, safety, surveys
+from p2p_tui.store.models import Physician, Referral
+from p2p_tui.tui.dialogs.choice import ChoiceDialog
+from p2p_tui.tui.dialogs.contact import ContactDialog, ContactInput
+from p2p_tui.tui.dialogs.safety import SafetyDialog
+from p2p_tui.tui.dialogs.survey import SurveyDialog
+from p2p_tui.tui.dialogs.text_entry import TextDialog
+from p2p_tui.tui.screens.base import AreaScreen
+from p2p_tui.tui.widgets.table import Table
+
+NOTE_WARNING = (
+    "Logistics only (when, where, how to reach). Never what happened or what was said: "
+    "notes are legally discoverable and the program keeps none."
+)
+ENDING_LABELS = {
+    "closed": "Close the case (support completed)",
+    "declined": "The physician declined support",
+    "unreachable": "The physician could not be reached",
+    "new": "Reopen to be matched again",
+    "matched": "Matched (use m: Match)",
+    "contacted": "Contacted (use c: record contact)",
+    "followed_up": "Followed up (use c: record contact)",
+}
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """What the page shows, read in one go under the lock."""
+
+    referral: Referral
+    physician: Physician
+    stressors: tuple[str, ...]
+    supporter_name: str
+    supporter_id: int | None
+    timeline: list[cases.TimelineEntry]
+    surveys: int
+
+
+def load(referral_id: int) -> CaseView:
+    """Everything the case page shows."""
+    referral = cases.get_referral(referral_id)
+    match = cases.active_match(referral)
+    return CaseView(
+        referral=referral,
+        physician=referral.physician,
+        stressors=intake.stressors_of(referral),
+        supporter_name=match.supporter.physician.name if match else "",
+        supporter_id=match.supporter_id if match else None,
+        timeline=cases.timeline(referral_id),
+        surveys=len(surveys.surveys_of(referral_id)),
+    )
+
+
+class CaseScreen(AreaScreen):
+    """One referral."""
+
+    BINDINGS = [
+        Binding("m", "match", "Match", id="case.match"),
+        Binding("c", "contact", "Record contact", id="case.contact"),
+        Binding("x", "status", "Status", id="case.status"),
+        Binding("v", "survey", "Survey", id="case.survey"),
+        Binding("exclamation_mark", "safety", "SAFETY", id="case.safety"),
+        Binding("k", "consent", "Consent", show=False, id="case.consent"),
+        Binding("l", "note", "Logistics note", show=False, id="case.note"),
+        Binding("d", "declined", "Supporter declined", show=False, id="case.declined"),
+        Binding("p", "php", "PHP referral", show=False, id="case.php"),
+        Binding("o", "open_supporter", "Open supporter", show=False, id="case.supporter"),
+    ]
+
+    def __init__(self, referral_id: int) -> None:
+        super().__init__()
+        self.referral_id = referral_id
+        self.view: CaseView | None = None
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="case-body"):
+            yield Static("", id="case-facts")
+            yield Static("", id="case-note")
+            yield Label("Timeline", classes="section")
+            yield Table(id="timeline")
+
+    def on_mount(self) -> None:
+        self.query_one("#timeline", Table).add_columns("date", "what")
+
+    def reload(self) -> None:
+        view = self.view = self.read(lambda: load(self.referral_id))
+        r, p = view.referral, view.physician
+        consent = {"not_needed": "not needed", "pending": "PENDING: no contact until given"}.get(
+            r.consent, r.consent
+        )
+        lines = [
+            f"Case #{r.id}   status: {r.status.replace('_', ' ').upper()}",
+            "",
+            f"Physician:  {self.shown(p.name)}",
+            f"Contact:    {self.shown(p.email or '-')}   {self.shown(p.phone or '-')}",
+            f"            prefers {p.preferred_contact}",
+            f"Career:     {p.career_stage}   county: {p.county}   specialty: {p.specialty or '-'}",
+            f"            interventional: {'yes' if p.interventional else 'no'}",
+            "",
+            f"Received:   {r.received_on.isoformat()}   {r.pathway.replace('_', '-')} from {r.source}",
+            f"Stressors:  {', '.join(s.replace('_', ' ') for s in view.stressors)}"
+            f"{'   ACUTE INTERVENTIONAL EVENT' if r.acute_interventional else ''}",
+            f"Consent:    {consent}   PHP referral: {'yes' if r.php_referred else 'no'}",
+            f"Supporter:  {self.shown(view.supporter_name) if view.supporter_name else '(not matched)'}",
+            f"Surveys:    {view.surveys}",
+        ]
+        self.query_one("#case-facts", Static).update("\n".join(lines))
+        note = r.logistics_note
+        self.query_one("#case-note", Static).update(
+            f"Logistics: {self.shown(note) if note else '(none)'}   (l to edit; logistics only)"
+        )
+        table = self.query_one("#timeline", Table)
+        table.clear()
+        for i, entry in enumerate(view.timeline):
+            table.add_row(entry.on.isoformat(), entry.text, key=str(i))
+
+    # -- actions ----------------------------------------------------------------------------------
+
+    def _today(self) -> date:
+        return common.today()
+
+    def action_match(self) -> None:
+        """Rank the supporters for this case (only a new case can be matched)."""
+        if self.view and self.view.referral.status != "new":
+            self.notify("Only a new case can be matched; a case whose supporter declined is new again (d).")
+            return
+        from p2p_tui.tui.screens.match import MatchScreen
+
+        self.app.push_screen(MatchScreen(self.referral_id))
+
+    def action_contact(self) -> None:
+        """Record the first contact or a follow-up check-in."""
+        if self.view is None:
+            return
+        kind = "initial" if self.view.referral.status == "matched" else "follow_up"
+
+        def record(result: ContactInput | None) -> None:
+            if result is not None:
+                self.act(
+                    lambda: cases.record_contact(self.referral_id, result.kind, result.mode, result.on),
+                    "Contact recorded.",
+                )
+
+        self.app.push_screen(ContactDialog(kind, self._today()), record)
+
+    def action_status(self) -> None:
+        """Close, decline, mark unreachable, or reopen."""
+        if self.view is None:
+            return
+        steps = [
+            s
+            for s in cases.TRANSITIONS[self.view.referral.status]
+            if s in ("closed", "declined", "unreachable", "new")
+        ]
+        if not steps:
+            self.notify("Move this case on by recording a contact (c) or matching it (m).")
+            return
+
+        def chosen(status: str | None) -> None:
+            if status == "new":
+                self.act(lambda: cases.reopen(self.referral_id), "Case reopened.")
+            elif status is not None:
+                self.act(lambda: cases.end_case(self.referral_id, status), f"Case {status}.")
+
+        self.app.push_screen(
+            ChoiceDialog("Change the case's status", [(s, ENDING_LABELS[s]) for s in steps]), chosen
+        )
+
+    def action_survey(self) -> None:
+        """Record the supporter's survey."""
+
+        def record(answers: surveys.SurveyInput | None) -> None:
+            if answers is not None:
+                self.act(lambda: surveys.record_survey(self.referral_id, answers), "Survey recorded.")
+
+        self.app.push_screen(SurveyDialog(), record)
+
+    def action_safety(self) -> None:
+        """Show the crisis resources and record that, when and to whom confidentiality was broken."""
+
+        def record(to: str | None) -> None:
+            if to is not None:
+                self.act(lambda: safety.escalate(self.referral_id, to), "Safety escalation recorded.")
+
+        self.app.push_screen(SafetyDialog(), record)
+
+    def action_consent(self) -> None:
+        """Record the physician's consent (a reach-out from leadership or a colleague)."""
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self.act(lambda: cases.set_consent(self.referral_id, value), f"Consent: {value}.")
+
+        options = [("given", "Consent given"), ("refused", "Consent refused"), ("pending", "Still pending")]
+        self.app.push_screen(ChoiceDialog("The physician's consent", options), chosen)
+
+    def action_note(self) -> None:
+        """Edit the logistics note (140 characters, logistics only)."""
+        current = self.view.referral.logistics_note if self.view else ""
+
+        def save(text: str | None) -> None:
+            if text is not None:
+                self.act(lambda: cases.set_logistics_note(self.referral_id, text), "Note saved.")
+
+        self.app.push_screen(TextDialog("Logistics note", warning=NOTE_WARNING, value=current), save)
+
+    def action_declined(self) -> None:
+        """The supporter declined: end the match and put the case back to be matched again."""
+        from p2p_tui.services import matching
+
+        self.act(lambda: matching.supporter_declined(self.referral_id), "Match ended; the case is new again.")
+
+    def action_php(self) -> None:
+        """Toggle whether the physician was referred to the Physician Health Program."""
+        if self.view is not None:
+            now = not self.view.referral.php_referred
+            self.act(
+                lambda: cases.set_php_referred(self.referral_id, now),
+                "PHP referral recorded." if now else "PHP referral removed.",
+            )
+
+    def action_open_supporter(self) -> None:
+        """Open the matched supporter's roster page."""
+        if self.view is not None and self.view.supporter_id is not None:
+            self.p2p.open_supporter(self.view.supporter_id)

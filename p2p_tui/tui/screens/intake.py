@@ -1,0 +1,268 @@
+"""Intake: a new referral as a form. Every field validates as you type with its error beside it, Save
+stays disabled until the form is valid, the physician is found again as you type their name, and
+consent is asked only where the pathway needs it. The service validates everything again."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.validation import Function, Length, ValidationResult
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Input,
+    Label,
+    MaskedInput,
+    OptionList,
+    Select,
+    SelectionList,
+    Static,
+)
+from textual.widgets.option_list import Option
+
+from p2p_tui.services import common, intake
+from p2p_tui.services.errors import ValidationError
+from p2p_tui.store import settings
+from p2p_tui.store.models import Physician
+from p2p_tui.store.vocab import CAREER_STAGES, PATHWAYS, PREFERRED_CONTACTS, SOURCES, STRESSORS
+from p2p_tui.tui.screens.base import AreaScreen
+
+
+def _ok(check: object) -> bool:
+    try:
+        check()  # type: ignore[operator]
+    except ValidationError:
+        return False
+    return True
+
+
+def email_ok(value: str) -> bool:
+    """Empty, or an email address."""
+    return _ok(lambda: common.email("email", value))
+
+
+def phone_ok(value: str) -> bool:
+    """Empty, or a phone number."""
+    return _ok(lambda: common.phone("phone", value))
+
+
+def received_ok(value: str) -> bool:
+    """A date YYYY-MM-DD, not in the future."""
+    return _ok(lambda: common.past_date("received", common.parse_date("received", value), common.today()))
+
+
+def options(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Select options from a vocabulary."""
+    return [(v.replace("_", " "), v) for v in values]
+
+
+class IntakeScreen(AreaScreen):
+    """Take a referral in."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save_referral", "Save referral", id="intake.save", priority=True),
+        Binding("escape", "back", "Cancel", id="intake.cancel"),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="intake-form"):
+            yield Static("New referral", classes="title")
+            yield from self.field(
+                "Name", Input(id="name", validators=[Length(1, 100, "name: 1 to 100 characters")])
+            )
+            yield OptionList(id="suggestions")
+            yield from self.field(
+                "Email", Input(id="email", validators=[Function(email_ok, "email: like name@example.org")])
+            )
+            yield from self.field(
+                "Phone",
+                Input(id="phone", validators=[Function(phone_ok, "phone: digits, spaces, + ( ) . -")]),
+            )
+            yield from self.field(
+                "Prefers",
+                Select(options(PREFERRED_CONTACTS), value="email", allow_blank=False, id="preferred_contact"),
+            )
+            yield from self.field("Career stage", Select(options(CAREER_STAGES), id="career_stage"))
+            yield from self.field("County of work", Select([], id="county"))
+            yield from self.field(
+                "Specialty", Input(id="specialty", validators=[Length(0, 60, "at most 60")])
+            )
+            yield Checkbox("Does interventional work", id="interventional")
+            yield from self.field(
+                "Received",
+                MaskedInput(
+                    "9999-99-99",
+                    value=common.today().isoformat(),
+                    id="received",
+                    validators=[Function(received_ok, "received: a date YYYY-MM-DD, not in the future")],
+                ),
+            )
+            yield from self.field("Pathway", Select(options(PATHWAYS), id="pathway"))
+            yield from self.field("Source", Select(options(SOURCES), id="source"))
+            yield Label("Stressors (space to tick; several allowed)")
+            yield SelectionList[str](*[(s.replace("_", " "), s) for s in STRESSORS], id="stressors")
+            yield Static("", id="stressors-error", classes="error")
+            yield Checkbox("Acute interventional event", id="acute_interventional")
+            with Horizontal(classes="field", id="consent-row"):
+                yield Label("Consent")
+                yield Select(
+                    [
+                        ("given", "given"),
+                        ("pending: no contact until given", "pending"),
+                        ("refused", "refused"),
+                    ],
+                    value="pending",
+                    allow_blank=False,
+                    id="consent",
+                )
+            yield Static("", id="form-error", classes="error")
+            yield Button("Save referral (Ctrl+S)", id="save", variant="primary", disabled=True)
+
+    @staticmethod
+    def field(label: str, widget: Input | Select[str] | MaskedInput) -> ComposeResult:
+        """A labelled field with its error beside it."""
+        with Horizontal(classes="field"):
+            yield Label(label)
+            yield widget
+            yield Static("", id=f"{widget.id}-error", classes="error")
+
+    def on_mount(self) -> None:
+        counties = self.read(lambda: list(settings.get("counties")))
+        self.query_one("#county", Select).set_options([(c, c) for c in counties])
+        self.query_one("#suggestions", OptionList).display = False
+        self.query_one("#consent-row").display = False
+        self.query_one("#name", Input).focus()
+
+    # -- validation -------------------------------------------------------------------------------
+
+    @on(Input.Changed)
+    def input_changed(self, event: Input.Changed) -> None:
+        self.show_result(event.input.id or "", event.validation_result)
+        if event.input.id == "name":
+            self.suggest(event.value)
+        self.refresh_save()
+
+    def show_result(self, field: str, result: ValidationResult | None) -> None:
+        """The field's error beside it (or nothing)."""
+        text = "" if result is None or result.is_valid else "; ".join(result.failure_descriptions)
+        for error in self.query(f"#{field}-error"):
+            if isinstance(error, Static):
+                error.update(text)
+
+    @on(Select.Changed)
+    @on(SelectionList.SelectedChanged)
+    @on(Checkbox.Changed)
+    def other_changed(self) -> None:
+        needed = intake.consent_needed(self.value("pathway"), self.value("source"))
+        self.query_one("#consent-row").display = needed
+        self.refresh_save()
+
+    def value(self, field: str) -> str:
+        """A Select's value, or '' while blank."""
+        select = self.query_one(f"#{field}", Select)
+        return "" if select.is_blank() else str(select.value)
+
+    def problems(self) -> list[str]:
+        """What still stops the form from being saved."""
+        found = []
+        for field in ("name", "email", "phone", "specialty", "received"):
+            widget = self.query_one(f"#{field}", Input)
+            result = widget.validate(widget.value)
+            if result is not None and not result.is_valid:
+                found.append(field)
+        for field in ("career_stage", "county", "pathway", "source"):
+            if not self.value(field):
+                found.append(field)
+        if not self.query_one("#stressors", SelectionList).selected:
+            found.append("stressors")
+        return found
+
+    def refresh_save(self) -> None:
+        """Save is enabled only when every field is valid."""
+        missing = self.problems()
+        self.query_one("#save", Button).disabled = bool(missing)
+        self.query_one("#form-error", Static).update(f"Still needed: {', '.join(missing)}" if missing else "")
+
+    # -- find as you type -------------------------------------------------------------------------
+
+    def suggest(self, prefix: str) -> None:
+        """Physicians already on file whose name starts with what was typed (not in privacy mode)."""
+        box = self.query_one("#suggestions", OptionList)
+        people = (
+            []
+            if self.p2p.privacy or len(prefix.strip()) < 2
+            else self.read(lambda: intake.suggest_physicians(prefix))
+        )
+        box.clear_options()
+        for person in people:
+            box.add_option(
+                Option(f"{person.name} ({person.career_stage}, {person.county}) on file", id=str(person.id))
+            )
+        box.display = bool(people)
+
+    @on(OptionList.OptionSelected, "#suggestions")
+    def use_physician(self, event: OptionList.OptionSelected) -> None:
+        person = self.read(lambda: Physician.get_by_id(int(event.option.id or 0)))
+        self.query_one("#name", Input).value = person.name
+        self.query_one("#email", Input).value = person.email
+        self.query_one("#phone", Input).value = person.phone
+        self.query_one("#specialty", Input).value = person.specialty
+        self.query_one("#career_stage", Select).value = person.career_stage
+        self.query_one("#preferred_contact", Select).value = person.preferred_contact
+        if person.county in self.read(lambda: list(settings.get("counties"))):
+            self.query_one("#county", Select).value = person.county
+        self.query_one("#interventional", Checkbox).value = person.interventional
+        self.query_one("#suggestions", OptionList).display = False
+        self.query_one("#email", Input).focus()
+
+    # -- saving -----------------------------------------------------------------------------------
+
+    def referral_input(self) -> intake.ReferralInput:
+        """The form as a domain object."""
+
+        def text(field: str) -> str:
+            return self.query_one(f"#{field}", Input).value
+
+        physician = intake.PhysicianInput(
+            name=text("name"),
+            career_stage=self.value("career_stage"),
+            county=self.value("county"),
+            email=text("email"),
+            phone=text("phone"),
+            specialty=text("specialty"),
+            interventional=self.query_one("#interventional", Checkbox).value,
+            preferred_contact=self.value("preferred_contact"),
+        )
+        pathway, source = self.value("pathway"), self.value("source")
+        return intake.ReferralInput(
+            physician=physician,
+            received_on=text("received"),
+            pathway=pathway,
+            source=source,
+            stressors=tuple(self.query_one("#stressors", SelectionList).selected),
+            acute_interventional=self.query_one("#acute_interventional", Checkbox).value,
+            consent=self.value("consent") if intake.consent_needed(pathway, source) else "",
+        )
+
+    @on(Button.Pressed, "#save")
+    def action_save_referral(self) -> None:
+        """Save the referral and open its case page."""
+        if self.problems():
+            self.refresh_save()
+            return
+        data = self.referral_input()
+        try:
+            with self.store.atomic():
+                referral = intake.create_referral(data)
+        except ValidationError as exc:
+            self.query_one("#form-error", Static).update(str(exc))
+            self.show_result(exc.field, None)
+            return
+        self.notify(f"Referral saved as case #{referral.id}.")
+        self.app.pop_screen()
+        self.p2p.open_case(referral.id)
+
+    def reload(self) -> None:
+        self.suggest(self.query_one("#name", Input).value)

@@ -1,0 +1,128 @@
+"""Match: every supporter ranked for one referral, each rule shown; ineligible ones greyed with the
+rule they break. Enter confirms; a choice against a soft rule (or below the top) asks for a reason."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from p2p_tui.services import matching
+from p2p_tui.tui.dialogs.text_entry import TextDialog
+from p2p_tui.tui.screens.base import AreaScreen
+from p2p_tui.tui.widgets.table import Table
+
+SOFT_RULES = ("other_county", "interventional", "career_stage_similar", "specialty", "load", "rest")
+SHORT = {
+    "other_county": "county",
+    "interventional": "interv.",
+    "career_stage_similar": "stage",
+    "specialty": "spec.",
+    "load": "load",
+    "rest": "rest",
+}
+
+
+class MatchScreen(AreaScreen):
+    """The ranked candidates for a referral."""
+
+    BINDINGS = [
+        Binding("enter", "confirm", "Confirm match", id="match.confirm", priority=True),
+        Binding("space", "why", "Explain", id="match.why"),
+        Binding("escape", "back", "Cancel", id="match.cancel"),
+    ]
+
+    def __init__(self, referral_id: int) -> None:
+        super().__init__()
+        self.referral_id = referral_id
+        self.ranked: list[matching.Candidate] = []
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(f"Match case #{self.referral_id}: eligible supporters first, by score", id="match-title")
+        yield Table(id="candidates")
+        yield Static("", id="explain", classes="terms -shown")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#candidates", Table)
+        table.add_columns("#", "supporter", "eligible", "score", *(SHORT[r] for r in SOFT_RULES))
+        table.focus()
+
+    def reload(self) -> None:
+        self.ranked = self.read(lambda: matching.rank(self.referral_id))
+        table = self.query_one("#candidates", Table)
+        table.clear()
+        for c in self.ranked:
+            soft = {r.rule: r for r in c.reasons if not r.hard}
+            style = "" if c.eligible else "dim"
+            broken = ", ".join(r.rule for r in c.failing(hard=True))
+            cells = [
+                str(c.supporter_id),
+                self.shown(c.name),
+                "yes" if c.eligible else f"NO: {broken}",
+                f"{c.score:g}",
+                *(f"{soft[r].points:+g}" if r in soft else "" for r in SOFT_RULES),
+            ]
+            table.add_row(*(Text(cell, style=style) for cell in cells), key=str(c.supporter_id))
+        self.explain()
+
+    def selected(self) -> matching.Candidate | None:
+        """The candidate under the cursor."""
+        key = self.query_one("#candidates", Table).selected_key()
+        return next((c for c in self.ranked if str(c.supporter_id) == key), None)
+
+    @on(DataTable.RowHighlighted, "#candidates")
+    def explain(self) -> None:
+        candidate = self.selected()
+        if candidate is None:
+            self.query_one("#explain", Static).update("No supporters on the roster yet.")
+            return
+        lines = [f"{self.shown(candidate.name)}: score {candidate.score:g}"]
+        for r in candidate.reasons:
+            mark = "ok " if r.passed else ("NO " if r.hard else "-  ")
+            points = "" if r.hard else f"{r.points:+g}"
+            lines.append(f"  {mark} {r.rule:<22} {points:>6}  {r.detail}")
+        self.query_one("#explain", Static).update("\n".join(lines))
+
+    def action_why(self) -> None:
+        """Explain the candidate under the cursor (shown below the table)."""
+        self.explain()
+
+    def action_confirm(self) -> None:
+        """Match the case to the candidate under the cursor."""
+        candidate = self.selected()
+        if candidate is None:
+            return
+        if not candidate.eligible:
+            broken = "; ".join(r.detail for r in candidate.failing(hard=True))
+            self.notify(f"Cannot be chosen: {broken}.", severity="error")
+            return
+        why = matching.override_needed(candidate, self.ranked)
+        if not why:
+            self.confirm(candidate, "")
+            return
+
+        def with_reason(reason: str | None) -> None:
+            if reason is not None:
+                self.confirm(candidate, reason)
+
+        self.app.push_screen(
+            TextDialog(
+                "Override: why this supporter?",
+                warning="This choice overrides: "
+                + "; ".join(why)
+                + ". Logistics only, e.g. 'only one free this week'.",
+                minimum=5,
+            ),
+            with_reason,
+        )
+
+    def confirm(self, candidate: matching.Candidate, reason: str) -> None:
+        """Record the match and go back to the case."""
+        done = self.act(
+            lambda: matching.confirm_match(self.referral_id, candidate.supporter_id, override_reason=reason),
+            f"Case #{self.referral_id} matched.",
+        )
+        if done is not None:
+            self.app.pop_screen()

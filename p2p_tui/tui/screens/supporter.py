@@ -1,0 +1,19 @@
+"""Scaffold: replaced by the real screen in this session."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from p2p_tui.tui.screens.base import AreaScreen
+
+
+class SupporterScreen(AreaScreen):
+    """Not built yet."""
+
+    def __init__(self, supporter_id: int) -> None:
+        super().__init__()
+        self.supporter_id = supporter_id
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("(not built yet)")

@@ -1,0 +1,157 @@
+"""Today: the follow-up queue, most urgent first, overdue items marked; the coordinator's morning.
+
+Enter opens the case, space shows the urgency terms, d marks the item done, z snoozes it with a reason.
+The queue names no one: referral ids, kinds and dates only, so it can stay on screen.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from p2p_tui.services import common, followups
+from p2p_tui.store.vocab import SNOOZE_REASONS
+from p2p_tui.tui.dialogs.choice import ChoiceDialog
+from p2p_tui.tui.screens.base import AreaScreen
+from p2p_tui.tui.widgets.table import Table
+
+KIND_LABELS = {
+    "safety": "SAFETY follow-through",
+    "unmatched": "match a supporter",
+    "no_first_contact": "first contact",
+    "check_in": "follow-up check-in",
+    "survey": "supporter survey",
+    "consent_pending": "consent pending",
+}
+DONE_MEANS = {
+    "no_first_contact": "first contact made (by phone)",
+    "check_in": "follow-up check-in made (by phone)",
+    "safety": "safety escalation followed through",
+    "consent_pending": "consent given",
+}
+
+
+class TodayScreen(AreaScreen):
+    """The follow-up queue for today."""
+
+    AREA = "today"
+    BINDINGS = [
+        Binding("space", "terms", "Why urgent", id="today.terms"),
+        Binding("d", "done", "Done", id="today.done"),
+        Binding("z", "snooze", "Snooze", id="today.snooze"),
+        Binding("n", "app.new_referral", "New referral", id="today.new"),
+        Binding("r", "reload", "Refresh", show=False, id="today.refresh"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[str, followups.QueueItem] = {}
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="today-summary")
+        yield Table(id="queue")
+        yield Static("", id="terms", classes="terms")
+
+    def on_mount(self) -> None:
+        self.query_one("#queue", Table).add_columns("urgency", "to do", "case", "due", "")
+        self.query_one("#queue", Table).focus()
+
+    def reload(self) -> None:
+        today = common.today()
+        items = self.read(lambda: followups.queue(today))
+        self.items = {f"{i.referral_id}:{i.kind}": i for i in items}
+        table = self.query_one("#queue", Table)
+        table.clear()
+        for key, item in self.items.items():
+            late = f"OVERDUE {item.overdue_days}d" if item.overdue_days > 0 else ""
+            table.add_row(
+                f"{item.urgency:5.1f}",
+                KIND_LABELS.get(item.kind, item.kind),
+                f"#{item.referral_id}",
+                item.due_on.isoformat(),
+                late,
+                key=key,
+            )
+        overdue = sum(1 for i in items if i.overdue_days > 0)
+        summary = f"{today:%A %d %B %Y}: {len(items)} to do, {overdue} overdue."
+        if not items:
+            summary += "  Nothing waiting: the queue is empty."
+        self.query_one("#today-summary", Static).update(summary)
+        self.show_terms()
+
+    def selected(self) -> followups.QueueItem | None:
+        """The item under the cursor."""
+        key = self.query_one("#queue", Table).selected_key()
+        return self.items.get(key) if key else None
+
+    @on(DataTable.RowHighlighted, "#queue")
+    def highlighted(self) -> None:
+        if self.query_one("#terms", Static).has_class("-shown"):
+            self.show_terms()
+
+    def show_terms(self) -> None:
+        """The urgency terms of the item under the cursor (when shown)."""
+        panel = self.query_one("#terms", Static)
+        item = self.selected()
+        if not panel.has_class("-shown") or item is None:
+            panel.update("")
+            return
+        lines = [
+            f"Case #{item.referral_id}, {KIND_LABELS.get(item.kind, item.kind)}: urgency {item.urgency:.1f} ="
+        ]
+        lines += [f"  {t.value:+5.1f}  {t.name:<8} {t.detail}" for t in item.terms]
+        panel.update("\n".join(lines))
+
+    def action_terms(self) -> None:
+        """Show or hide why the item under the cursor is as urgent as it is."""
+        self.query_one("#terms", Static).toggle_class("-shown")
+        self.show_terms()
+
+    def action_reload(self) -> None:
+        """Refresh the queue."""
+        self.reload()
+
+    @on(DataTable.RowSelected, "#queue")
+    def open_case(self) -> None:
+        item = self.selected()
+        if item is not None:
+            self.p2p.open_case(item.referral_id)
+
+    def action_done(self) -> None:
+        """Mark the item done with one key (what "done" records depends on the kind)."""
+        item = self.selected()
+        if item is None:
+            return
+        if item.kind == "unmatched":
+            from p2p_tui.tui.screens.match import MatchScreen
+
+            self.app.push_screen(MatchScreen(item.referral_id))
+            return
+        if item.kind == "survey":
+            self.p2p.open_case(item.referral_id)
+            self.notify("Record the survey with v on the case.")
+            return
+        result = self.act(lambda: followups.done(item.referral_id, item.kind), "")
+        if result is not None:
+            self.notify(f"Case #{item.referral_id}: {DONE_MEANS.get(item.kind, result)}.")
+
+    def action_snooze(self) -> None:
+        """Put the item off for a week, with a reason from the list."""
+        item = self.selected()
+        if item is None:
+            return
+        until = common.today() + timedelta(days=7)
+
+        def chosen(reason: str | None) -> None:
+            if reason is not None:
+                self.act(
+                    lambda: followups.snooze(item.referral_id, item.kind, until, reason),
+                    f"Snoozed until {until.isoformat()}.",
+                )
+
+        options = [(r, r.replace("_", " ")) for r in SNOOZE_REASONS]
+        self.app.push_screen(ChoiceDialog(f"Snooze until {until.isoformat()}: why?", options), chosen)

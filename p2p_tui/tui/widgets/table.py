@@ -1,0 +1,27 @@
+"""A DataTable with the house keys: row cursor, zebra stripes, vim aliases (j/k/g/G) unseen in the footer."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+
+class Table(DataTable[object]):
+    """A row-cursor table; screens fill it with at most one page of rows from the database."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="table.j"),
+        Binding("k", "cursor_up", "Up", show=False, id="table.k"),
+        Binding("g", "scroll_top", "First", show=False, id="table.g"),
+        Binding("G", "scroll_bottom", "Last", show=False, id="table.G"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+
+    def selected_key(self) -> str | None:
+        """The key of the row under the cursor, or None for an empty table."""
+        if self.row_count == 0:
+            return None
+        row_key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
+        return None if row_key.value is None else str(row_key.value)

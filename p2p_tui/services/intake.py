@@ -63,14 +63,20 @@ def clean_physician(p: PhysicianInput) -> PhysicianInput:
 
 
 def find_physician(name: str, email: str = "", phone: str = "") -> Physician | None:
-    """The physician already on file with this name and email (or, without an email, this phone)."""
+    """The physician already on file with this name and a shared email or phone.
+
+    With neither an email nor a phone given, only a record of that name with neither matches.
+    Finding the physician again matters for safety: matching compares physician ids.
+    """
     key = common.name_key(name)
+    email, phone = email.strip().lower(), phone.strip()
     query = Physician.select().where(Physician.name_key == key, Physician.purged_on.is_null())
-    email = email.strip().lower()
     for candidate in query.order_by(Physician.id):
         if email and candidate.email == email:
             return candidate
-        if not email and not candidate.email and candidate.phone == phone.strip():
+        if phone and candidate.phone == phone:
+            return candidate
+        if not email and not phone and not candidate.email and not candidate.phone:
             return candidate
     return None
 

@@ -87,7 +87,7 @@ def add_supporter(data: SupporterInput, on: date | None = None) -> Supporter:
     else:
         supporter.status, supporter.max_active = status, max_active
         supporter.training_completed_on = trained or supporter.training_completed_on
-        supporter.unavailable_until = away
+        supporter.unavailable_until = away or supporter.unavailable_until
         supporter.save()
     if nominated_by:
         nominate(supporter.id, nominated_by, nominated_on)
@@ -170,7 +170,7 @@ def add_conflict(
     kind = common.choice("kind", kind, CONFLICT_KINDS)
     name = common.text("evaluates" if kind == "evaluates" else "conflict", physician_name)
     key = common.name_key(name)
-    if supporter.physician.name_key == key:
+    if supporter.physician.name_key == key or physician_id == supporter.physician_id:
         raise ValidationError("conflict", "a supporter is never matched with themself already")
     physician = Physician.get_or_none(Physician.id == physician_id) if physician_id else None
     existing: Conflict | None = Conflict.get_or_none(

@@ -52,6 +52,7 @@ class Supporter(BaseModel):
 
     id = pw.AutoField()
     physician = pw.ForeignKeyField(Physician, unique=True, backref="supporter_roles")
+    physician_id: int
     status = pw.TextField(default="nominated")
     training_completed_on = pw.DateField(null=True)
     max_active = pw.IntegerField(default=2)

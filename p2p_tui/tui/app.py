@@ -7,6 +7,9 @@ showed a name survives; unlocking returns to the area that was open.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -81,7 +84,26 @@ class P2PApp(App[None]):
 
     def on_mount(self) -> None:
         self.set_interval(5.0, self.check_autolock, name="autolock")
+        self._exit_on_signals()
         self.show_entry()
+
+    def _exit_on_signals(self) -> None:
+        """SIGTERM and SIGHUP exit cleanly: the last save completes first (see on_unmount)."""
+        loop = asyncio.get_running_loop()
+        for name in ("SIGTERM", "SIGHUP"):
+            sig = getattr(signal, name, None)
+            if sig is not None:
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.add_signal_handler(sig, self.exit)
+
+    def on_unmount(self) -> None:
+        """However the app ends, the last save completes and the vault is closed."""
+        if self.store is not None:
+            try:
+                self.store.close()
+            except VaultError:
+                self.store.abandon()  # the file keeps the last saved version
+            self.store = None
 
     def show_entry(self) -> None:
         """The unlock screen, or the create screen where no vault exists yet."""

@@ -4,47 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.pilot import Pilot
-from textual.widgets import Input, Static
-
 from p2p_tui.store import Store, settings
-from p2p_tui.tui.app import P2PApp
 from p2p_tui.tui.dialogs.recovery_code import RecoveryCodeDialog
 from p2p_tui.tui.screens.create import CreateScreen
-from p2p_tui.tui.screens.home import HomeScreen
+from p2p_tui.tui.screens.today import TodayScreen
 from p2p_tui.tui.screens.unlock import UnlockScreen
 from p2p_tui.vault import keys
 from tests.conftest import CHEAP_KDF, PASSPHRASE
 from tests.tui.conftest import AppFactory
+from tests.tui.keys import fill, text_of, type_text, wait_for
 
 SIZE = (120, 36)
-
-
-async def wait_for(pilot: Pilot[None], condition: object, limit: int = 200) -> None:
-    """Poll the app until `condition()` holds (workers run in threads)."""
-    for _ in range(limit):
-        if condition():  # type: ignore[operator]
-            return
-        await pilot.pause(0.01)
-    raise AssertionError("condition never held")
-
-
-def text_of(app: P2PApp, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
-
-
-async def type_text(pilot: Pilot[None], text: str) -> None:
-    """Type into the focused field key by key (about 70 ms a key under Pilot)."""
-    await pilot.press(*[c if c != " " else "space" for c in text])
-
-
-async def fill(pilot: Pilot[None], text: str) -> None:
-    """Put `text` into the focused Input at once, then type its last key (faster than typing)."""
-    focused = pilot.app.focused
-    assert isinstance(focused, Input)
-    focused.value = text[:-1]
-    focused.cursor_position = len(focused.value)
-    await type_text(pilot, text[-1])
 
 
 async def test_create_a_vault_by_keys(make_app: AppFactory, tmp_path: Path) -> None:
@@ -71,8 +41,8 @@ async def test_create_a_vault_by_keys(make_app: AppFactory, tmp_path: Path) -> N
         await pilot.press("escape")  # cannot skip the code
         assert isinstance(app.screen, RecoveryCodeDialog)
         await pilot.press("tab", "space", "tab", "enter")  # tick, then Continue
-        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
-        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
+        await pilot.press("ctrl+q")
     assert (tmp_path / "program.p2pvault").exists()
     Store.open(tmp_path / "program.p2pvault", code, recovery=True).close()
 
@@ -89,9 +59,8 @@ async def test_wrong_passphrase_says_so_and_allows_a_retry(make_app: AppFactory,
         assert vault_path.read_bytes() == before
         await fill(pilot, PASSPHRASE)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
-        assert "generation 1" in text_of(app, "#vault-facts")
-        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
+        await pilot.press("ctrl+q")
 
 
 async def test_unlock_with_the_recovery_code(make_app: AppFactory, vault_path: Path) -> None:
@@ -102,8 +71,8 @@ async def test_unlock_with_the_recovery_code(make_app: AppFactory, vault_path: P
         await pilot.press("ctrl+r")
         await fill(pilot, code.lower())
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
-        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
+        await pilot.press("ctrl+q")
 
 
 async def test_a_vault_in_use_says_so(make_app: AppFactory, vault_path: Path) -> None:
@@ -132,7 +101,7 @@ async def test_lock_closes_the_vault_and_asks_again(make_app: AppFactory, vault_
     Store.create(vault_path, PASSPHRASE, kdf=CHEAP_KDF)[0].close()
     app = make_app(vault_path, passphrase=PASSPHRASE)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
         store = app.store
         assert store is not None
         with store.atomic():
@@ -142,6 +111,6 @@ async def test_lock_closes_the_vault_and_asks_again(make_app: AppFactory, vault_
         assert app.store is None and not store.vault.is_open
         await fill(pilot, PASSPHRASE)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
         assert settings.get("autolock_minutes") == 9
-        await pilot.press("q")
+        await pilot.press("ctrl+q")

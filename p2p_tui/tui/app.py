@@ -146,16 +146,16 @@ class P2PApp(App[None]):
 
     # -- navigation -------------------------------------------------------------------------------
 
-    def action_go(self, area: str) -> None:
+    async def action_go(self, area: str) -> None:
         """Show a top-level area, dropping any detail screens above the current one."""
         if self.store is None or area not in AREA_TITLES:
             return
         while len(self.screen_stack) > 2:
-            self.pop_screen()
+            await self.pop_screen()
         if isinstance(self.screen, AreaScreen) and self.screen.AREA == area:
             self.screen.reload()
             return
-        self.switch_screen(area_screen(area))
+        await self.switch_screen(area_screen(area))
 
     def open_case(self, referral_id: int) -> None:
         """Push a case's page."""
@@ -203,10 +203,10 @@ class P2PApp(App[None]):
             self.last_activity = self.clock()
         await super().on_event(event)
 
-    def check_autolock(self) -> None:
+    async def check_autolock(self) -> None:
         """Lock once the console has been idle for the auto-lock time."""
         if self.store is not None and self.clock() - self.last_activity >= self.autolock_seconds:
-            self.action_lock()
+            await self.action_lock()
 
     def close_store(self) -> bool:
         """Finish the last save and close the vault; False (with an error shown) if it failed."""
@@ -220,7 +220,7 @@ class P2PApp(App[None]):
         self.store = None
         return True
 
-    def action_lock(self) -> None:
+    async def action_lock(self) -> None:
         """Close the database, drop the keys, clear every screen, and ask for the passphrase."""
         if self.store is None:
             return
@@ -232,8 +232,8 @@ class P2PApp(App[None]):
         self._resume_area = area
         self.clear_notifications()
         while len(self.screen_stack) > 2:
-            self.pop_screen()
-        self.switch_screen(UnlockScreen(self.vault_path))
+            await self.pop_screen()
+        await self.switch_screen(UnlockScreen(self.vault_path))
 
     async def action_quit(self) -> None:
         """Save, close, exit. If the last save failed, a second Ctrl+Q discards the change."""

@@ -29,7 +29,10 @@ def screen_text(pilot: Pilot[None]) -> str:
     import re
     from html import unescape
 
-    svg = pilot.app.export_screenshot()
+    try:
+        svg = pilot.app.export_screenshot()
+    except Exception:  # noqa: BLE001 - a screen still composing has no text yet
+        return ""
     return unescape(" ".join(re.findall(r">([^<>]*)</text>", svg))).replace("\xa0", " ")
 
 

@@ -91,9 +91,9 @@ class AreaScreen(Screen[None]):
     def reload(self) -> None:
         """Re-read this screen's data from the store and redraw (called on every resume)."""
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         """Escape: back to the previous screen, or to Today from an area."""
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()
         elif self.AREA != "today":
-            self.p2p.action_go("today")
+            await self.p2p.action_go("today")

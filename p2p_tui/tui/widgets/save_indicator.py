@@ -17,7 +17,7 @@ class SaveIndicator(Static):
     SaveIndicator.-saving { color: $warning; }
     """
 
-    state: reactive[SaveState] = reactive(SaveState.SAVED)
+    state: reactive[SaveState] = reactive(SaveState.SAVED, layout=True)
 
     def render(self) -> str:
         return {

@@ -1,0 +1,237 @@
+"""Keys that work everywhere: help, palette, privacy mode, auto-lock, the save indicator; and the Today
+and Cases screens' own keys."""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from p2p_tui.services import cases, intake, matching, roster
+from p2p_tui.services.intake import PhysicianInput, ReferralInput
+from p2p_tui.store import Store, settings
+from p2p_tui.store.models import Contact, Snooze
+from p2p_tui.tui.app import P2PApp
+from p2p_tui.tui.dialogs.choice import ChoiceDialog
+from p2p_tui.tui.screens.case import CaseScreen
+from p2p_tui.tui.screens.cases import CasesScreen
+from p2p_tui.tui.screens.help import HelpScreen
+from p2p_tui.tui.screens.today import TodayScreen
+from p2p_tui.tui.screens.unlock import UnlockScreen
+from tests.conftest import CHEAP_KDF, PASSPHRASE
+from tests.tui.keys import screen_text, wait_for
+
+SIZE = (120, 36)
+NAMES = ("Quinn Referredperson", "Rory Supporterperson", "Sky Supporterperson")
+
+
+@pytest.fixture
+def populated(vault_path: Path) -> Iterator[Path]:
+    """A vault with two supporters and two referrals: one matched, one new."""
+    store, _ = Store.create(vault_path, PASSPHRASE, kdf=CHEAP_KDF)
+    today = date.today()  # noqa: DTZ011 - the console's own "today"
+    with store.atomic():
+        for name, county in zip(NAMES[1:], ("Queens", "Prince"), strict=True):
+            email = name.split()[0].lower() + "@example.org"
+            roster.add_supporter(
+                roster.SupporterInput(PhysicianInput(name, "late", county, email=email), status="active")
+            )
+        first = intake.create_referral(
+            ReferralInput(
+                PhysicianInput(NAMES[0], "mid", "Kings", email="quinn@example.org", phone="902-555-0199"),
+                today - timedelta(days=3),
+                "reach_in",
+                "self",
+                ("burnout",),
+            ),
+            on=today,
+        )
+        matching.confirm_match(
+            first.id, matching.rank(first.id)[0].supporter_id, on=today - timedelta(days=3)
+        )
+        intake.create_referral(
+            ReferralInput(
+                PhysicianInput("Tal Other", "early", "Kings"), today, "reach_in", "colleague", ("conflict",)
+            ),
+            on=today,
+        )
+    store.close()
+    yield vault_path
+
+
+async def opened(pilot: Any, app: P2PApp) -> None:
+    await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
+    await wait_for(pilot, lambda: "to do" in screen_text(pilot))
+
+
+async def test_help_lists_every_key_of_the_screen(populated: Path) -> None:
+    app = P2PApp(populated, passphrase=PASSPHRASE)
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot, app)
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        text = screen_text(pilot)
+        for words in ("Why urgent", "Done", "Snooze", "Privacy", "Lock", "Ctrl+P"):
+            assert words in text, words
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
+        await pilot.press("ctrl+q")
+
+
+async def test_today_shows_the_queue_its_terms_and_marks_done(populated: Path) -> None:
+    app = P2PApp(populated, passphrase=PASSPHRASE)
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot, app)
+        text = screen_text(pilot)
+        assert "match a supporter" in text and "first contact" in text
+        assert "OVERDUE" in text  # the first contact was due 2 working days after a match 3 days ago
+        for name in NAMES:
+            assert name not in text  # the queue names no one
+        screen = app.screen
+        assert isinstance(screen, TodayScreen)
+        keys = list(screen.items)
+        first_contact = next(i for i, k in enumerate(keys) if k.endswith(":no_first_contact"))
+        table = screen.query_one("#queue")
+        table.move_cursor(row=first_contact)  # type: ignore[attr-defined]
+        await pilot.press("space")
+        assert "urgency" in screen_text(pilot) and "overdue" in screen_text(pilot)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: "first contact" not in screen_text(pilot))
+        assert app.store is not None
+        with app.store.lock:
+            assert Contact.select().count() == 1
+        await pilot.press("ctrl+q")
+
+
+async def test_snooze_needs_a_reason_and_hides_the_item(populated: Path) -> None:
+    app = P2PApp(populated, passphrase=PASSPHRASE)
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot, app)
+        before = len(app.screen.items)  # type: ignore[attr-defined]
+        await pilot.press("z")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceDialog))
+        await pilot.press("escape")  # no reason, no snooze
+        await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
+        assert len(app.screen.items) == before  # type: ignore[attr-defined]
+        await pilot.press("z")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceDialog))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
+        await wait_for(pilot, lambda: len(app.screen.items) == before - 1)  # type: ignore[attr-defined]
+        assert app.store is not None
+        with app.store.lock:
+            assert Snooze.select().count() == 1
+        await pilot.press("ctrl+q")
+
+
+async def test_cases_filter_and_open(populated: Path) -> None:
+    app = P2PApp(populated, passphrase=PASSPHRASE)
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot, app)
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
+        assert "1–2 of 2" in screen_text(pilot)
+        await pilot.press("slash")
+        await pilot.press("q", "u")
+        await wait_for(pilot, lambda: "1–1 of 1" in screen_text(pilot))
+        await pilot.press("enter")  # back to the table
+        await pilot.press("enter")  # open the case
+        await wait_for(pilot, lambda: isinstance(app.screen, CaseScreen))
+        assert NAMES[0] in screen_text(pilot)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
+        await pilot.press("ctrl+q")
+
+
+async def test_privacy_mode_hides_every_name_on_every_screen(populated: Path) -> None:
+    app = P2PApp(populated, passphrase=PASSPHRASE)
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot, app)
+        await pilot.press("f8")
+        assert "PRIVACY MODE" in screen_text(pilot)
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CaseScreen))
+        text = screen_text(pilot)
+        assert "quinn@example.org" not in text and "902-555-0199" not in text
+        for name in NAMES:
+            assert name not in text, name
+        await pilot.press("escape", "f3")
+        screens = [app.screen]
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: NAMES[0] in screen_text(pilot))
+        assert screens
+        await pilot.press("ctrl+q")
+
+
+async def test_auto_lock_after_the_idle_time(populated: Path) -> None:
+    now = [1000.0]
+    app = P2PApp(populated, passphrase=PASSPHRASE, clock=lambda: now[0])
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot, app)
+        assert app.autolock_seconds == 5 * 60
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
+        now[0] += 299
+        await app.check_autolock()
+        assert app.store is not None  # not yet
+        now[0] += 2
+        await app.check_autolock()
+        await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen))
+        assert app.store is None
+        assert len(app.screen_stack) == 2  # every screen that showed a name is gone
+        for name in NAMES:
+            assert name not in screen_text(pilot)
+        await wait_for(pilot, lambda: bool(app.screen.query("#secret")))
+        app.screen.query_one("#secret").value = PASSPHRASE  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))  # back where we were
+        await pilot.press("ctrl+q")
+
+
+async def test_a_failed_save_shows_the_error_and_keeps_the_data(
+    populated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import p2p_tui.vault.file as vault_file
+
+    real_replace = os.replace
+    broken = [True]
+
+    def failing_replace(src: Any, dst: Any) -> None:
+        if broken[0] and str(src).endswith(".tmp"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(vault_file.os, "replace", failing_replace)
+    app = P2PApp(populated, passphrase=PASSPHRASE)
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot, app)
+        assert app.store is not None
+        with app.store.atomic():
+            settings.put("retention_days", 120)
+        await wait_for(pilot, lambda: "NOT SAVED" in screen_text(pilot))
+        assert any("No space left on device" in str(n.message) for n in app._notifications)  # noqa: SLF001
+        with app.store.lock:
+            assert settings.get("retention_days") == 120  # kept in memory
+        broken[0] = False
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "NOT SAVED" not in screen_text(pilot) and "saved" in screen_text(pilot))
+        await pilot.press("ctrl+q")
+    reopened = Store.open(populated, PASSPHRASE)
+    try:
+        assert settings.get("retention_days") == 120
+    finally:
+        reopened.close()
+
+
+def test_case_page_safety_is_one_key_from_any_case(populated: Path) -> None:
+    assert any(b.key == "exclamation_mark" for b in CaseScreen.BINDINGS)  # type: ignore[union-attr]
+    assert cases.TRANSITIONS  # the state machine the page offers

@@ -257,14 +257,20 @@ def demo(no_open: bool) -> None:
     passphrase = given_passphrase() or DEMO_PASSPHRASE
     if path.exists():
         _remove_old_demo(path, passphrase)
+    click.echo("Creating the demo vault of synthetic people...", err=True)
     store, _code = Store.create(path, passphrase)
     try:
+        from p2p_tui.services import common
+        from p2p_tui.services import demo as demo_data
+
         with store.atomic():
             store.db.raw().execute("INSERT INTO meta(key, value) VALUES ('demo', '1')")
+            counts = demo_data.populate(common.today())
     finally:
         store.close()
     click.echo(f"Demo vault: {path}")
     click.echo(f"Passphrase: {passphrase}")
+    click.echo(f"Synthetic data: {counts['supporter']} supporters, {counts['referral']} referrals")
     if not no_open:
         open_console(path, passphrase)
 

@@ -52,7 +52,8 @@ def transition(referral: Referral, to_status: str, on: date) -> None:
     referral.status = to_status
     referral.status_on = on
     referral.closed_on = on if to_status in ENDINGS else None
-    referral.save()
+    # only what changed: a caller's stale copy must not undo other changes (consent, note, ...)
+    referral.save(only=[Referral.status, Referral.status_on, Referral.closed_on])
     if to_status in ENDINGS or to_status == "new":
         reason = "case_ended" if to_status in ENDINGS else "reassigned"
         Match.update(active=False, ended_on=on, ended_reason=reason).where(
@@ -99,7 +100,7 @@ def set_consent(referral_id: int, consent: str, on: date | None = None) -> Refer
         )
     referral.consent = common.choice("consent", consent, ("given", "pending", "refused"))
     referral.consent_on = on if referral.consent != "pending" else None
-    referral.save()
+    referral.save(only=[Referral.consent, Referral.consent_on])
     return referral
 
 
@@ -167,7 +168,7 @@ def set_logistics_note(referral_id: int, note: str) -> Referral:
     referral.logistics_note = common.text(
         "logistics_note", note, required=False, max_length=LOGISTICS_NOTE_MAX
     )
-    referral.save()
+    referral.save(only=[Referral.logistics_note])
     return referral
 
 
@@ -175,7 +176,7 @@ def set_php_referred(referral_id: int, referred: bool) -> Referral:
     """Whether the physician was referred on to the Physician Health Program."""
     referral = get_referral(referral_id)
     referral.php_referred = referred
-    referral.save()
+    referral.save(only=[Referral.php_referred])
     return referral
 
 

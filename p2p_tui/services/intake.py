@@ -111,6 +111,7 @@ def upsert_physician(p: PhysicianInput, on: date) -> Physician:
     if found is None:
         created: Physician = Physician.create(created_on=on, **values)
         return created
+    values["interventional"] = found.interventional or values["interventional"]  # never silently cleared
     for key, value in values.items():
         setattr(found, key, value)
     found.save()

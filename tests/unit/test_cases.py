@@ -250,3 +250,20 @@ def test_active_case_count_counts_only_active_matches_on_open_cases(store: Store
         cases.transition(open_one, "new", date(2026, 7, 6))
         assert cases.active_case_count(helper) == 1
         assert set(OPEN_STATUSES) == set(CASE_STATUSES) - set(cases.ENDINGS)
+
+
+def test_a_transition_from_a_stale_copy_keeps_other_changes(store: Store) -> None:
+    with store.atomic():
+        stale = create_referral(
+            ReferralInput(
+                PhysicianInput("Gil Stale", "mid", "Kings"),
+                RECEIVED,
+                "reach_out",
+                "leadership",
+                ("conflict",),
+            ),
+            on=TODAY,
+        )
+        cases.set_consent(stale.id, "given", on=TODAY)
+        cases.transition(stale, "declined", TODAY)  # `stale` still says consent pending
+    assert cases.get_referral(stale.id).consent == "given"

@@ -32,6 +32,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -39,6 +40,7 @@ from types import ModuleType
 from typing import Any
 
 import cryptography
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from p2p_tui.store import Store
 from p2p_tui.store.database import MemoryDatabase
@@ -53,7 +55,7 @@ except ImportError:  # pragma: no cover - `make bench` installs it
     sqlcipher = None
 
 CHEAP_KDF = KdfParams(memory_kib=8, iterations=1, lanes=1)
-PASSPHRASE = "correct horse battery staple"
+PASSPHRASE = secrets.token_urlsafe(18)  # a fresh one each run; the KDF is cheap anyway
 perf = time.perf_counter
 
 # -- the referral-sized row -----------------------------------------------------------------------
@@ -79,14 +81,23 @@ SCHEMA = (
     "CREATE INDEX bench_referral_physician ON bench_referral (physician_id)",
 )
 INSERT = (
-    "INSERT INTO bench_referral (physician_id, supporter_id, received_at, matched_at, pathway, source, stressors, "
-    "status, acute_interventional, consent, physician_name, email, logistics) "
+    "INSERT INTO bench_referral (physician_id, supporter_id, received_at, matched_at, pathway, source, "
+    "stressors, status, acute_interventional, consent, physician_name, email, logistics) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 UPDATE = "UPDATE bench_referral SET status = ?, supporter_id = ?, matched_at = ? WHERE id = ?"
 COUNT = "SELECT count(*) FROM bench_referral"
 
-FIRST = ("Marguerite", "Alexander", "Genevieve", "Christopher", "Evangeline", "Frederick", "Josephine", "Nathaniel")
+FIRST = (
+    "Marguerite",
+    "Alexander",
+    "Genevieve",
+    "Christopher",
+    "Evangeline",
+    "Frederick",
+    "Josephine",
+    "Nathaniel",
+)
 LAST = ("MacDonald", "Arsenault", "Gallant", "McInnis", "Richardson", "Doucette", "Livingstone", "Chiasson")
 DOMAINS = ("healthpei.example", "islandclinic.example", "maritimemed.example")
 PATHWAYS = ("reach_in", "reach_out")
@@ -112,7 +123,9 @@ def referral_rows(n: int, seed: int = 7) -> list[tuple[Any, ...]]:
         first, last = rng.choice(FIRST), rng.choice(LAST)
         received = EPOCH + timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))
         status = rng.choice(STATUSES)
-        matched = None if status == "new" else (received + timedelta(hours=rng.randrange(1, 48))).strftime(STAMP)
+        matched = (
+            None if status == "new" else (received + timedelta(hours=rng.randrange(1, 48))).strftime(STAMP)
+        )
         rows.append(
             (
                 rng.randrange(1, n // 2 + 2),
@@ -193,9 +206,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], left: int = 1) 
     widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
 
     def line(cells: Sequence[str]) -> str:
-        out = [
-            str(c).ljust(widths[i]) if i < left else str(c).rjust(widths[i]) for i, c in enumerate(cells)
-        ]
+        out = [str(c).ljust(widths[i]) if i < left else str(c).rjust(widths[i]) for i, c in enumerate(cells)]
         return "  ".join(out).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
@@ -203,6 +214,21 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], left: int = 1) 
 
 
 # -- engines --------------------------------------------------------------------------------------
+
+
+def _time_snapshots(store: Store) -> list[float]:
+    """Time every snapshot the saver takes (it holds the store lock throughout); returns the list."""
+    holds: list[float] = []
+    snapshot = store.snapshot
+
+    def timed() -> bytes:
+        start = perf()
+        image = snapshot()
+        holds.append(perf() - start)
+        return image
+
+    store.saver._snapshot = timed  # bench only: the saver calls this under the store's lock
+    return holds
 
 
 class VaultEngine:
@@ -221,6 +247,7 @@ class VaultEngine:
         # A diagnosis on the store as Store.create leaves it (never deserialized: a plain :memory: db).
         self.store = created
         self.lock = created.lock
+        self.created_holds = _time_snapshots(created)
         self.change_then_flush(update_args(rng, n))
         self.created_durable = [self.change_then_flush(update_args(rng, n)) for _ in range(diagnose)]
         self.created_stalls = [
@@ -230,6 +257,7 @@ class VaultEngine:
         # Reopened, as the console is every day: the image is deserialized (SQLite's memdb).
         self.store = Store.open(self.path, PASSPHRASE)
         self.lock = self.store.lock
+        self.holds = _time_snapshots(self.store)
         self.image_size = len(self.store.snapshot())
         self.saves_per_change: list[int] = []
 
@@ -302,6 +330,7 @@ class SqlEngine:
         self.key = key
         self.path = folder / f"referrals-{n}.{name}.db"
         self.lock = threading.Lock()  # the app's single-connection discipline: one lock around every use
+        self.holds: list[float] = []
         self.conn = self._connect()
         mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         assert str(mode).lower() == "wal", mode
@@ -331,7 +360,9 @@ class SqlEngine:
 
         def work() -> None:
             with self.lock:
+                start = perf()
                 self._commit(args)
+                self.holds.append(perf() - start)
             done.set()
 
         threading.Thread(target=work, name=f"bench-{self.name}-commit", daemon=True).start()
@@ -501,6 +532,7 @@ class WhatIf:
     serialize_memdb: list[float] = field(default_factory=list)
     serialize_fresh: list[float] = field(default_factory=list)
     encrypt_into: list[float] = field(default_factory=list)
+    encrypt_streamed: list[float] = field(default_factory=list)
     decrypt_no_copy: list[float] = field(default_factory=list)
     floor: list[float] = field(default_factory=list)
 
@@ -539,6 +571,29 @@ def what_if(store: Store, result: WhatIf) -> None:
     start = perf()
     cipher.encrypt_into(nonce, image, b"header", buf)
     result.encrypt_into.append(perf() - start)
+    result.encrypt_streamed.append(encrypt_streamed(image))
+
+
+CHUNK = 1 << 20
+
+
+def encrypt_streamed(image: bytes) -> float:
+    """AES-256-GCM through the streaming encryptor, 1 MiB at a time into one reused 1 MiB buffer.
+
+    The output is byte for byte AESGCM.encrypt's (ciphertext, then the tag), yet no image-sized buffer is
+    allocated and the GIL is let go between chunks; in a save each chunk would go straight to os.write.
+    """
+    key, nonce = keys.new_data_key(), secrets.token_bytes(12)
+    buf = bytearray(CHUNK + 15)
+    view = memoryview(image)
+    start = perf()
+    encryptor = Cipher(algorithms.AES(key), modes.GCM(nonce)).encryptor()
+    encryptor.authenticate_additional_data(b"header")
+    for offset in range(0, len(view), CHUNK):
+        encryptor.update_into(view[offset : offset + CHUNK], buf)
+    encryptor.finalize()
+    assert len(encryptor.tag) == 16
+    return perf() - start
 
 
 # -- the run --------------------------------------------------------------------------------------
@@ -553,7 +608,7 @@ class Reps:
 
 
 def reps_for(n: int) -> Reps:
-    return Reps(changes=20, opens=5, stalls=5, phases=5) if n >= 50_000 else Reps(60, 15, 10, 15)
+    return Reps(changes=30, opens=8, stalls=6, phases=8) if n >= 50_000 else Reps(60, 15, 10, 15)
 
 
 DURABLE_BUDGET_MS = {1_000: 2.0, 10_000: 15.0}
@@ -568,11 +623,13 @@ class SizeResult:
     file_sizes: dict[str, int]
     durable: dict[str, list[float]]
     flush: list[float]
+    created_flush: list[float]
     paint: list[float]
     opens: dict[str, list[float]]
     waits: dict[str, list[float]]
     lates: dict[str, list[float]]
     idle_late: float
+    holds: dict[str, list[float]]
     saves_per_change: float
     save_phases: list[list[float]]
     library_save: list[float]
@@ -593,6 +650,7 @@ def run_size(n: int, folder: Path, log: Callable[[str], None]) -> SizeResult:
     del rows
     log(f"  {n:,} referrals: filled in {perf() - t0:.1f} s")
     names = [e.name for e in engines]
+    os.sync()  # the fill's dirty pages must not ride along with the first fsyncs measured
 
     # one durable change, interleaved
     for _ in range(3):  # warm-up
@@ -612,6 +670,8 @@ def run_size(n: int, folder: Path, log: Callable[[str], None]) -> SizeResult:
     # a save (or commit) in flight, seen from the foreground
     waits: dict[str, list[float]] = {name: [] for name in names}
     lates: dict[str, list[float]] = {name: [] for name in names}
+    waits["vault as created"] = [w for w, _ in vault.created_stalls]
+    lates["vault as created"] = [late for _, late in vault.created_stalls]
     idle_late = max(measure_stall(vault.lock, lambda: True)[1] for _ in range(30))
     for _ in range(reps.stalls):
         for engine in engines:
@@ -631,28 +691,34 @@ def run_size(n: int, folder: Path, log: Callable[[str], None]) -> SizeResult:
         for engine in engines:
             opens[engine.name].append(engine.open_once())
 
-    # phases of one save and one open
-    phase_path = folder / f"phases-{n}.p2pvault"
-    phase_vault, _code = Vault.create(phase_path, PASSPHRASE, vault.store.snapshot(), kdf=CHEAP_KDF, lock=False)
+    # phases of one save and one open, on the same vault file and backups folder (the saver is idle)
+    store = vault.store
+    store.saver.flush()
     save_phases: list[list[float]] = []
     library_save: list[float] = []
     open_phases: list[list[float]] = []
     whatif = WhatIf()
-    timed_save(vault.store, phase_vault)  # warm-up
-    for _ in range(reps.phases):
-        save_phases.append(timed_save(vault.store, phase_vault))
+    # Saves run in one worker thread, as the saver's do (a thread's malloc arena behaves differently).
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bench-save")
+
+    def library() -> float:
         start = perf()
-        phase_vault.save(vault.store.snapshot())
-        library_save.append(perf() - start)
+        store.vault.save(store.snapshot())
+        return perf() - start
+
+    worker.submit(timed_save, store, store.vault).result()  # warm-up
+    for _ in range(reps.phases):
+        save_phases.append(worker.submit(timed_save, store, store.vault).result())
+        library_save.append(worker.submit(library).result())
         steps, no_copy = timed_open(vault.path)
         open_phases.append(steps)
         whatif.decrypt_no_copy.append(no_copy)
-        what_if(vault.store, whatif)
+        what_if(store, whatif)
         whatif.floor.append(durable_floor(folder))
-    reopened, image = Vault.open(phase_path, PASSPHRASE, lock=False)
-    assert reopened.generation == phase_vault.generation and len(image) == len(vault.store.snapshot())
+    reopened, image = Vault.open(vault.path, PASSPHRASE, lock=False)  # the re-done saves wrote a vault
+    assert reopened.generation == store.vault.generation and len(image) == len(store.snapshot())
     reopened.close()
-    phase_vault.close()
+    worker.shutdown()
 
     file_sizes = {e.name: e.file_size() for e in engines}
     saves = vault.saves_per_change
@@ -665,11 +731,14 @@ def run_size(n: int, folder: Path, log: Callable[[str], None]) -> SizeResult:
         file_sizes=file_sizes,
         durable=durable,
         flush=flush,
+        created_flush=vault.created_durable,
         paint=paint,
         opens=opens,
         waits=waits,
         lates=lates,
         idle_late=idle_late,
+        holds={"vault": vault.holds, "vault as created": vault.created_holds}
+        | {e.name: e.holds for e in engines[1:]},
         saves_per_change=sum(saves) / len(saves),
         save_phases=save_phases,
         library_save=library_save,
@@ -689,6 +758,15 @@ def _engine_cells(samples: dict[str, list[float]], names: Sequence[str]) -> list
 def _ratios(samples: dict[str, list[float]], vault_samples: list[float], names: Sequence[str]) -> list[str]:
     v = median(vault_samples)
     return [ratio(v, median(samples[name]) if samples.get(name) else None) for name in names[1:]]
+
+
+def stall_verdict(worst: dict[str, float], budget: float | None) -> str:
+    if budget is None:
+        return ""
+    text = "ok" if ms(worst["vault"]) <= budget else "OVER"
+    if ms(worst.get("vault as created", 0.0)) > budget:
+        text += "; as created OVER"
+    return text
 
 
 def report(results: list[SizeResult], print_: Callable[[str], None]) -> None:
@@ -730,6 +808,13 @@ def report(results: list[SizeResult], print_: Callable[[str], None]) -> None:
             + _ratios(flush, r.flush, names)
             + [f"<= {budget:g}" if budget else "-", verdict(median(f), p95(f), budget)]
         )
+        c = [ms(x) for x in r.created_flush]
+        created = {**r.durable, "vault": r.created_flush}
+        rows.append(
+            ["  same, store as created (not reopened)", f"{r.n:,}", *_engine_cells(created, names)]
+            + _ratios(created, r.created_flush, names)
+            + [f"<= {budget:g}" if budget else "-", verdict(median(c), p95(c), budget)]
+        )
         paint = {**r.durable, "vault": r.paint}
         rows.append(
             ["key paint: atomic UPDATE (UI waits)", f"{r.n:,}", *_engine_cells(paint, names)]
@@ -757,19 +842,28 @@ def report(results: list[SizeResult], print_: Callable[[str], None]) -> None:
 
     print_("\n== A save (or commit) in flight, seen from a foreground thread waking every 0.5 ms ==")
     rows = []
+    stall_names = ["vault", "vault as created", *names[1:]]
     for r in results:
         budget = STALL_BUDGET_MS.get(r.n)
-        for label, samples in (("longest lock wait", r.waits), ("longest late (lock + GIL)", r.lates)):
+        for label, samples in (
+            ("longest lock hold by the save", r.holds),
+            ("longest lock wait", r.waits),
+            ("longest late (lock + GIL)", r.lates),
+        ):
             worst = {name: max(samples[name]) for name in samples}
-            cells = [fmt(ms(worst[name])) if name in worst else "n/a" for name in names]
+            cells = [fmt(ms(worst[name])) if name in worst else "n/a" for name in stall_names]
             rows.append(
                 [label, f"{r.n:,}", *cells]
                 + [ratio(worst["vault"], worst.get(name)) for name in names[1:]]
-                + [f"<= {budget:g}" if budget else "-", verdict(ms(worst["vault"]), ms(worst["vault"]), budget)]
+                + [
+                    f"<= {budget:g}" if budget else "-",
+                    stall_verdict(worst, budget),
+                ]
             )
     print_(
         table(
-            ["max over saves (ms)", "N", "vault", "sqlite", "sqlcipher", "vault/sqlite", "vault/sqlcipher"]
+            ["max over saves (ms)", "N", "vault", "vault as created", "sqlite", "sqlcipher", "vault/sqlite"]
+            + ["vault/sqlcipher"]
             + ["budget", "verdict"],
             rows,
         )
@@ -777,8 +871,11 @@ def report(results: list[SizeResult], print_: Callable[[str], None]) -> None:
     idle = ", ".join(f"{ms(r.idle_late):.2f} ms at {r.n:,}" for r in results)
     print_(
         "  vault: a change is committed, its save runs in the saver thread; SQLite/SQLCipher: a thread\n"
-        "  commits (BEGIN; UPDATE; COMMIT) holding the connection's lock. 'late' = how much later than\n"
-        f"  asked the foreground held the lock. Idle noise (nothing in flight): {idle}."
+        "  commits (BEGIN; UPDATE; COMMIT) holding the connection's lock. 'lock hold': the saver's snapshot\n"
+        "  (over every background save of the run) or the background commit. 'late' = how much later than\n"
+        "  asked the foreground held the lock. 'vault as created': the store Store.create returns, never\n"
+        "  deserialized (as after `init` or `demo`), measured before it is closed and reopened.\n"
+        f"  Idle noise (nothing in flight): {idle}."
     )
 
     print_("\n== Phases of one vault save (median ms; re-timed step by step around the same calls) ==")
@@ -804,6 +901,7 @@ def report(results: list[SizeResult], print_: Callable[[str], None]) -> None:
         ("serialize, deserialized db (as opened)", lambda w: w.serialize_memdb),
         ("serialize, never-deserialized db (as created)", lambda w: w.serialize_fresh),
         ("encrypt_into a reused buffer (no new bytes)", lambda w: w.encrypt_into),
+        ("encrypt streamed, 1 MiB chunks, one 1 MiB buffer", lambda w: w.encrypt_streamed),
         ("decrypt from the memoryview (no bytes(body))", lambda w: w.decrypt_no_copy),
         ("floor: 1-byte file, fsync, replace, fsync folder", lambda w: w.floor),
     ):
@@ -818,7 +916,9 @@ def run(sizes: Sequence[int], base_dir: str | None = None, print_: Callable[[str
     cipher_version = "not installed"
     if sqlcipher is not None:
         probe = sqlcipher.connect(":memory:")
-        cipher_version = f"{probe.execute('PRAGMA cipher_version').fetchone()[0]} (SQLite {sqlcipher.sqlite_version})"
+        cipher_version = (
+            f"{probe.execute('PRAGMA cipher_version').fetchone()[0]} (SQLite {sqlcipher.sqlite_version})"
+        )
         probe.close()
     with tempfile.TemporaryDirectory(prefix="p2p-bench-", dir=base_dir) as tmp:
         folder = Path(tmp)

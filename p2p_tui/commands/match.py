@@ -1,11 +1,91 @@
-"""Scaffold: replaced by the real command in this session."""
+"""`p2p-tui match REFERRAL_ID [--json] [--on YYYY-MM-DD]`: the roster ranked for one referral (read-only).
+
+Every supporter is listed, eligible ones first by score, each with every term of the score; an
+ineligible one names the hard rule it breaks. `--json` prints the list of candidates (DESIGN section 6:
+each with `supporter`, `eligible`, `score` and `reasons`, each reason with `rule`, `passed`, `detail`).
+Nothing is written: the vault file is left byte for byte as it was.
+"""
 
 from __future__ import annotations
 
+import json
+from datetime import date
+
 import click
+
+from p2p_tui.commands.base import common_options, open_store, vault_command
+from p2p_tui.services import common, matching
+from p2p_tui.services.matching import Candidate
+
+GRADED = ("load", "rest")  # soft terms scored on a scale, shown with one decimal
+
+
+def soft_terms(candidate: Candidate) -> str:
+    """The candidate's score term by term, e.g. "other_county +30, ..., load +5.0 (2 of 4 cases open)"."""
+    terms = []
+    for reason in candidate.reasons:
+        if reason.hard:
+            continue
+        points = f"{reason.points:.1f}" if reason.rule in GRADED else f"{reason.points:g}"
+        term = f"{reason.rule} +{points}"
+        if not reason.passed:
+            term += f" ({reason.detail})"
+        terms.append(term)
+    return ", ".join(terms)
+
+
+def eligibility(candidate: Candidate) -> str:
+    """`yes`, or `NO: ` and the hard rules broken."""
+    if candidate.eligible:
+        return "yes"
+    return "NO: " + ", ".join(r.rule for r in candidate.failing(hard=True))
+
+
+def table(referral_id: int, on: date, ranked: list[Candidate]) -> list[str]:
+    """The readable listing: one aligned row per candidate, its terms (and broken rules) beneath."""
+    eligible = sum(1 for c in ranked if c.eligible)
+    lines = [
+        f"Referral {referral_id}, ranked on {on.isoformat()}: {len(ranked)} supporters, {eligible} eligible"
+    ]
+    if not ranked:
+        lines.append("The roster is empty: add supporters first.")
+        return lines
+    id_width = max(2, *(len(str(c.supporter_id)) for c in ranked))
+    name_width = max(4, *(len(c.name) for c in ranked))
+    verdicts = [eligibility(c) for c in ranked]
+    verdict_width = max(8, *(len(v) for v in verdicts))
+    lines.append("")
+    lines.append(
+        f"{'rank':>4}  {'id':>{id_width}}  {'name':<{name_width}}  {'eligible':<{verdict_width}}  score"
+    )
+    indent = " " * 6
+    for position, (candidate, verdict) in enumerate(zip(ranked, verdicts, strict=True), 1):
+        lines.append(
+            f"{position:>4}  {candidate.supporter_id:>{id_width}}  {candidate.name:<{name_width}}  "
+            f"{verdict:<{verdict_width}}  {candidate.score:5.1f}"
+        )
+        for reason in candidate.failing(hard=True):
+            lines.append(f"{indent}broken: {reason.rule} ({reason.detail})")
+        lines.append(f"{indent}{soft_terms(candidate)}")
+    return lines
 
 
 @click.command("match")
-def command() -> None:
-    """Not built yet."""
-    raise click.ClickException("not built yet")
+@common_options
+@click.argument("referral_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the candidates as JSON.")
+@click.option("--on", "on_text", metavar="YYYY-MM-DD", help="Rank as of this day (default: today).")
+@vault_command
+def command(referral_id: int, as_json: bool, on_text: str | None) -> None:
+    """Rank every supporter for referral REFERRAL_ID by the program's rules (changes nothing)."""
+    on = common.parse_date("--on", on_text) if on_text else common.today()
+    store = open_store()
+    try:
+        with store.lock:
+            ranked = matching.rank(referral_id, on)
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps([c.to_json() for c in ranked], indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(table(referral_id, on, ranked)))

@@ -23,7 +23,7 @@ from p2p_tui.store.vocab import CONTACT_KINDS, CONTACT_MODES, LOGISTICS_NOTE_MAX
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "new": ("matched", "declined", "unreachable", "closed"),
     "matched": ("contacted", "new", "declined", "unreachable", "closed"),
-    "contacted": ("followed_up", "declined", "unreachable", "closed"),
+    "contacted": ("followed_up", "new", "declined", "unreachable", "closed"),
     "followed_up": ("closed",),
     "closed": ("new",),
     "declined": ("new",),

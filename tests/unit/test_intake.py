@@ -220,3 +220,19 @@ def test_suggest_physicians_finds_by_name_prefix_ignoring_case(store: Store) -> 
         assert intake.suggest_physicians("zed") == []
         Physician.update(purged_on=ON).where(Physician.name == "Ann Smith").execute()
         assert [p.name for p in intake.suggest_physicians("ann")] == ["Anna Jones"]
+
+
+def test_without_any_contact_the_only_physician_of_that_name_is_found(store: Store) -> None:
+    with store.atomic():
+        first = create_referral(referral(person("Ivo Lone", "ivo@example.org")), on=ON)
+        again = create_referral(referral(person("Ivo Lone", "")), on=ON)
+    assert again.physician.id == first.physician.id
+
+
+def test_without_any_contact_two_namesakes_are_not_guessed_between(store: Store) -> None:
+    with store.atomic():
+        create_referral(referral(person("Jo Twin", "jo1@example.org")), on=ON)
+        create_referral(referral(person("Jo Twin", "jo2@example.org")), on=ON)
+        third = create_referral(referral(person("Jo Twin", "")), on=ON)
+        assert Physician.select().where(Physician.name_key == "jo twin").count() == 3
+    assert third.physician.email == ""

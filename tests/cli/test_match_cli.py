@@ -1,0 +1,134 @@
+"""`p2p-tui match REFERRAL_ID [--json] [--on]`: the table, the JSON contract, errors, and no writes."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from p2p_tui.cli import main
+from p2p_tui.services import intake, roster
+from p2p_tui.services.intake import PhysicianInput, ReferralInput
+from p2p_tui.services.roster import SupporterInput
+from p2p_tui.store import Store
+from tests.conftest import CHEAP_KDF, PASSPHRASE
+
+ON = date(2026, 3, 2)
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), env={"P2P_TUI_PASSPHRASE": PASSPHRASE})
+
+
+def add_supporter(
+    name: str, county: str, interventional: bool = False, unavailable_until: date | None = None
+) -> int:
+    email = name.split()[-1].lower() + "@example.org"
+    physician = PhysicianInput(
+        name=name, career_stage="mid", county=county, email=email, interventional=interventional
+    )
+    data = SupporterInput(physician=physician, status="active", unavailable_until=unavailable_until)
+    return int(roster.add_supporter(data, on=ON - timedelta(days=100)).id)
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    """A vault with one acute referral (Kings) and four supporters, one of them its evaluator."""
+    path = tmp_path / "program.p2pvault"
+    store, _ = Store.create(path, PASSPHRASE, kdf=CHEAP_KDF)
+    with store.atomic():
+        intake.create_referral(
+            ReferralInput(
+                physician=PhysicianInput(name="Dr Referred", career_stage="mid", county="Kings"),
+                received_on=ON - timedelta(days=1),
+                pathway="reach_in",
+                source="self",
+                stressors=("adverse_event",),
+                acute_interventional=True,
+            ),
+            on=ON,
+        )
+        add_supporter("Dr Neighbour", "Kings")  # id 1: same county, eligible
+        add_supporter("Dr Best", "Queens", interventional=True)  # id 2: the top candidate
+        evaluator = add_supporter("Dr Evaluator", "Prince")  # id 3: evaluates the referred physician
+        roster.add_conflict(evaluator, "dr referred", "evaluates", on=ON)
+        add_supporter("Dr Away", "Prince", unavailable_until=ON + timedelta(days=5))  # id 4
+    store.close()
+    return path
+
+
+def test_the_table_lists_every_supporter_eligible_first_with_every_term(vault: Path) -> None:
+    before = vault.read_bytes()
+    result = run("match", "1", "--vault", str(vault), "--on", ON.isoformat())
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "Referral 1, ranked on 2026-03-02: 4 supporters, 2 eligible"
+    rows = [line.split() for line in lines if line[:4].strip().isdigit()]
+    assert [(row[0], row[1]) for row in rows] == [("1", "2"), ("2", "1"), ("3", "3"), ("4", "4")]
+    assert rows[0][2:5] == ["Dr", "Best", "yes"] and rows[0][-1] == "90.0"
+    assert "NO: not_evaluator" in next(x for x in lines if "Dr Evaluator" in x)
+    assert "NO: available" in next(x for x in lines if "Dr Away" in x)
+    assert "broken: not_evaluator (evaluates this physician)" in result.output
+    best_terms = lines[lines.index(next(x for x in lines if "Dr Best" in x)) + 1].strip()
+    assert best_terms == (
+        "other_county +30, interventional +30, career_stage_similar +10, specialty +0, load +10.0, rest +10.0"
+    )
+    assert "other_county +0 (same county of work)" in result.output
+    # the columns line up: every row's score ends in the same column
+    assert len({len(line) for line in lines if line[:4].strip().isdigit()}) == 1
+    assert vault.read_bytes() == before
+
+
+def test_json_follows_the_contract(vault: Path) -> None:
+    before = vault.read_bytes()
+    result = run("--vault", str(vault), "match", "1", "--json", "--on", ON.isoformat())
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [c["supporter"] for c in data] == [
+        {"id": 2, "name": "Dr Best"},
+        {"id": 1, "name": "Dr Neighbour"},
+        {"id": 3, "name": "Dr Evaluator"},
+        {"id": 4, "name": "Dr Away"},
+    ]
+    assert [c["eligible"] for c in data] == [True, True, False, False]
+    assert [c["score"] for c in data[:2]] == sorted((c["score"] for c in data[:2]), reverse=True)
+    for candidate in data:
+        assert set(candidate) == {"supporter", "eligible", "score", "reasons"}
+        assert len(candidate["reasons"]) == 14
+        for reason in candidate["reasons"]:
+            assert {"rule", "passed", "detail"} <= set(reason)
+            assert isinstance(reason["passed"], bool) and isinstance(reason["detail"], str)
+        assert candidate["score"] == round(sum(r["points"] for r in candidate["reasons"]), 1)
+    evaluator = next(r for r in data[2]["reasons"] if r["rule"] == "not_evaluator")
+    assert evaluator == {
+        "rule": "not_evaluator",
+        "passed": False,
+        "detail": "evaluates this physician",
+        "points": 0.0,
+        "hard": True,
+    }
+    assert vault.read_bytes() == before
+
+
+def test_on_judges_availability_on_that_day(vault: Path) -> None:
+    later = (ON + timedelta(days=6)).isoformat()
+    data = json.loads(run("match", "1", "--json", "--on", later, "--vault", str(vault)).output)
+    assert next(c for c in data if c["supporter"]["id"] == 4)["eligible"] is True
+
+
+def test_an_unknown_referral_exits_1_and_names_the_field(vault: Path) -> None:
+    before = vault.read_bytes()
+    result = run("match", "99", "--vault", str(vault))
+    assert result.exit_code == 1
+    assert "referral: there is no referral 99" in result.output
+    assert vault.read_bytes() == before
+
+
+def test_a_bad_date_exits_1_and_a_missing_id_is_a_usage_error(vault: Path) -> None:
+    bad = run("match", "1", "--on", "02/03/2026", "--vault", str(vault))
+    assert bad.exit_code == 1 and "--on: must be a date written YYYY-MM-DD" in bad.output
+    assert run("match", "--vault", str(vault)).exit_code == 2
+    assert run("match", "one", "--vault", str(vault)).exit_code == 2

@@ -1,17 +1,203 @@
-"""Scaffold: replaced by the real screen in this session."""
+"""Roster: every supporter with status, current load, availability, nominations and where they work.
+
+Enter (or o) opens a supporter's page, a adds a supporter, / moves to the status filter. Names go
+through `shown()`, so privacy mode masks them; loads and nominations are counted in one query each.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Static
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import cast
 
+import peewee as pw
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Select, Static
+from textual.widgets.data_table import RowDoesNotExist
+
+from p2p_tui.services import common, roster
+from p2p_tui.services.errors import ValidationError
+from p2p_tui.store import settings
+from p2p_tui.store.models import Match, Physician, Referral, Supporter
+from p2p_tui.store.vocab import OPEN_STATUSES, SUPPORTER_STATUSES
+from p2p_tui.tui.dialogs.form import CSS_FILE
+from p2p_tui.tui.dialogs.supporter_form import SupporterFormDialog
 from p2p_tui.tui.screens.base import AreaScreen
+from p2p_tui.tui.widgets.table import Table
+
+STATUS_FILTERS = [("all statuses", "all")] + [(s.replace("_", " "), s) for s in SUPPORTER_STATUSES]
+COLUMNS = ("name", "status", "load", "availability", "nominated", "county", "stage", "interventional")
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One supporter as the roster lists them."""
+
+    id: int
+    name: str
+    status: str
+    open_cases: int
+    max_active: int
+    unavailable_until: date | None
+    nominations: int
+    county: str
+    career_stage: str
+    interventional: bool
+
+
+def open_case_counts() -> dict[int, int]:
+    """Open cases per supporter, in one query (counted as `cases.active_case_count` counts them)."""
+    query = (
+        Match.select(Match.supporter, pw.fn.COUNT(Match.id))
+        .join(Referral)
+        .where(Match.active == True, Referral.status.in_(OPEN_STATUSES))  # noqa: E712
+        .group_by(Match.supporter)
+        .tuples()
+    )
+    return dict(cast(Iterable[tuple[int, int]], query))
+
+
+def roster_rows(status: str) -> list[RosterRow]:
+    """The supporters with `status` ("all" for every one), by name; three queries whatever the size."""
+    loads = open_case_counts()
+    nominations = roster.nomination_counts()
+    query = Supporter.select(Supporter, Physician).join(Physician).order_by(Physician.name_key, Supporter.id)
+    if status != "all":
+        query = query.where(Supporter.status == status)
+    return [
+        RosterRow(
+            id=s.id,
+            name=s.physician.name,
+            status=s.status,
+            open_cases=loads.get(s.id, 0),
+            max_active=s.max_active,
+            unavailable_until=s.unavailable_until,
+            nominations=nominations.get(s.id, 0),
+            county=s.physician.county,
+            career_stage=s.physician.career_stage,
+            interventional=bool(s.physician.interventional),
+        )
+        for s in query
+    ]
+
+
+def availability(row: RosterRow, today: date) -> str:
+    """Whether the supporter can take a new case now, and if not, until when."""
+    if row.status == "paused":
+        return f"paused until {row.unavailable_until}" if _away(row, today) else "paused"
+    if _away(row, today):
+        return f"away until {row.unavailable_until}"
+    if row.status != "active":
+        return "-"
+    return "full" if row.open_cases >= row.max_active else "available"
+
+
+def _away(row: RosterRow, today: date) -> bool:
+    return row.unavailable_until is not None and row.unavailable_until > today
 
 
 class RosterScreen(AreaScreen):
-    """Not built yet."""
+    """The roster; Enter opens a supporter."""
 
     AREA = "roster"
+    CSS_PATH = CSS_FILE
+    BINDINGS = [
+        Binding("a", "add", "Add supporter", id="roster.add"),
+        Binding("o", "open", "Open", id="roster.open"),
+        Binding("slash", "filter", "Filter", id="roster.filter"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.counties: list[str] = []
 
     def compose_body(self) -> ComposeResult:
-        yield Static("(not built yet)")
+        with Horizontal(id="filters"):
+            yield Select(STATUS_FILTERS, value="all", allow_blank=False, id="status")
+        yield Static("", id="count", markup=False)
+        yield Table(id="roster")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#roster", Table)
+        table.add_columns(*COLUMNS)
+        table.focus()
+
+    def reload(self) -> None:
+        status = str(self.query_one("#status", Select).value)
+        rows = self.read(lambda: roster_rows(status))
+        today = common.today()
+        table = self.query_one("#roster", Table)
+        keep = table.selected_key()
+        table.clear()
+        for row in rows:
+            load = f"{row.open_cases}/{row.max_active}"
+            table.add_row(
+                Text(self.shown(row.name)),
+                row.status.replace("_", " "),
+                load,
+                availability(row, today),
+                str(row.nominations),
+                row.county,
+                row.career_stage,
+                "yes" if row.interventional else "no",
+                key=str(row.id),
+            )
+        if keep is not None:
+            self.put_cursor(keep)
+        active = sum(1 for r in rows if r.status == "active")
+        summary = f"{len(rows)} supporters, {active} active" if rows else "No supporters: a adds one."
+        self.query_one("#count", Static).update(f"{summary}   (Enter opens, a adds, / filters)")
+
+    def put_cursor(self, key: str) -> None:
+        """Move the cursor to a supporter's row, if listed."""
+        table = self.query_one("#roster", Table)
+        try:
+            table.move_cursor(row=table.get_row_index(key))
+        except RowDoesNotExist:  # filtered out, or gone
+            pass
+
+    @on(Select.Changed, "#status")
+    def filter_changed(self) -> None:
+        self.reload()
+        self.query_one("#roster", Table).focus()
+
+    @on(DataTable.RowSelected, "#roster")
+    def row_chosen(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.p2p.open_supporter(int(event.row_key.value))
+
+    def action_open(self) -> None:
+        """Open the supporter under the cursor."""
+        key = self.query_one("#roster", Table).selected_key()
+        if key is not None:
+            self.p2p.open_supporter(int(key))
+
+    def action_filter(self) -> None:
+        """Move to the status filter (Enter opens it)."""
+        self.query_one("#status", Select).focus()
+
+    # -- adding -----------------------------------------------------------------------------------
+
+    def action_add(self) -> None:
+        """Add a supporter with the form."""
+        self.counties = self.read(lambda: list(settings.get("counties")))
+        self.app.push_screen(SupporterFormDialog(self.counties), self.save_supporter)
+
+    def save_supporter(self, data: roster.SupporterInput | None) -> None:
+        """Add the supporter the form returned; if the service refuses it, reopen the form with why."""
+        if data is None:
+            return
+        try:
+            with self.store.atomic():
+                supporter = roster.add_supporter(data)
+        except ValidationError as exc:
+            self.app.push_screen(SupporterFormDialog(self.counties, data, exc), self.save_supporter)
+            return
+        self.notify("Supporter saved to the roster.")
+        self.reload()
+        self.put_cursor(str(supporter.id))

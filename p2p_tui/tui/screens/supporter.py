@@ -1,19 +1,339 @@
-"""Scaffold: replaced by the real screen in this session."""
+"""A supporter's roster page: who they are, status, capacity, availability, nominations, conflicts,
+training attendance with honoraria, and their open cases (ids only).
+
+Every name, email and phone goes through `shown()`. Keys: s status, p pause, c capacity, e add a
+conflict, x remove one, n add a nomination; Escape goes back.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Static
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
 
+import peewee as pw
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.markup import escape
+from textual.validation import Length
+from textual.widgets import Label, Static
+
+from p2p_tui.services import common, roster, training
+from p2p_tui.services.errors import ValidationError
+from p2p_tui.store.models import Conflict, Match, Nomination, Physician, Referral
+from p2p_tui.store.vocab import OPEN_STATUSES
+from p2p_tui.tui.dialogs.choice import ChoiceDialog
+from p2p_tui.tui.dialogs.conflict import ConflictDialog, ConflictInput
+from p2p_tui.tui.dialogs.entry import DATE_MASK, EntryDialog
+from p2p_tui.tui.dialogs.form import CSS_FILE, service_rule
 from p2p_tui.tui.screens.base import AreaScreen
+from p2p_tui.tui.widgets.table import Table
+
+STATUS_LABELS = {
+    "nominated": "nominated: back to awaiting training",
+    "in_training": "in training",
+    "active": "active: can be matched",
+    "paused": "paused: no new cases until made active again",
+    "retired": "retired: leaves the roster",
+}
+HINT = (
+    "s status · p pause until a date · c capacity · e add conflict · x remove conflict · "
+    "n add nomination · Esc back"
+)
+
+
+@dataclass(frozen=True)
+class ConflictLine:
+    """A conflict as listed: the name as entered (or as its key), kind, since when."""
+
+    id: int
+    name: str
+    kind: str
+    added_on: date
+
+
+@dataclass(frozen=True)
+class SupporterView:
+    """What the page shows, read in one go under the lock."""
+
+    id: int
+    name: str
+    email: str
+    phone: str
+    career_stage: str
+    county: str
+    specialty: str
+    interventional: bool
+    status: str
+    max_active: int
+    unavailable_until: date | None
+    training_completed_on: date | None
+    open_cases: list[int]
+    nominations: list[tuple[str, date]]
+    conflicts: list[ConflictLine]
+    attendance: list[training.AttendanceLine]
+
+
+def load(supporter_id: int) -> SupporterView:
+    """Everything the page shows."""
+    s = roster.get_supporter(supporter_id)
+    p = s.physician
+    open_cases = [
+        m.referral_id
+        for m in Match.select(Match.referral)
+        .join(Referral)
+        .where(Match.supporter == s, Match.active == True, Referral.status.in_(OPEN_STATUSES))  # noqa: E712
+        .order_by(Match.referral)
+    ]
+    nominations = [
+        (n.nominated_by, n.nominated_on)
+        for n in Nomination.select()
+        .where(Nomination.supporter == s)
+        .order_by(Nomination.nominated_on, Nomination.id)
+    ]
+    conflicts = [
+        ConflictLine(c.id, c.physician.name if c.physician is not None else c.name_key, c.kind, c.added_on)
+        for c in Conflict.select(Conflict, Physician)
+        .join(Physician, join_type=pw.JOIN.LEFT_OUTER)
+        .where(Conflict.supporter == s)
+        .order_by(Conflict.added_on, Conflict.id)
+    ]
+    return SupporterView(
+        id=s.id,
+        name=p.name,
+        email=p.email,
+        phone=p.phone,
+        career_stage=p.career_stage,
+        county=p.county,
+        specialty=p.specialty,
+        interventional=bool(p.interventional),
+        status=s.status,
+        max_active=s.max_active,
+        unavailable_until=s.unavailable_until,
+        training_completed_on=s.training_completed_on,
+        open_cases=open_cases,
+        nominations=nominations,
+        conflicts=conflicts,
+        attendance=training.attendance_of(s.id),
+    )
+
+
+def must_be_after(today: date) -> Callable[[str], date]:
+    """A check for a pause date: a date written YYYY-MM-DD, after today."""
+
+    def check(value: str) -> date:
+        day = common.parse_date("unavailable_until", value)
+        if day <= today:
+            raise ValidationError("unavailable_until", "must be after today")
+        return day
+
+    return check
 
 
 class SupporterScreen(AreaScreen):
-    """Not built yet."""
+    """One supporter."""
+
+    CSS_PATH = CSS_FILE
+    BINDINGS = [
+        Binding("s", "status", "Status", id="supporter.status"),
+        Binding("p", "pause", "Pause", id="supporter.pause"),
+        Binding("e", "add_conflict", "Add conflict", id="supporter.conflict"),
+        Binding("c", "capacity", "Capacity", show=False, id="supporter.capacity"),
+        Binding("x", "remove_conflict", "Remove conflict", show=False, id="supporter.unconflict"),
+        Binding("n", "nominate", "Add nomination", show=False, id="supporter.nominate"),
+    ]
 
     def __init__(self, supporter_id: int) -> None:
         super().__init__()
         self.supporter_id = supporter_id
+        self.view: SupporterView | None = None
 
     def compose_body(self) -> ComposeResult:
-        yield Static("(not built yet)")
+        with VerticalScroll(id="supporter-body"):
+            yield Static("", id="supporter-facts", markup=False)
+            yield Label("Nominations", classes="section")
+            yield Table(id="nominations")
+            yield Label("Conflicts (never matched with)", classes="section")
+            yield Table(id="conflicts")
+            yield Label("Training & Community of Practice", classes="section")
+            yield Static("", id="attendance-summary", classes="note", markup=False)
+            yield Table(id="attendance")
+        yield Static(HINT, id="supporter-hint", classes="hint", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#nominations", Table).add_columns("nominated by", "on")
+        self.query_one("#conflicts", Table).add_columns("physician", "kind", "since")
+        self.query_one("#attendance", Table).add_columns(
+            "date", "kind", "title", "hours", "rate", "honorarium"
+        )
+
+    def reload(self) -> None:
+        v = self.view = self.read(lambda: load(self.supporter_id))
+        today = common.today()
+        if v.unavailable_until and v.unavailable_until > today:
+            available = f"unavailable until {v.unavailable_until.isoformat()}"
+        elif v.status == "paused":
+            available = "paused (no new cases)"
+        elif v.status == "active":
+            available = "available" if len(v.open_cases) < v.max_active else "at capacity"
+        else:
+            available = "not matched until active"
+        trained = v.training_completed_on.isoformat() if v.training_completed_on else "not yet"
+        cases = ", ".join(f"#{i}" for i in v.open_cases) or "none"
+        lines = [
+            f"Supporter #{v.id}   status: {v.status.replace('_', ' ').upper()}",
+            "",
+            f"Name:       {self.shown(v.name)}",
+            f"Contact:    {self.shown(v.email or '-')}   {self.shown(v.phone or '-')}",
+            f"Career:     {v.career_stage}   county: {v.county}   specialty: {v.specialty or '-'}",
+            f"            interventional: {'yes' if v.interventional else 'no'}",
+            f"Capacity:   {len(v.open_cases)} open of at most {v.max_active}",
+            f"Available:  {available}",
+            f"Trained:    {trained}",
+            f"Open cases: {cases}",
+        ]
+        self.query_one("#supporter-facts", Static).update("\n".join(lines))
+        self.fill_tables(v)
+
+    def fill_tables(self, v: SupporterView) -> None:
+        """Nominations, conflicts and attendance."""
+        table = self.query_one("#nominations", Table)
+        table.clear()
+        for i, (by, on) in enumerate(v.nominations):
+            table.add_row(Text(self.shown(by)), on.isoformat(), key=str(i))
+        table = self.query_one("#conflicts", Table)
+        table.clear()
+        for c in v.conflicts:
+            table.add_row(Text(self.shown(c.name)), c.kind, c.added_on.isoformat(), key=str(c.id))
+        table = self.query_one("#attendance", Table)
+        table.clear()
+        for a in v.attendance:
+            table.add_row(
+                a.held_on.isoformat(),
+                a.kind.replace("_", " "),
+                Text(a.title or "-"),
+                f"{a.hours:g}",
+                f"${a.rate:,.2f}",
+                f"${a.amount:,.2f}",
+                key=str(a.event_id),
+            )
+        hours = sum(a.hours for a in v.attendance)
+        paid = sum(a.amount for a in v.attendance)
+        self.query_one("#attendance-summary", Static).update(
+            f"{len(v.attendance)} events, {hours:g} hours, ${paid:,.2f} in honoraria (all time). "
+            "Support given to peers is volunteer and never paid."
+        )
+
+    # -- actions ----------------------------------------------------------------------------------
+
+    def action_status(self) -> None:
+        """Move the supporter to one of the statuses their current one allows."""
+        if self.view is None:
+            return
+        steps = roster.STATUS_STEPS[self.view.status]
+
+        def chosen(status: str | None) -> None:
+            if status is not None:
+                self.act(
+                    lambda: roster.set_status(self.supporter_id, status),
+                    f"Status: {status.replace('_', ' ')}.",
+                )
+
+        self.app.push_screen(
+            ChoiceDialog(
+                f"Change the status (now {self.view.status.replace('_', ' ')})",
+                [(s, STATUS_LABELS[s]) for s in steps],
+            ),
+            chosen,
+        )
+
+    def action_pause(self) -> None:
+        """No new cases until a date (after a hard case, on leave, ...)."""
+        today = common.today()
+
+        def chosen(until: str | None) -> None:
+            if until is not None:
+                self.act(lambda: roster.pause_until(self.supporter_id, until), f"Unavailable until {until}.")
+
+        self.app.push_screen(
+            EntryDialog(
+                "Pause new cases until",
+                "Until (date)",
+                value=(today + timedelta(days=14)).isoformat(),
+                mask=DATE_MASK,
+                validators=[service_rule(must_be_after(today), "a date YYYY-MM-DD after today")],
+                note="Open cases stay with the supporter; no new case is offered until the day after.",
+            ),
+            chosen,
+        )
+
+    def action_capacity(self) -> None:
+        """How many open cases the supporter takes at once."""
+        current = str(self.view.max_active) if self.view else "2"
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self.act(
+                    lambda: roster.set_capacity(self.supporter_id, value), f"Capacity: {value} open cases."
+                )
+
+        self.app.push_screen(
+            EntryDialog(
+                "Capacity",
+                "Max open cases",
+                value=current,
+                validators=[
+                    service_rule(
+                        roster.clean_max_active, f"a whole number from 0 to {roster.MAX_ACTIVE_LIMIT}"
+                    )
+                ],
+            ),
+            chosen,
+        )
+
+    def action_add_conflict(self) -> None:
+        """A physician this supporter evaluates, or another declared conflict."""
+
+        def chosen(conflict: ConflictInput | None) -> None:
+            if conflict is not None:
+                self.act(
+                    lambda: roster.add_conflict(self.supporter_id, conflict.name, conflict.kind),
+                    "Conflict recorded.",
+                )
+
+        self.app.push_screen(ConflictDialog(), chosen)
+
+    def action_remove_conflict(self) -> None:
+        """Remove one of the supporter's conflicts."""
+        if self.view is None or not self.view.conflicts:
+            self.notify("This supporter has no conflicts on file.")
+            return
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self.act(lambda: roster.remove_conflict(int(value)), "Conflict removed.")
+
+        options = [
+            (str(c.id), f"{escape(self.shown(c.name))} ({c.kind}, since {c.added_on.isoformat()})")
+            for c in self.view.conflicts
+        ]
+        self.app.push_screen(ChoiceDialog("Remove which conflict?", options), chosen)
+
+    def action_nominate(self) -> None:
+        """Record a colleague's nomination."""
+
+        def chosen(name: str | None) -> None:
+            if name is not None:
+                self.act(lambda: roster.nominate(self.supporter_id, name), "Nomination recorded.")
+
+        self.app.push_screen(
+            EntryDialog(
+                "Add a nomination",
+                "Colleague",
+                validators=[Length(1, 100, "1 to 100 characters")],
+                placeholder="the nominating colleague's name",
+            ),
+            chosen,
+        )

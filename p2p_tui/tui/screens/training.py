@@ -1,17 +1,221 @@
-"""Scaffold: replaced by the real screen in this session."""
+"""Training & Community of Practice: a quarter's events, attended hours by kind, and each supporter's
+honorarium (hours × the event's rate).
+
+[ and ] move between quarters (the current one first), a adds an event that was held, Enter on an event
+records who attended. Only training is paid: support given to peers is volunteer and never paid.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Static
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import cast
 
+import peewee as pw
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Label, Static
+from textual.widgets.data_table import RowDoesNotExist
+
+from p2p_tui.services import common, training
+from p2p_tui.services.quarters import Quarter
+from p2p_tui.store import settings
+from p2p_tui.store.models import Attendance, Physician, Supporter, TrainingEvent
+from p2p_tui.store.vocab import TRAINING_KINDS
+from p2p_tui.tui.dialogs.attendance import AttendanceDialog, AttendanceInput
+from p2p_tui.tui.dialogs.event_form import KIND_LABELS, EventFormDialog, EventInput
+from p2p_tui.tui.dialogs.form import CSS_FILE
 from p2p_tui.tui.screens.base import AreaScreen
+from p2p_tui.tui.widgets.table import Table
+
+VOLUNTEER_NOTE = (
+    "Honoraria pay for training and Community of Practice hours only (hours attended × the event's "
+    "rate). Support given to peers is volunteer and never paid."
+)
+ATTENDING_STATUSES = ("active", "in_training")
+
+
+@dataclass(frozen=True)
+class QuarterView:
+    """What the screen shows for one quarter, read in one go under the lock."""
+
+    events: list[TrainingEvent]
+    attendees: dict[int, int]
+    hours: dict[str, float]
+    honoraria: list[training.HonorariumLine]
+    total: float
+
+
+def attendee_counts(quarter: Quarter) -> dict[int, int]:
+    """How many supporters attended each event of the quarter (one query)."""
+    query = (
+        Attendance.select(Attendance.event, pw.fn.COUNT(Attendance.supporter))
+        .join(TrainingEvent)
+        .where(TrainingEvent.held_on.between(quarter.start, quarter.end))
+        .group_by(Attendance.event)
+        .tuples()
+    )
+    return dict(cast(Iterable[tuple[int, int]], query))
+
+
+def load(quarter: Quarter) -> QuarterView:
+    """The quarter's events, totals and honoraria."""
+    return QuarterView(
+        events=training.events(quarter),
+        attendees=attendee_counts(quarter),
+        hours=training.hours_by_kind(quarter),
+        honoraria=training.honoraria(quarter),
+        total=training.honoraria_total(quarter),
+    )
+
+
+def attendance_choices(event_id: int) -> tuple[list[tuple[int, str, str]], set[int]]:
+    """Supporters who may be ticked (active or in training, and anyone already recorded), by name,
+    as (id, name, status); and the ids already recorded."""
+    recorded = Attendance.select(Attendance.supporter).where(Attendance.event == event_id).tuples()
+    attending = {sid for (sid,) in cast(Iterable[tuple[int]], recorded)}
+    query = (
+        Supporter.select(Supporter.id, Supporter.status, Physician.name)
+        .join(Physician)
+        .where(Supporter.status.in_(ATTENDING_STATUSES) | Supporter.id.in_(list(attending)))
+        .order_by(Physician.name_key, Supporter.id)
+        .tuples()
+    )
+    people = [(sid, name, status) for sid, status, name in cast(Iterable[tuple[int, str, str]], query)]
+    return people, attending
 
 
 class TrainingScreen(AreaScreen):
-    """Not built yet."""
+    """The training events and the honorarium ledger of one quarter."""
 
     AREA = "training"
+    CSS_PATH = CSS_FILE
+    BINDINGS = [
+        Binding("a", "add_event", "Add event", id="training.add"),
+        Binding("left_square_bracket", "quarter(-1)", "Previous quarter", id="training.prev"),
+        Binding("right_square_bracket", "quarter(1)", "Next quarter", id="training.next"),
+        Binding("r", "attendance", "Attendance", show=False, id="training.attendance"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.quarter = Quarter.of(common.today())
+        self.view: QuarterView | None = None
 
     def compose_body(self) -> ComposeResult:
-        yield Static("(not built yet)")
+        yield Static("", id="quarter-title", classes="title", markup=False)
+        yield Table(id="events")
+        yield Static("", id="training-totals", markup=False)
+        yield Label("Honoraria this quarter (Enter opens the supporter)", classes="section")
+        yield Table(id="honoraria")
+        yield Static(VOLUNTEER_NOTE, id="volunteer-note", classes="note")
+
+    def on_mount(self) -> None:
+        self.query_one("#events", Table).add_columns("date", "kind", "title", "hours", "rate", "attended")
+        self.query_one("#honoraria", Table).add_columns("supporter", "hours", "honorarium")
+        self.query_one("#events", Table).focus()
+
+    def reload(self) -> None:
+        quarter = self.quarter
+        v = self.view = self.read(lambda: load(quarter))
+        self.query_one("#quarter-title", Static).update(
+            f"{quarter} ({quarter.label})   [ previous quarter · ] next · a add event · Enter attendance"
+        )
+        events = self.query_one("#events", Table)
+        keep = events.selected_key()
+        events.clear()
+        for e in v.events:
+            events.add_row(
+                e.held_on.isoformat(),
+                KIND_LABELS.get(e.kind, e.kind),
+                Text(e.title or "-"),
+                f"{e.hours:g}",
+                f"${e.rate:,.2f}/h",
+                str(v.attendees.get(e.id, 0)),
+                key=str(e.id),
+            )
+        if keep is not None:
+            self.put_cursor(keep)
+        by_kind = " · ".join(f"{KIND_LABELS[k]} {v.hours.get(k, 0.0):g} h" for k in TRAINING_KINDS)
+        count = f"{len(v.events)} events" if v.events else "No events this quarter: a adds one."
+        self.query_one("#training-totals", Static).update(
+            f"{count}   Attended hours: {by_kind}   Honoraria total: ${v.total:,.2f}"
+        )
+        paid = self.query_one("#honoraria", Table)
+        paid.clear()
+        for line in v.honoraria:
+            paid.add_row(
+                Text(self.shown(line.name)),
+                f"{line.hours:g}",
+                f"${line.amount:,.2f}",
+                key=str(line.supporter_id),
+            )
+
+    def put_cursor(self, key: str) -> None:
+        """Move the events cursor to an event, if listed."""
+        table = self.query_one("#events", Table)
+        try:
+            table.move_cursor(row=table.get_row_index(key))
+        except RowDoesNotExist:  # in another quarter
+            pass
+
+    def action_quarter(self, step: int) -> None:
+        """The previous or next quarter."""
+        self.quarter = self.quarter.previous() if step < 0 else self.quarter.next()
+        self.reload()
+
+    # -- events -----------------------------------------------------------------------------------
+
+    def action_add_event(self) -> None:
+        """Record an event that was held; the rate defaults to the honorarium rate in Settings."""
+        rate = float(self.read(lambda: settings.get("honorarium_rate")))
+
+        def chosen(data: EventInput | None) -> None:
+            if data is None:
+                return
+            event = self.act(
+                lambda: training.add_event(data.kind, data.held_on, data.hours, data.title, data.rate),
+                "Training event recorded.",
+            )
+            if event is not None:
+                self.quarter = Quarter.of(event.held_on)
+                self.reload()
+                self.put_cursor(str(event.id))
+
+        self.app.push_screen(EventFormDialog(common.today(), rate), chosen)
+
+    @on(DataTable.RowSelected, "#events")
+    def action_attendance(self) -> None:
+        """Record who attended the event under the cursor."""
+        key = self.query_one("#events", Table).selected_key()
+        event = next((e for e in self.view.events if str(e.id) == key), None) if self.view else None
+        if event is None:
+            return
+        people, attending = self.read(lambda: attendance_choices(event.id))
+        labels = [
+            (sid, f"{self.shown(name)}  #{sid} {status.replace('_', ' ')}") for sid, name, status in people
+        ]
+        heading = f"{KIND_LABELS.get(event.kind, event.kind)} on {event.held_on.isoformat()}"
+
+        def chosen(result: AttendanceInput | None) -> None:
+            if result is None:
+                return
+            added = [s for s in result.supporter_ids if s not in attending]
+            removed = [s for s in attending if s not in result.supporter_ids]
+
+            def change() -> None:
+                for sid in added:
+                    training.record_attendance(event.id, sid, result.hours)
+                for sid in removed:
+                    training.remove_attendance(event.id, sid)
+
+            self.act(change, f"Attendance: {len(added)} added, {len(removed)} removed.")
+
+        self.app.push_screen(AttendanceDialog(heading, labels, attending, float(event.hours)), chosen)
+
+    @on(DataTable.RowSelected, "#honoraria")
+    def open_supporter(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.p2p.open_supporter(int(event.row_key.value))

@@ -1,0 +1,199 @@
+"""Settings, driven by keys: invalid values refused beside their field, valid ones saved and followed
+(auto-lock, counties, backup policy); the passphrase changed; the backups listed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Button, DataTable, Input, Static
+
+from p2p_tui.store import Store, settings
+from p2p_tui.tui.app import P2PApp
+from p2p_tui.tui.dialogs.backups import BackupsDialog
+from p2p_tui.tui.dialogs.passphrase import PassphraseDialog
+from p2p_tui.tui.screens.settings import SPECS, SettingsScreen
+from p2p_tui.tui.screens.unlock import UnlockScreen
+from p2p_tui.vault import Vault, WrongPassphrase
+from tests.conftest import CHEAP_KDF, PASSPHRASE
+from tests.tui.conftest import AppFactory
+
+SIZE = (120, 36)
+NEW_PASSPHRASE = "a brand new passphrase"
+
+
+async def wait_for(pilot: Pilot[None], condition: Callable[[], object], limit: int = 300) -> None:
+    """Poll the app until `condition()` holds (workers run in threads)."""
+    for _ in range(limit):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("condition never held")
+
+
+async def fill(pilot: Pilot[None], text: str) -> None:
+    """Put `text` into the focused Input at once, then type its last key."""
+    focused = pilot.app.focused
+    assert isinstance(focused, Input)
+    focused.value = text[:-1]
+    focused.cursor_position = len(focused.value)
+    await pilot.press(text[-1] if text[-1] != " " else "space")
+
+
+def text_of(app: P2PApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def toasts(app: P2PApp) -> str:
+    return "\n".join(n.message for n in app._notifications)
+
+
+def make_vault(path: Path) -> None:
+    """A vault saved twice, so it has a backup."""
+    store, _ = Store.create(path, PASSPHRASE, kdf=CHEAP_KDF)
+    with store.atomic():
+        settings.put("retention_days", 120)
+    store.close()
+
+
+async def open_settings(pilot: Pilot[None]) -> None:
+    app = pilot.app
+    assert isinstance(app, P2PApp)
+    await wait_for(pilot, lambda: app.store is not None and not isinstance(app.screen, UnlockScreen))
+    await pilot.press("f6")
+    await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen))
+
+
+async def goto(pilot: Pilot[None], field_id: str) -> None:
+    """Tab to a field."""
+    for _ in range(len(SPECS) + 2):
+        if pilot.app.focused is not None and pilot.app.focused.id == field_id:
+            return
+        await pilot.press("tab")
+    raise AssertionError(f"no field {field_id}")
+
+
+async def test_every_setting_is_a_field_with_its_stored_value(make_app: AppFactory, vault_path: Path) -> None:
+    make_vault(vault_path)
+    app = make_app(vault_path, passphrase=PASSPHRASE)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_settings(pilot)
+        assert set(SPECS) == set(settings.DEFAULTS)
+        values = {key: app.screen.query_one(f"#{key}", Input).value for key in settings.DEFAULTS}
+        assert values["counties"] == "Kings, Queens, Prince"
+        assert values["retention_days"] == "120"
+        assert values["honorarium_rate"] == "100.00"
+        assert app.screen.query_one("#save-settings", Button).disabled  # nothing changed yet
+        await pilot.press("ctrl+q")
+
+
+async def test_edit_with_invalid_then_valid_values(make_app: AppFactory, vault_path: Path) -> None:
+    make_vault(vault_path)
+    app = make_app(vault_path, passphrase=PASSPHRASE)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_settings(pilot)
+        save = app.screen.query_one("#save-settings", Button)
+        await goto(pilot, "counties")
+        await fill(pilot, "Kings, Queens, kings")
+        assert "repeated" in text_of(app, "#counties-error")
+        assert save.disabled
+        await fill(pilot, "Kings, , Queens")
+        assert "none empty" in text_of(app, "#counties-error")
+        await fill(pilot, "Kings, Queens, Prince, Charlottetown")
+        assert text_of(app, "#counties-error") == ""
+        await goto(pilot, "clock_match_days")
+        await fill(pilot, "1.5")
+        assert "whole number from 0 to 30" in text_of(app, "#clock_match_days-error")
+        await fill(pilot, "2")
+        await goto(pilot, "autolock_minutes")
+        await fill(pilot, "0")
+        assert "from 1 to 60" in text_of(app, "#autolock_minutes-error")
+        assert save.disabled
+        await pilot.press("ctrl+s")  # refused while a field is wrong
+        assert app.autolock_seconds == 5 * 60
+        await fill(pilot, "7")
+        await goto(pilot, "backups_keep_last")
+        await fill(pilot, "3")
+        assert not save.disabled
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "Settings saved." in toasts(app))
+        assert app.autolock_seconds == 7 * 60
+        assert app.store is not None
+        assert app.store.vault.policy.keep_last == 3
+        with app.store.lock:
+            assert settings.get("counties") == ["Kings", "Queens", "Prince", "Charlottetown"]
+            assert settings.get("clock_match_days") == 2
+            assert settings.get("autolock_minutes") == 7
+        assert save.disabled  # saved: nothing to save again
+        # an unsaved edit: Escape leaves the field, warns once, then leaves the screen
+        await goto(pilot, "suppression_threshold")
+        await fill(pilot, "9")
+        await pilot.press("escape")
+        assert isinstance(app.screen, SettingsScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, SettingsScreen)
+        assert "Changes not saved" in toasts(app)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, SettingsScreen))
+        with app.store.lock:
+            assert settings.get("suppression_threshold") == 5
+        await pilot.press("ctrl+q")
+
+
+async def test_change_the_passphrase(make_app: AppFactory, vault_path: Path) -> None:
+    make_vault(vault_path)
+    app = make_app(vault_path, passphrase=PASSPHRASE)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_settings(pilot)
+        # a wrong current passphrase: refused by the vault, nothing changed
+        await pilot.press("P")
+        await wait_for(pilot, lambda: isinstance(app.screen, PassphraseDialog))
+        await fill(pilot, "not the passphrase")
+        await pilot.press("tab")
+        await fill(pilot, "short")
+        assert "at least 12" in text_of(app, "#new-error")
+        await fill(pilot, NEW_PASSPHRASE)
+        await pilot.press("tab")
+        await fill(pilot, NEW_PASSPHRASE + "x")
+        assert "differ" in text_of(app, "#again-error")
+        assert app.screen.query_one("#save", Button).disabled
+        await fill(pilot, NEW_PASSPHRASE)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        await wait_for(pilot, lambda: "not right" in toasts(app))
+        Vault.open(vault_path, PASSPHRASE, lock=False)[0].close()
+        # the right one: changed
+        await pilot.press("P")
+        await wait_for(pilot, lambda: isinstance(app.screen, PassphraseDialog))
+        await fill(pilot, PASSPHRASE)
+        await pilot.press("tab")
+        await fill(pilot, NEW_PASSPHRASE)
+        await pilot.press("tab")
+        await fill(pilot, NEW_PASSPHRASE)
+        await pilot.press("enter")  # Enter in the last field saves
+        await wait_for(pilot, lambda: "Passphrase changed" in toasts(app))
+        with pytest.raises(WrongPassphrase):
+            Vault.open(vault_path, PASSPHRASE, lock=False)
+        Vault.open(vault_path, NEW_PASSPHRASE, lock=False)[0].close()
+        await pilot.press("ctrl+q")
+    Store.open(vault_path, NEW_PASSPHRASE).close()
+
+
+async def test_the_backups_are_listed_with_how_to_restore(make_app: AppFactory, vault_path: Path) -> None:
+    make_vault(vault_path)
+    app = make_app(vault_path, passphrase=PASSPHRASE)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_settings(pilot)
+        assert "p2p-tui restore" in text_of(app, "#keys-note")
+        await pilot.press("B")
+        await wait_for(pilot, lambda: isinstance(app.screen, BackupsDialog))
+        table = app.screen.query_one("#backups", DataTable)
+        await wait_for(pilot, lambda: table.row_count >= 1)
+        first = [str(c) for c in table.get_row_at(0)]
+        assert first[2] == "intact" and int(first[1]) >= 1
+        assert "p2p-tui restore" in text_of(app, "#restore-note")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        await pilot.press("ctrl+q")

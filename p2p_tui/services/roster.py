@@ -71,6 +71,8 @@ def add_supporter(data: SupporterInput, on: date | None = None) -> Supporter:
     status = common.choice("status", data.status, SUPPORTER_STATUSES)
     max_active = clean_max_active(data.max_active)
     trained = _optional_date("training_completed_on", data.training_completed_on)
+    if trained is None and status == "active":
+        trained = on  # active means trained: as set_status does
     away = _optional_date("unavailable_until", data.unavailable_until)
     nominated_on = _optional_date("nominated_on", data.nominated_on) or on
     nominated_by = common.text("nominated_by", data.nominated_by, required=False)

@@ -18,7 +18,7 @@ from textual import events, on
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from p2p_tui.store import Store, settings
 from p2p_tui.tui.commands import AREA_TITLES, FindProvider, GoToProvider
@@ -192,7 +192,10 @@ class P2PApp(App[None]):
         if self.store is not None:
             self.privacy = not self.privacy
 
-    def watch_privacy(self, privacy: bool) -> None:
+    async def watch_privacy(self, privacy: bool) -> None:
+        if privacy:  # an open dialog may show names: close it (nothing in it was saved yet)
+            while isinstance(self.screen, ModalScreen) and len(self.screen_stack) > 2:
+                await self.pop_screen()
         for screen in self.screen_stack:
             if isinstance(screen, AreaScreen) and screen.is_mounted:
                 screen.on_screen_resume()

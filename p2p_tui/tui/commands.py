@@ -86,7 +86,7 @@ class FindProvider(Provider):
         matcher = self.matcher(query)
         for name, supporter_id, referral_id in rows:
             if referral_id is not None:
-                text = f"{name}: case #{referral_id}"
+                text = f"{name}: case #{referral_id}"  # matcher.highlight treats text as plain
                 yield Hit(
                     1.0, matcher.highlight(text), partial(app.open_case, referral_id), help="Open the case"
                 )

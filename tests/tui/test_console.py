@@ -235,3 +235,41 @@ async def test_a_failed_save_shows_the_error_and_keeps_the_data(
 def test_case_page_safety_is_one_key_from_any_case(populated: Path) -> None:
     assert any(b.key == "exclamation_mark" for b in CaseScreen.BINDINGS)  # type: ignore[union-attr]
     assert cases.TRANSITIONS  # the state machine the page offers
+
+
+async def test_names_that_look_like_markup_never_break_a_screen(vault_path: Path) -> None:
+    odd = "Kim [/] [b]Bold"
+    store, _ = Store.create(vault_path, PASSPHRASE, kdf=CHEAP_KDF)
+    today = date.today()  # noqa: DTZ011
+    with store.atomic():
+        roster.add_supporter(
+            roster.SupporterInput(
+                PhysicianInput("Lu [red]Sup", "late", "Queens", email="lu@example.org"), status="active"
+            )
+        )
+        case = intake.create_referral(
+            ReferralInput(
+                PhysicianInput(odd, "mid", "Kings", email="kim@example.org"),
+                today,
+                "reach_in",
+                "self",
+                ("burnout",),
+            ),
+            on=today,
+        )
+        cases.set_logistics_note(case.id, "call [i]after[/i] 5")
+    store.close()
+    app = P2PApp(vault_path, passphrase=PASSPHRASE)
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot, app)
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: odd in screen_text(pilot))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CaseScreen))
+        await wait_for(pilot, lambda: "call [i]after[/i] 5" in screen_text(pilot))
+        await pilot.press("m")
+        await wait_for(pilot, lambda: "Lu [red]Sup" in screen_text(pilot))
+        await pilot.press("escape", "escape", "f7")
+        await pilot.press("k", "i")
+        await wait_for(pilot, lambda: "on file" in screen_text(pilot))
+        await pilot.press("ctrl+q")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -89,8 +90,8 @@ class CaseScreen(AreaScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="case-body"):
-            yield Static("", id="case-facts")
-            yield Static("", id="case-note")
+            yield Static("", id="case-facts", markup=False)  # names and notes are never markup
+            yield Static("", id="case-note", markup=False)
             yield Label("Timeline", classes="section")
             yield Table(id="timeline")
 
@@ -127,7 +128,7 @@ class CaseScreen(AreaScreen):
         table = self.query_one("#timeline", Table)
         table.clear()
         for i, entry in enumerate(view.timeline):
-            table.add_row(entry.on.isoformat(), entry.text, key=str(i))
+            table.add_row(Text(entry.on.isoformat()), Text(entry.text), key=str(i))
 
     # -- actions ----------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -80,7 +81,7 @@ class CasesScreen(AreaScreen):
         table = self.query_one("#cases", Table)
         table.clear()
         for row in page.rows:
-            table.add_row(
+            cells = (
                 str(row.id),
                 row.received_on.isoformat(),
                 self.shown(row.name),
@@ -90,8 +91,8 @@ class CasesScreen(AreaScreen):
                 row.source,
                 row.status.replace("_", " "),
                 self.shown(row.supporter) if row.supporter else "",
-                key=str(row.id),
             )
+            table.add_row(*(Text(cell) for cell in cells), key=str(row.id))  # Text: names are not markup
         last = page.offset + len(page.rows)
         shown = f"{page.offset + 1}–{last} of {page.total}" if page.rows else "no cases"
         self.query_one("#count", Static).update(f"{shown}  ([ and ] page, / search)")

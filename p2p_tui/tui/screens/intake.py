@@ -4,6 +4,7 @@ consent is asked only where the pathway needs it. The service validates everythi
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -117,7 +118,7 @@ class IntakeScreen(AreaScreen):
                     allow_blank=False,
                     id="consent",
                 )
-            yield Static("", id="form-error", classes="error")
+            yield Static("", id="form-error", classes="error", markup=False)
             yield Button("Save referral (Ctrl+S)", id="save", variant="primary", disabled=True)
 
     @staticmethod
@@ -197,9 +198,8 @@ class IntakeScreen(AreaScreen):
         )
         box.clear_options()
         for person in people:
-            box.add_option(
-                Option(f"{person.name} ({person.career_stage}, {person.county}) on file", id=str(person.id))
-            )
+            label = Text(f"{person.name} ({person.career_stage}, {person.county}) on file")  # not markup
+            box.add_option(Option(label, id=str(person.id)))
         box.display = bool(people)
 
     @on(OptionList.OptionSelected, "#suggestions")

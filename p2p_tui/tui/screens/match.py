@@ -42,7 +42,7 @@ class MatchScreen(AreaScreen):
     def compose_body(self) -> ComposeResult:
         yield Static(f"Match case #{self.referral_id}: eligible supporters first, by score", id="match-title")
         yield Table(id="candidates")
-        yield Static("", id="explain", classes="terms -shown")
+        yield Static("", id="explain", classes="terms -shown", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#candidates", Table)

@@ -54,7 +54,7 @@ class TodayScreen(AreaScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("", id="today-summary")
         yield Table(id="queue")
-        yield Static("", id="terms", classes="terms")
+        yield Static("", id="terms", classes="terms", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#queue", Table).add_columns("urgency", "to do", "case", "due", "")

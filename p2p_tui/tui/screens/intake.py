@@ -71,24 +71,40 @@ class IntakeScreen(AreaScreen):
         with VerticalScroll(id="intake-form"):
             yield Static("New referral", classes="title")
             yield from self.field(
-                "Name", Input(id="name", validators=[Length(1, 100, "name: 1 to 100 characters")])
+                "Name",
+                Input(id="name", compact=True, validators=[Length(1, 100, "name: 1 to 100 characters")]),
             )
             yield OptionList(id="suggestions")
             yield from self.field(
-                "Email", Input(id="email", validators=[Function(email_ok, "email: like name@example.org")])
+                "Email",
+                Input(
+                    id="email", compact=True, validators=[Function(email_ok, "email: like name@example.org")]
+                ),
             )
             yield from self.field(
                 "Phone",
-                Input(id="phone", validators=[Function(phone_ok, "phone: digits, spaces, + ( ) . -")]),
+                Input(
+                    id="phone",
+                    compact=True,
+                    validators=[Function(phone_ok, "phone: digits, spaces, + ( ) . -")],
+                ),
             )
             yield from self.field(
                 "Prefers",
-                Select(options(PREFERRED_CONTACTS), value="email", allow_blank=False, id="preferred_contact"),
+                Select(
+                    options(PREFERRED_CONTACTS),
+                    value="email",
+                    allow_blank=False,
+                    id="preferred_contact",
+                    compact=True,
+                ),
             )
-            yield from self.field("Career stage", Select(options(CAREER_STAGES), id="career_stage"))
-            yield from self.field("County of work", Select([], id="county"))
             yield from self.field(
-                "Specialty", Input(id="specialty", validators=[Length(0, 60, "at most 60")])
+                "Career stage", Select(options(CAREER_STAGES), id="career_stage", compact=True)
+            )
+            yield from self.field("County of work", Select([], id="county", compact=True))
+            yield from self.field(
+                "Specialty", Input(id="specialty", compact=True, validators=[Length(0, 60, "at most 60")])
             )
             yield Checkbox("Does interventional work", id="interventional")
             yield from self.field(
@@ -97,11 +113,12 @@ class IntakeScreen(AreaScreen):
                     "9999-99-99",
                     value=common.today().isoformat(),
                     id="received",
+                    compact=True,
                     validators=[Function(received_ok, "received: a date YYYY-MM-DD, not in the future")],
                 ),
             )
-            yield from self.field("Pathway", Select(options(PATHWAYS), id="pathway"))
-            yield from self.field("Source", Select(options(SOURCES), id="source"))
+            yield from self.field("Pathway", Select(options(PATHWAYS), id="pathway", compact=True))
+            yield from self.field("Source", Select(options(SOURCES), id="source", compact=True))
             yield Label("Stressors (space to tick; several allowed)")
             yield SelectionList[str](*[(s.replace("_", " "), s) for s in STRESSORS], id="stressors")
             yield Static("", id="stressors-error", classes="error")
@@ -117,6 +134,7 @@ class IntakeScreen(AreaScreen):
                     value="pending",
                     allow_blank=False,
                     id="consent",
+                    compact=True,
                 )
             yield Static("", id="form-error", classes="error", markup=False)
             yield Button("Save referral (Ctrl+S)", id="save", variant="primary", disabled=True)

@@ -1,11 +1,88 @@
-"""Scaffold: replaced by the real command in this session."""
+"""`p2p-tui queue [--on YYYY-MM-DD] [--json]`: the follow-up queue, most urgent first, with its terms.
+
+Read-only: the vault file is left byte for byte as it was. Items name referral ids, never people (the
+queue is shown on screens and printed in terminals).
+"""
 
 from __future__ import annotations
 
+import json
+from datetime import date, datetime
+
 import click
+
+from p2p_tui.commands.base import common_options, open_store, vault_command
+from p2p_tui.services import common, followups
+from p2p_tui.services.followups import QueueItem
+
+HEADER = f"{'urgency':>7}  {'kind':<16}  {'referral':>8}  {'due':<10}  {'when':<11}  terms"
+INDENT = " " * 7 + "  "
+
+
+def when(item: QueueItem, on: date) -> str:
+    """The overdue marker: `OVERDUE 3d`, `due today`, or `in 2d` (working days)."""
+    if item.overdue_days > 0:
+        return f"OVERDUE {item.overdue_days}d"
+    if item.due_on == on:
+        return "due today"
+    lateness = followups.lateness(item.due_on, on)
+    return f"in {-lateness}d"
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def table(items: list[QueueItem], on: date, hidden: int) -> list[str]:
+    """The queue as lines of text: one row per item, then its terms' reasons, indented."""
+    snoozed = f" ({hidden} snoozed, not shown)" if hidden else ""
+    count = f"{len(items)} item{'s' if len(items) != 1 else ''}"
+    lines = [f"Queue on {on.isoformat()}: {count}{snoozed}"]
+    if not items:
+        return lines
+    lines.append(HEADER)
+    for item in items:
+        values = " + ".join(f"{t.name} {_number(t.value)}" for t in item.terms)
+        lines.append(
+            f"{item.urgency:>7.2f}  {item.kind:<16}  {item.referral_id:>8}  {item.due_on.isoformat():<10}"
+            f"  {when(item, on):<11}  {values}"
+        )
+        lines.append(INDENT + "; ".join(t.detail for t in item.terms))
+    return lines
 
 
 @click.command("queue")
-def command() -> None:
-    """Not built yet."""
-    raise click.ClickException("not built yet")
+@common_options
+@click.option(
+    "--on",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Show the queue as it stands on this day, YYYY-MM-DD (default: today).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the items as a JSON list.")
+@vault_command
+def command(on: datetime | None, as_json: bool) -> None:
+    """Show the follow-up queue: every open item ranked by urgency, with the terms of its score.
+
+    \b
+    urgency = kind + overdue + age:
+      kind     safety 20, unmatched 10, no first contact 8, check-in 6, survey 3, consent pending 2
+      overdue  2 a working day overdue (at most 20), 1 when due today, 0 before
+      age      0.1 a calendar day since the referral was received (at most 5)
+
+    Snoozed items are left out. Referral ids only, never names.
+    """
+    day = on.date() if on is not None else common.today()
+    store = open_store()
+    try:
+        with store.lock:
+            everything = followups.queue(day, include_snoozed=True)
+    finally:
+        store.close()
+    shown = [item for item in everything if item.snoozed_until is None]
+    if as_json:
+        click.echo(json.dumps([item.to_json() for item in shown], indent=2))
+        return
+    for line in table(shown, day, len(everything) - len(shown)):
+        click.echo(line)

@@ -21,7 +21,7 @@ from p2p_tui.tui.screens.match import MatchScreen
 from p2p_tui.tui.screens.today import TodayScreen
 from tests.conftest import PASSPHRASE
 from tests.tui.conftest import AppFactory
-from tests.tui.keys import choose, fill, screen_text, wait_for
+from tests.tui.keys import choose, fill, screen_text, text_of, wait_for
 
 SIZE = (120, 36)
 
@@ -142,7 +142,7 @@ async def test_the_intake_form_shows_errors_beside_fields(make_app: AppFactory, 
         assert app.screen.query_one("#consent-row").display  # consent asked where it is needed
         await choose(pilot, "#source", "media")
         assert not app.screen.query_one("#consent-row").display
-        assert "Still needed: name" in screen_text(pilot)
+        assert "Still needed: name" in text_of(app, "#form-error")
         assert save.disabled
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))

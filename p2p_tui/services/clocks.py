@@ -1,0 +1,213 @@
+"""The program's clocks, in working days on the Prince Edward Island calendar (DESIGN section 5).
+
+A working day is a weekday that is not a public holiday in Prince Edward Island, as the `holidays`
+package knows them (`holidays.country_holidays("CA", subdiv="PE")`). The calendar is built once per
+range of years into two arrays (how many working days come before each day, and the working days in
+order), so adding or counting working days is two list look-ups, however far apart the dates are.
+
+The four clocks (lengths in the settings, `clock_*_days`):
+
+- match: within `clock_match_days` of the day the case became new (its receipt, or its reopening);
+- first contact: within `clock_first_contact_days` of the active match;
+- check-in: `clock_follow_up_days` after the last real contact (each contact restarts the clock);
+- survey: within `clock_survey_days` of the (last) follow-up contact.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any
+
+import holidays
+
+from p2p_tui.store import settings
+from p2p_tui.store.models import Contact, Match, Referral
+
+COUNTRY = "CA"
+SUBDIVISION = "PE"
+WEEKEND = (5, 6)  # Saturday, Sunday (date.weekday())
+MIN_YEAR = 1
+MAX_YEAR = 9998  # one year of room before date.max for the look-ahead
+
+
+@dataclass(frozen=True)
+class _Calendar:
+    """Working days of the years `first_year` to `last_year`, as look-up arrays."""
+
+    first_year: int
+    last_year: int
+    base: int  # ordinal of 1 January of first_year
+    before: tuple[int, ...]  # before[i]: working days in [base, base + i); one entry past the end
+    days: tuple[date, ...]  # the working days, in order
+
+    def covers(self, first_year: int, last_year: int) -> bool:
+        """Whether every day of these years is in the calendar."""
+        return self.first_year <= first_year and last_year <= self.last_year
+
+
+@lru_cache(maxsize=8)
+def _calendar(first_year: int, last_year: int) -> _Calendar:
+    """The calendar of these years (cached per range of years)."""
+    off = holidays.country_holidays(COUNTRY, subdiv=SUBDIVISION, years=range(first_year, last_year + 1))
+    start = date(first_year, 1, 1)
+    count = (date(last_year, 12, 31) - start).days + 1
+    before = [0] * (count + 1)
+    days: list[date] = []
+    for i in range(count):
+        day = start + timedelta(days=i)
+        working = day.weekday() not in WEEKEND and day not in off
+        if working:
+            days.append(day)
+        before[i + 1] = before[i] + working
+    return _Calendar(first_year, last_year, start.toordinal(), tuple(before), tuple(days))
+
+
+_current: _Calendar | None = None
+_grow = threading.Lock()
+
+
+def _covering(first: date, last: date) -> _Calendar:
+    """A calendar covering both dates (the one in use, widened when a date falls outside it)."""
+    global _current
+    cal = _current
+    lo, hi = max(MIN_YEAR, first.year - 1), min(MAX_YEAR, last.year + 1)
+    if cal is not None and cal.covers(lo, hi):
+        return cal
+    with _grow:
+        cal = _current
+        if cal is None:
+            cal = _calendar(lo, hi)
+        elif not cal.covers(lo, hi):
+            cal = _calendar(min(cal.first_year, lo), max(cal.last_year, hi))
+        _current = cal
+    return cal
+
+
+def holidays_between(first: date, last: date) -> dict[date, str]:
+    """The Prince Edward Island public holidays from `first` to `last` (inclusive), with their names."""
+    found = holidays.country_holidays(COUNTRY, subdiv=SUBDIVISION, years=range(first.year, last.year + 1))
+    return {day: str(name) for day, name in sorted(found.items()) if first <= day <= last}
+
+
+def is_working_day(day: date) -> bool:
+    """Whether `day` is a weekday and not a Prince Edward Island public holiday."""
+    cal = _covering(day, day)
+    i = day.toordinal() - cal.base
+    return cal.before[i + 1] > cal.before[i]
+
+
+def add_working_days(day: date, n: int) -> date:
+    """The working day `n` working days after `day`.
+
+    From a non-working day, counting starts at the next working day: `n=0` rolls forward to it, and
+    `n=1` is the working day after that (a referral received on a Saturday is due on Tuesday).
+    """
+    if n < 0:
+        raise ValueError("n must be zero or more working days")
+    cal = _covering(day, day + timedelta(days=2 * n + 21))
+    index = cal.before[day.toordinal() - cal.base] + n
+    while index >= len(cal.days):  # only near the end of the calendar: widen it and look again
+        cal = _covering(day, date(cal.last_year + 1, 12, 31))
+        index = cal.before[day.toordinal() - cal.base] + n
+    return cal.days[index]
+
+
+def working_days_between(a: date, b: date) -> int:
+    """The signed count of working days after `a` up to and including `b` (0 when a == b).
+
+    Negative when `b` is before `a`: then it is minus the working days after `b` up to and including
+    `a`.
+    """
+    cal = _covering(min(a, b), max(a, b))
+    return cal.before[b.toordinal() - cal.base + 1] - cal.before[a.toordinal() - cal.base + 1]
+
+
+# -- the clocks -----------------------------------------------------------------------------------
+
+CLOCK_SETTINGS = {
+    "match": "clock_match_days",
+    "first_contact": "clock_first_contact_days",
+    "check_in": "clock_follow_up_days",
+    "survey": "clock_survey_days",
+}
+
+
+@dataclass(frozen=True)
+class ClockLengths:
+    """The clocks' lengths in working days, as set in the settings."""
+
+    match: int
+    first_contact: int
+    check_in: int
+    survey: int
+
+    @classmethod
+    def from_settings(cls, values: dict[str, Any] | None = None) -> ClockLengths:
+        """Read the lengths (from `values`, as `settings.all_settings()` returns, or the settings)."""
+        values = values if values is not None else settings.all_settings()
+        return cls(**{clock: int(values[key]) for clock, key in CLOCK_SETTINGS.items()})
+
+
+def match_due(became_new_on: date, lengths: ClockLengths | None = None) -> date:
+    """When a case that became new (was received or reopened) that day must be matched."""
+    return add_working_days(became_new_on, (lengths or ClockLengths.from_settings()).match)
+
+
+def first_contact_due(matched_on: date, lengths: ClockLengths | None = None) -> date:
+    """When the first contact is due after a match made that day."""
+    return add_working_days(matched_on, (lengths or ClockLengths.from_settings()).first_contact)
+
+
+def check_in_due(last_contact_on: date, lengths: ClockLengths | None = None) -> date:
+    """When the follow-up check-in is due after the last real contact."""
+    return add_working_days(last_contact_on, (lengths or ClockLengths.from_settings()).check_in)
+
+
+def survey_due(follow_up_on: date, lengths: ClockLengths | None = None) -> date:
+    """When the supporter's survey is due after the (last) follow-up contact."""
+    return add_working_days(follow_up_on, (lengths or ClockLengths.from_settings()).survey)
+
+
+def match_clock_start(referral: Referral) -> date:
+    """The day the match clock started: the day a new case became new (receipt or reopening)."""
+    started: date = referral.status_on if referral.status == "new" else referral.received_on
+    return started
+
+
+def due_dates(referral: Referral, lengths: ClockLengths | None = None) -> dict[str, date]:
+    """The due date of each of the case's clocks whose starting event happened.
+
+    Keys: `match` (always), `first_contact` (with an active match), `check_in` (after any contact)
+    and `survey` (after a follow-up contact). Whether a clock still matters depends on the case's
+    status; the follow-up queue (`services.followups`) decides that.
+    """
+    lengths = lengths or ClockLengths.from_settings()
+    due = {"match": match_due(match_clock_start(referral), lengths)}
+    matched_on: date | None = (
+        Match.select(Match.matched_on)
+        .where(Match.referral == referral, Match.active == True)  # noqa: E712 - peewee expression
+        .order_by(Match.id.desc())
+        .scalar()
+    )
+    if matched_on is not None:
+        due["first_contact"] = first_contact_due(matched_on, lengths)
+    last_contact: date | None = (
+        Contact.select(Contact.contact_on)
+        .where(Contact.referral == referral)
+        .order_by(Contact.contact_on.desc(), Contact.id.desc())
+        .scalar()
+    )
+    if last_contact is not None:
+        due["check_in"] = check_in_due(last_contact, lengths)
+    last_follow_up: date | None = (
+        Contact.select(Contact.contact_on)
+        .where(Contact.referral == referral, Contact.kind == "follow_up")
+        .order_by(Contact.contact_on.desc(), Contact.id.desc())
+        .scalar()
+    )
+    if last_follow_up is not None:
+        due["survey"] = survey_due(last_follow_up, lengths)
+    return due

@@ -3,7 +3,8 @@
 The idea is Taskwarrior's urgency (DESIGN section 5): a sum of terms, each with its value and a plain
 reason, so the coordinator sees why an item sits where it does.
 
-- kind: safety 20, unmatched 10, no first contact 8, check-in 6, survey 3, consent pending 2;
+- kind: safety 40, unmatched 10, no first contact 8, check-in 6, survey 3, consent pending 2 (safety
+  outweighs the most any other item can reach, 10 + 20 + 5, so a safety item is always first);
 - overdue: 2 a working day overdue (at most 20), 1 when due today, 0 when not yet due;
 - age: 0.1 a calendar day since the referral was received (at most 5).
 
@@ -34,7 +35,7 @@ from p2p_tui.store.models import Escalation, Referral, Snooze
 from p2p_tui.store.vocab import QUEUE_KINDS, SNOOZE_REASONS
 
 KIND_WEIGHTS: dict[str, float] = {
-    "safety": 20.0,
+    "safety": 40.0,  # > the most any other item can reach (10 + OVERDUE_CAP + AGE_CAP): always first
     "unmatched": 10.0,
     "no_first_contact": 8.0,
     "check_in": 6.0,
@@ -172,7 +173,7 @@ FROM referral r
 WHERE r.status IN ('new', 'matched', 'contacted', 'followed_up') AND r.consent = 'pending' /*one r.id*/
 UNION ALL
 SELECT f.referral_id, 4, f.last_on, r.received_on
-FROM (SELECT c.referral_id, max(c.contact_on) AS last_on FROM contact c NOT INDEXED
+FROM (SELECT c.referral_id, max(c.contact_on) AS last_on FROM contact c
       WHERE c.kind = 'follow_up' /*one c.referral_id*/
         AND NOT EXISTS (SELECT 1 FROM survey s
                         WHERE s.referral_id = c.referral_id AND s.submitted_on >= c.contact_on)

@@ -107,15 +107,23 @@ def surveys_of(referral_id: int) -> list[Survey]:
 
 
 def outstanding(on: date | None = None) -> list[int]:
-    """Referral ids with a follow-up contact (on or before `on`) and no survey yet, oldest first."""
+    """Referral ids with a follow-up contact (on or before `on`) and no survey since it, oldest first.
+
+    A survey filed before the follow-up (after the first contact, say) does not answer for it: the
+    same rule as the queue's survey item.
+    """
     on = on or common.today()
-    surveyed = Survey.select(Survey.referral).where(Survey.submitted_on <= on)
+    answered = Survey.select(Survey.id).where(
+        Survey.referral == Contact.referral,
+        Survey.submitted_on >= Contact.contact_on,
+        Survey.submitted_on <= on,
+    )
     query = (
         Contact.select(Contact.referral)
         .where(
             Contact.kind == "follow_up",
             Contact.contact_on <= on,
-            Contact.referral.not_in(surveyed),
+            ~pw.fn.EXISTS(answered),
         )
         .group_by(Contact.referral)
         .order_by(pw.fn.MIN(Contact.contact_on), Contact.referral)

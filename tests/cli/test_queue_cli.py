@@ -60,13 +60,13 @@ def test_the_table_ranks_items_with_their_terms_and_no_names(vault: Path) -> Non
     assert lines[1].split() == ["urgency", "kind", "referral", "due", "when", "terms"]
     rows = [line.split() for line in lines[2::2]]
     assert [row[:3] for row in rows] == [
-        ["26.70", "safety", "1"],
+        ["46.70", "safety", "1"],
         ["18.70", "unmatched", "1"],
         ["16.60", "unmatched", "2"],
         ["8.10", "no_first_contact", "3"],
     ]
-    assert lines[2].split()[:6] == ["26.70", "safety", "1", "2026-07-06", "OVERDUE", "3d"]
-    assert lines[2].endswith("kind 20 + overdue 6 + age 0.7")
+    assert lines[2].split()[:6] == ["46.70", "safety", "1", "2026-07-06", "OVERDUE", "3d"]
+    assert lines[2].endswith("kind 40 + overdue 6 + age 0.7")
     assert lines[3].strip() == (
         "safety escalation not yet acknowledged; 3 working days overdue; 7 calendar days since received"
     )
@@ -91,11 +91,11 @@ def test_json_lists_the_items(vault: Path) -> None:
         "referral_id": 1,
         "kind": "safety",
         "due_on": "2026-07-06",
-        "urgency": 26.7,
+        "urgency": 46.7,
         "overdue_days": 3,
         "snoozed_until": None,
         "terms": [
-            {"name": "kind", "value": 20.0, "detail": "safety escalation not yet acknowledged"},
+            {"name": "kind", "value": 40.0, "detail": "safety escalation not yet acknowledged"},
             {"name": "overdue", "value": 6.0, "detail": "3 working days overdue"},
             {"name": "age", "value": 0.7, "detail": "7 calendar days since received"},
         ],

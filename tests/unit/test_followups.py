@@ -196,9 +196,9 @@ def test_urgency_is_the_sum_of_its_terms_and_ranks_the_queue(program: Program) -
     queue = followups.queue(D("2026-07-10"))
     ranked = [(i.referral_id, i.kind, i.urgency) for i in queue]
     assert ranked == [
+        (safety, "safety", 41.1),
         (old, "check_in", 31.0),
         (late, "check_in", 28.5),
-        (safety, "safety", 21.1),
         (unmatched, "unmatched", 20.8),
         (safety, "unmatched", 11.1),
         (fresh, "no_first_contact", 8.2),
@@ -212,7 +212,7 @@ def test_urgency_is_the_sum_of_its_terms_and_ranks_the_queue(program: Program) -
     assert item[(old, "check_in")].overdue_days == 41
     assert item[(late, "check_in")].terms[1] == Term("overdue", 20.0, "10 working days overdue")
     assert item[(safety, "safety")].terms == (
-        Term("kind", 20.0, "safety escalation not yet acknowledged"),
+        Term("kind", 40.0, "safety escalation not yet acknowledged"),
         Term("overdue", 1.0, "due today"),
         Term("age", 0.1, "1 calendar day since received"),
     )
@@ -236,7 +236,7 @@ def test_each_kind_weighs_in_the_designs_order(program: Program) -> None:
     program.contact(followed, "follow_up", "2026-07-02")
     weights = {i.kind: i.terms[0].value for i in followups.queue(D("2026-07-02"))}
     assert weights == {
-        "safety": 20.0,
+        "safety": 40.0,
         "unmatched": 10.0,
         "no_first_contact": 8.0,
         "check_in": 6.0,
@@ -300,7 +300,7 @@ def test_items_name_no_one_and_serialise_to_json(program: Program) -> None:
     assert first["snoozed_until"] is None
     assert first["terms"][0] == {
         "name": "kind",
-        "value": 20.0,
+        "value": 40.0,
         "detail": "safety escalation not yet acknowledged",
     }
     assert set(first) == {
@@ -475,3 +475,14 @@ def test_done_respects_pending_consent(program: Program) -> None:
     with pytest.raises(ValidationError) as caught:
         followups.done(rid, "no_first_contact", on=D("2026-07-06"))
     assert caught.value.field == "consent"
+
+
+def test_a_safety_item_outranks_the_most_overdue_item_possible(program: Program) -> None:
+    old = program.cycle("2026-01-05", "2026-01-05", "2026-01-06")  # check-in overdue for months
+    fresh = program.referral("2026-07-09")
+    program.escalate(fresh, "2026-07-10")
+    ranked = followups.queue(D("2026-07-10"))
+    assert (ranked[0].referral_id, ranked[0].kind) == (fresh, "safety")
+    worst = max(i.urgency for i in ranked if i.kind != "safety")
+    assert worst == 6.0 + followups.OVERDUE_CAP + followups.AGE_CAP and ranked[0].urgency > worst
+    assert any(i.referral_id == old for i in ranked)

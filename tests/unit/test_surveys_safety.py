@@ -157,6 +157,16 @@ def test_outstanding_lists_cases_followed_up_without_a_survey(store: Store) -> N
         assert waiting.id in surveys.outstanding(on=TODAY)  # the survey is still owed after closing
 
 
+def test_a_survey_filed_before_the_follow_up_does_not_answer_for_it(store: Store) -> None:
+    with store.atomic():
+        early = contacted_case("Fo Early")
+        surveys.record_survey(early.id, GOOD, on=date(2026, 7, 4))  # after the first contact
+        cases.record_contact(early.id, "follow_up", "phone", date(2026, 7, 10), today=TODAY)
+        assert surveys.outstanding(on=date(2026, 7, 11)) == [early.id]
+        surveys.record_survey(early.id, GOOD, on=date(2026, 7, 11))
+        assert surveys.outstanding(on=date(2026, 7, 11)) == []
+
+
 # -- safety ---------------------------------------------------------------------------------------
 
 

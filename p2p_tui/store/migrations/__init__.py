@@ -9,13 +9,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from p2p_tui.store.migrations import m0001_initial, m0002_program
+from p2p_tui.store.migrations import m0001_initial, m0002_program, m0003_queue_indexes
 
 Migration = Callable[[sqlite3.Connection], None]
 
 MIGRATIONS: tuple[tuple[int, Migration], ...] = (
     (1, m0001_initial.apply),
     (2, m0002_program.apply),
+    (3, m0003_queue_indexes.apply),
 )
 LATEST = MIGRATIONS[-1][0]
 

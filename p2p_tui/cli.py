@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from p2p_tui import __version__
-from p2p_tui.commands import importing, match, queue
+from p2p_tui.commands import export, importing, match, purge, queue, report
 from p2p_tui.commands.base import (
     DEMO_PASSPHRASE,
     InvalidInput,
@@ -294,3 +294,6 @@ def _remove_old_demo(path: Path, passphrase: str) -> None:
 main.add_command(importing.command, "import")
 main.add_command(match.command, "match")
 main.add_command(queue.command, "queue")
+main.add_command(report.command, "report")
+main.add_command(export.command, "export-deidentified")
+main.add_command(purge.command, "purge")

@@ -1,0 +1,11 @@
+"""Scaffold: replaced by the real command in this session."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command("report")
+def command() -> None:
+    """Not built yet."""
+    raise click.ClickException("not built yet")

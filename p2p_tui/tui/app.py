@@ -52,6 +52,7 @@ class P2PApp(App[None]):
         Binding("f5", "go('training')", "Training", id="app.training", show=False),
         Binding("f6", "go('settings')", "Settings", id="app.settings", show=False),
         Binding("f7", "new_referral", "New referral", id="app.new_referral", show=False),
+        Binding("f9", "go('report')", "Report", id="app.report", show=False),
         Binding("f8", "toggle_privacy", "Privacy", id="app.privacy"),
         Binding("ctrl+l", "lock", "Lock", id="app.lock"),
         Binding("ctrl+s", "save", "Save now", id="app.save", show=False),

@@ -20,6 +20,7 @@ AREA_TITLES: dict[str, str] = {
     "roster": "Roster: supporters",
     "training": "Training & Community of Practice",
     "settings": "Settings",
+    "report": "Report: the quarterly utilization summary",
 }
 
 

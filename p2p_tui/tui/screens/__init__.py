@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.screens.cases import CasesScreen
+from p2p_tui.tui.screens.report import ReportScreen
 from p2p_tui.tui.screens.roster import RosterScreen
 from p2p_tui.tui.screens.settings import SettingsScreen
 from p2p_tui.tui.screens.today import TodayScreen
@@ -15,4 +16,5 @@ AREAS: dict[str, type[AreaScreen]] = {
     "roster": RosterScreen,
     "training": TrainingScreen,
     "settings": SettingsScreen,
+    "report": ReportScreen,
 }

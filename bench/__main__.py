@@ -1,4 +1,8 @@
-"""`python -m bench [--sizes 1000,10000,100000] [--quick] [--dir DIR]`: run every benchmark, print tables."""
+"""`python -m bench [--sizes 1000,10000,100000] [--quick] [--dir DIR]`: run every benchmark, print tables.
+
+The vault against plain SQLite and SQLCipher; ranking over 1,000 supporters; the queue at 10,000
+referrals; the console's screens at 10,000 referrals and its start to the unlock prompt.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import argparse
 import sys
 import time
 
-from bench import vault_bench
+from bench import matching_bench, queue_bench, tui_bench, vault_bench
 
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (1_000, 10_000)
@@ -31,6 +35,11 @@ def main(argv: list[str] | None = None) -> int:
     sizes = args.sizes or (QUICK_SIZES if args.quick else DEFAULT_SIZES)
     start = time.perf_counter()
     vault_bench.run(sizes, args.dir)
+    print("\n== Ranking one referral over 1,000 supporters ==")
+    matching_bench.main([])
+    print("\n== The follow-up queue at 10,000 referrals ==")
+    queue_bench.main([])
+    tui_bench.main(["--runs", "3" if args.quick else "7"])
     print(f"\nwhole run: {time.perf_counter() - start:.1f} s")
     return 0
 

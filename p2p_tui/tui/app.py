@@ -1,8 +1,10 @@
 """The Textual app: takes the vault path (and, for tests, cheap KDF parameters) as arguments.
 
 One screen stack: the unlock (or create) screen, then an area screen (Today, Cases, Roster, ...) with
-detail screens pushed on top. Locking closes the store and replaces every screen, so nothing that
-showed a name survives; unlocking returns to the area that was open.
+detail screens pushed on top. Area screens are made once and kept (installed) while the vault is open,
+so moving between areas costs a reload of their data, not a new screen (about 300 ms a switch at
+10,000 referrals otherwise). Locking closes the store, then uninstalls and removes every screen, so
+nothing that showed a name survives; unlocking returns to the area that was open.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ def area_screen(name: str) -> AreaScreen:
 class P2PApp(App[None]):
     """The coordinator's console."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere find it too
     TITLE = "p2p-tui"
     COMMANDS = {GoToProvider, FindProvider}
     BINDINGS = [
@@ -79,6 +81,7 @@ class P2PApp(App[None]):
         self.last_activity = clock()
         self.autolock_seconds = 5 * 60.0
         self._resume_area = "today"
+        self._area_keys: set[str] = set()
         self._discard_armed = False
 
     # -- entry ------------------------------------------------------------------------------------
@@ -122,7 +125,7 @@ class P2PApp(App[None]):
         with self.store.lock:
             self.autolock_seconds = float(settings.get("autolock_minutes")) * 60
         self.last_activity = self.clock()
-        self.switch_screen(area_screen(self._resume_area))
+        self.switch_screen(self.area(self._resume_area))
         if message.recovery_code:
             self.push_screen(RecoveryCodeDialog(message.recovery_code))
 
@@ -156,7 +159,24 @@ class P2PApp(App[None]):
         if isinstance(self.screen, AreaScreen) and self.screen.AREA == area:
             self.screen.reload()
             return
-        await self.switch_screen(area_screen(area))
+        await self.switch_screen(self.area(area))
+
+    def area(self, name: str) -> str:
+        """The installed screen of an area (made on first use), by its name."""
+        key = f"area:{name}"
+        if key not in self._area_keys:
+            self.install_screen(area_screen(name), name=key)
+            self._area_keys.add(key)
+        return key
+
+    async def drop_areas(self) -> None:
+        """Uninstall and remove every area screen (at lock: none may keep a name in memory)."""
+        for key in sorted(self._area_keys):
+            screen = self.get_screen(key)
+            self.uninstall_screen(key)
+            if screen.is_mounted:
+                await screen.remove()
+        self._area_keys.clear()
 
     def open_case(self, referral_id: int) -> None:
         """Push a case's page."""
@@ -238,6 +258,7 @@ class P2PApp(App[None]):
         while len(self.screen_stack) > 2:
             await self.pop_screen()
         await self.switch_screen(UnlockScreen(self.vault_path))
+        await self.drop_areas()
 
     async def action_quit(self) -> None:
         """Save, close, exit. If the last save failed, a second Ctrl+Q discards the change."""

@@ -188,6 +188,7 @@ async def test_auto_lock_after_the_idle_time(populated: Path) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen))
         assert app.store is None
         assert len(app.screen_stack) == 2  # every screen that showed a name is gone
+        assert not app.query("AreaScreen") and not app._area_keys  # noqa: SLF001 - none kept either
         for name in NAMES:
             assert name not in screen_text(pilot)
         await wait_for(pilot, lambda: bool(app.screen.query("#secret")))

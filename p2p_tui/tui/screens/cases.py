@@ -65,7 +65,13 @@ class CasesScreen(AreaScreen):
         self.query_one("#cases", Table).add_columns(*COLUMNS)
         self.query_one("#cases", Table).focus()
 
+    def filters(self) -> tuple[str, str, str]:
+        """The filters as set now: status, name prefix (never in privacy mode), quarter."""
+        name = "" if self.p2p.privacy else self.query_one("#name", Input).value
+        return str(self.query_one("#status", Select).value), name, self.query_one("#quarter", Input).value
+
     def reload(self) -> None:
+        self.shown_filters = self.filters()
         status = str(self.query_one("#status", Select).value)
         name_field = self.query_one("#name", Input)
         name_field.disabled = self.p2p.privacy  # no searching by name on a screen others can see
@@ -101,8 +107,9 @@ class CasesScreen(AreaScreen):
     @on(Input.Changed, "#name")
     @on(Input.Changed, "#quarter")
     def filters_changed(self) -> None:
-        self.page_start = 0
-        self.reload()
+        if self.filters() != getattr(self, "shown_filters", None):  # mounting announces values too
+            self.page_start = 0
+            self.reload()
 
     @on(Input.Submitted)
     def back_to_table(self) -> None:

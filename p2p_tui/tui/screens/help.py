@@ -35,15 +35,14 @@ class HelpScreen(ModalScreen[None]):
 
     def lines(self) -> list[str]:
         """One line a key: key, what it does."""
-        out = [f"Keys on {type(self.under).__name__.removesuffix('Screen') or 'this screen'}:"]
+        out = [*GLOBAL_NOTES, ""]
+        out.append(f"Keys on {type(self.under).__name__.removesuffix('Screen') or 'this screen'}:")
         for binding in self._bindings_of(self.under):
             out.append(f"  {key_label(binding.key):<14} {binding.description or binding.action}")
         out.append("")
         out.append("Everywhere:")
         for binding in self._bindings_of(self.app):
             out.append(f"  {key_label(binding.key):<14} {binding.description or binding.action}")
-        out.append("")
-        out.extend(GLOBAL_NOTES)
         return out
 
     @staticmethod

@@ -129,6 +129,7 @@ class RosterScreen(AreaScreen):
 
     def reload(self) -> None:
         status = str(self.query_one("#status", Select).value)
+        self.shown_filter = status
         rows = self.read(lambda: roster_rows(status))
         today = common.today()
         table = self.query_one("#roster", Table)
@@ -163,7 +164,8 @@ class RosterScreen(AreaScreen):
 
     @on(Select.Changed, "#status")
     def filter_changed(self) -> None:
-        self.reload()
+        if str(self.query_one("#status", Select).value) != getattr(self, "shown_filter", None):
+            self.reload()  # (a Select announces its first value while mounting: no second reload)
         self.query_one("#roster", Table).focus()
 
     @on(DataTable.RowSelected, "#roster")

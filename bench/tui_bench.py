@@ -1,0 +1,196 @@
+"""Console benchmarks (DESIGN section 7): key to next screen painted, per screen, at 10,000 referrals,
+against pushing an empty screen in the same run; and process start to the unlock prompt.
+
+Run: `python -m bench.tui_bench [--referrals 10000] [--runs 7]`
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Static
+
+from bench.queue_bench import ON, build_rows, fill
+from p2p_tui.store import Store
+from p2p_tui.tui.app import P2PApp
+from p2p_tui.vault import KdfParams
+
+CHEAP_KDF = KdfParams(memory_kib=8, iterations=1, lanes=1)
+SIZE = (120, 36)
+PAINT_BUDGET_MS = 50.0  # more than an empty screen takes in the same run
+START_BUDGET_S = 0.8
+
+# (name, key pressed, screen class name reached); each starts from Today.
+SCREENS = (
+    ("cases", "f3", "CasesScreen"),
+    ("roster", "f4", "RosterScreen"),
+    ("training", "f5", "TrainingScreen"),
+    ("settings", "f6", "SettingsScreen"),
+    ("intake", "f7", "IntakeScreen"),
+    ("help", "f1", "HelpScreen"),
+)
+
+
+class Empty(Screen[None]):
+    """The baseline: an empty screen."""
+
+    def compose(self) -> object:
+        yield Static("")
+
+
+class BenchApp(P2PApp):
+    """The console, plus one key (F12) that pushes a new empty screen: the baseline, reached the same
+    way as every screen measured (a key press, its binding, a screen change, a paint)."""
+
+    def action_push_empty(self) -> None:
+        """Push a fresh empty screen."""
+        self.push_screen(Empty())
+
+
+def make_vault(folder: Path, n: int, passphrase: str) -> Path:
+    """A vault holding `n` referrals in every state (the queue bench's rows)."""
+    path = folder / "bench.p2pvault"
+    store, _ = Store.create(path, passphrase, kdf=CHEAP_KDF)
+    try:
+        with store.lock:
+            fill(store.db.raw(), build_rows(n))
+        store.save_now()
+    finally:
+        store.close()
+    return path
+
+
+async def until(pilot: Pilot[None], done: Callable[[], bool]) -> None:
+    """Pause until `done()`, then once more so the screen has painted."""
+    for _ in range(5000):
+        if done():
+            break
+        await pilot.pause(0)
+    await pilot.pause()
+
+
+async def measure(path: Path, passphrase: str, runs: int) -> dict[str, list[float]]:
+    """Milliseconds from key to painted screen, for each screen and for the empty baseline."""
+    samples: dict[str, list[float]] = {name: [] for name, _, _ in SCREENS}
+    samples["empty screen"] = []
+    samples["today (back)"] = []
+    samples["case page"] = []
+    app = BenchApp(path, passphrase=passphrase)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "TodayScreen")
+        app.bind("f12", "push_empty")
+        for _ in range(runs):
+            start = time.perf_counter()
+            await pilot.press("f12")
+            await until(pilot, lambda: isinstance(app.screen, Empty))
+            samples["empty screen"].append((time.perf_counter() - start) * 1000)
+            app.pop_screen()
+            await until(pilot, lambda: type(app.screen).__name__ == "TodayScreen")
+            for name, key, screen in SCREENS:
+                start = time.perf_counter()
+                await pilot.press(key)
+                await until(pilot, lambda s=screen: type(app.screen).__name__ == s)  # type: ignore[misc]
+                samples[name].append((time.perf_counter() - start) * 1000)
+                start = time.perf_counter()
+                await pilot.press("escape")
+                if name == "cases":
+                    await pilot.press("escape")
+                await until(pilot, lambda: type(app.screen).__name__ == "TodayScreen")
+                samples["today (back)"].append((time.perf_counter() - start) * 1000)
+            await pilot.press("f3")
+            await until(pilot, lambda: type(app.screen).__name__ == "CasesScreen")
+            start = time.perf_counter()
+            await pilot.press("enter")
+            await until(pilot, lambda: type(app.screen).__name__ == "CaseScreen")
+            samples["case page"].append((time.perf_counter() - start) * 1000)
+            await pilot.press("f2")
+            await until(pilot, lambda: type(app.screen).__name__ == "TodayScreen")
+        await pilot.press("ctrl+q")
+    return samples
+
+
+CHILD = """
+import asyncio, sys, time
+t0 = float(sys.argv[1])
+from pathlib import Path
+from p2p_tui.tui.app import P2PApp
+from p2p_tui.tui.screens.unlock import UnlockScreen
+
+async def main():
+    app = P2PApp(Path(sys.argv[2]))
+    async with app.run_test(size=(120, 36)) as pilot:
+        while not isinstance(app.screen, UnlockScreen) or not app.screen.query("#secret"):
+            await pilot.pause(0)
+        await pilot.pause()
+        print(time.time() - t0)
+        await pilot.press("ctrl+q")
+
+asyncio.run(main())
+"""
+
+
+def start_to_prompt(path: Path, runs: int) -> list[float]:
+    """Seconds from starting Python to the unlock prompt painted (headless), each in a new process."""
+    found = []
+    for _ in range(runs):
+        t0 = time.time()
+        out = subprocess.run(  # noqa: S603 - our own interpreter and script
+            [sys.executable, "-c", CHILD, str(t0), str(path)], capture_output=True, text=True, check=True
+        )
+        found.append(float(out.stdout.strip().splitlines()[-1]))
+    return found
+
+
+def p95(values: list[float]) -> float:
+    """The 95th percentile."""
+    return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Build the vault, measure, print."""
+    parser = argparse.ArgumentParser(prog="python -m bench.tui_bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--referrals", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args(argv)
+    passphrase = secrets.token_urlsafe(18)
+    with tempfile.TemporaryDirectory(prefix="p2p-tui-bench-") as tmp:
+        path = make_vault(Path(tmp), args.referrals, passphrase)
+        from unittest import mock
+
+        with mock.patch("p2p_tui.services.common.today", return_value=ON):
+            samples = asyncio.run(measure(path, passphrase, args.runs))
+        starts = start_to_prompt(path, max(3, args.runs // 2))
+    base = statistics.median(samples["empty screen"])
+    print(
+        f"\n== Console at {args.referrals:,} referrals: key to next screen painted (ms, Pilot, headless) =="
+    )
+    print(
+        f"{'screen':<16} {'median':>8} {'p95':>8} {'over empty':>11}  "
+        f"budget: <= {PAINT_BUDGET_MS:g} over empty"
+    )
+    for name, values in samples.items():
+        med = statistics.median(values)
+        over = med - base
+        verdict = "" if name == "empty screen" else ("ok" if over <= PAINT_BUDGET_MS else "OVER")
+        print(f"{name:<16} {med:8.1f} {p95(values):8.1f} {over:+11.1f}  {verdict}")
+    med = statistics.median(starts)
+    verdict = "ok" if med <= START_BUDGET_S else "OVER"
+    print(
+        f"\nstart to the unlock prompt: median {med:.2f} s, p95 {p95(starts):.2f} s "
+        f"(budget {START_BUDGET_S} s) {verdict}"
+    )
+
+
+if __name__ == "__main__":
+    main()

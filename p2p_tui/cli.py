@@ -98,6 +98,9 @@ def check() -> None:
             integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
             fk_problems = conn.execute("PRAGMA foreign_key_check").fetchall()
             schema = store.db.scalar("SELECT value FROM meta WHERE key = 'schema_version'")
+            from p2p_tui.services import deidentify
+
+            stale = deidentify.check_consistency()
         found = vault_backups.listing(store.vault.path)
         intact = sum(1 for b in found if b.header_intact())
         click.echo(f"vault:        {store.vault.path}")
@@ -106,7 +109,8 @@ def check() -> None:
         click.echo(f"integrity:    {', '.join(integrity)}")
         click.echo(f"foreign keys: {'ok' if not fk_problems else f'{len(fk_problems)} problems'}")
         click.echo(f"backups:      {len(found)} ({intact} with an intact header)")
-        ok = integrity == ["ok"] and not fk_problems
+        click.echo(f"de-identified records: {'ok' if not stale else f'{len(stale)} out of date'}")
+        ok = integrity == ["ok"] and not fk_problems and not stale
     finally:
         store.close()
     if not ok:
@@ -266,6 +270,9 @@ def demo(no_open: bool) -> None:
         with store.atomic():
             store.db.raw().execute("INSERT INTO meta(key, value) VALUES ('demo', '1')")
             counts = demo_data.populate(common.today())
+            from p2p_tui.services import retention
+
+            retention.daily_check(common.today())  # ended cases past retention lose their names
     finally:
         store.close()
     click.echo(f"Demo vault: {path}")

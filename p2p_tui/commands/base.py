@@ -14,12 +14,12 @@ from typing import Any, TypeVar
 import click
 
 from p2p_tui.paths import default_demo_vault, default_vault
+from p2p_tui.services import passphrase
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import Store
 from p2p_tui.vault import VaultError, VaultNotFound
 
 PASSPHRASE_ENV = "P2P_TUI_PASSPHRASE"  # noqa: S105 - the variable's name, not a secret
-MIN_PASSPHRASE = 12
 DEMO_PASSPHRASE = "demo vault passphrase"  # noqa: S105 - synthetic data only, printed on purpose
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -105,10 +105,10 @@ def new_passphrase(source: Path | None = None, prompt: str = "New passphrase") -
             if given is not None
             else click.prompt(prompt, hide_input=True, confirmation_prompt=True, err=True)
         )
-    if len(value) < MIN_PASSPHRASE:
-        raise InvalidInput(
-            f"passphrase: must be at least {MIN_PASSPHRASE} characters (a few unrelated words work well)"
-        )
+    try:
+        passphrase.check_new(value)
+    except ValidationError as exc:
+        raise InvalidInput(str(exc)) from None
     return value
 
 

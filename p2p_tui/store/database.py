@@ -14,7 +14,8 @@ from typing import Any
 
 import peewee
 
-PRAGMAS = (("foreign_keys", 1), ("temp_store", "MEMORY"), ("trusted_schema", 0))
+# secure_delete: a deleted or changed value is overwritten, not left in free pages of the saved image.
+PRAGMAS = (("foreign_keys", 1), ("temp_store", "MEMORY"), ("trusted_schema", 0), ("secure_delete", 1))
 
 
 class MemoryDatabase(peewee.SqliteDatabase):

@@ -206,6 +206,41 @@ class Snooze(BaseModel):
     created_on = pw.DateField()
 
 
+class Utilization(BaseModel):
+    """A referral's de-identified utilization record, kept current by triggers (migration m0004).
+
+    Never written by the services: the triggers recompute it on every change to the case, and it
+    survives the purge of the case's identifying fields. No name, contact or free text.
+    """
+
+    referral = pw.ForeignKeyField(Referral, primary_key=True, backref="utilization")
+    referral_id: int
+    month_received = pw.TextField()  # 'YYYY-MM'
+    quarter = pw.TextField(index=True)  # '2026Q3'
+    career_stage = pw.TextField()
+    county = pw.TextField()
+    pathway = pw.TextField()
+    source = pw.TextField()
+    stressors = pw.TextField()  # ';'-joined in vocabulary order
+    acute_interventional = pw.BooleanField()
+    outcome = pw.TextField()  # open | closed | declined | unreachable
+    days_to_match = pw.IntegerField(null=True)
+    days_to_first_contact = pw.IntegerField(null=True)
+    follow_up_done = pw.BooleanField()
+    survey_done = pw.BooleanField()
+    php_referred = pw.BooleanField()
+    safety_escalation = pw.BooleanField()
+
+
+class PurgeLog(BaseModel):
+    """That the retention policy purged something: the date and the counts only, never who."""
+
+    id = pw.AutoField()
+    purged_on = pw.DateField()
+    cases = pw.IntegerField()
+    physicians = pw.IntegerField()
+
+
 MODELS: list[type[BaseModel]] = [
     Meta,
     Setting,
@@ -223,4 +258,6 @@ MODELS: list[type[BaseModel]] = [
     Survey,
     Escalation,
     Snooze,
+    Utilization,
+    PurgeLog,
 ]

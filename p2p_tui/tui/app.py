@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from textual import events, on
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -128,6 +128,29 @@ class P2PApp(App[None]):
         self.switch_screen(self.area(self._resume_area))
         if message.recovery_code:
             self.push_screen(RecoveryCodeDialog(message.recovery_code))
+        self.retention_check()
+
+    @work(thread=True, group="retention", exclusive=True, exit_on_error=False)
+    def retention_check(self) -> None:
+        """Once a day, at unlock: remove the identifying fields of cases past the retention period."""
+        from p2p_tui.services import retention
+
+        store = self.store
+        if store is None:
+            return
+        try:
+            with store.atomic():
+                done = retention.daily_check()
+        except Exception:  # noqa: BLE001 - never a traceback: say what to do instead
+            self.call_from_thread(
+                self.notify,
+                "The daily retention check failed; run: p2p-tui purge --dry-run",
+                severity="error",
+            )
+            return
+        if done is not None and not done.empty:
+            message = f"Retention: identifying details of {done.cases} ended cases were removed."
+            self.call_from_thread(self.notify, message)
 
     # -- saving -----------------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from unittest import mock
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from p2p_tui.services import demo
+from p2p_tui.services import demo, retention
 from p2p_tui.store import Store
 from p2p_tui.store.models import Referral
 from p2p_tui.tui.app import P2PApp
@@ -62,6 +62,7 @@ def make_demo_vault(folder: Path, day: date = FROZEN_DAY) -> Path:
     try:
         with store.atomic():
             demo.populate(day)
+            retention.daily_check(day)  # as a coordinator's first unlock that day would
     finally:
         store.close()
     return path
@@ -107,6 +108,8 @@ SCENES: tuple[Scene, ...] = (
     Scene("supporter", ("f4", "enter")),
     Scene("training", ("f5",)),
     Scene("settings", ("f6",)),
+    Scene("report", ("f9",)),
+    Scene("report-empty", ("f9", "right_square_bracket")),
 )
 
 

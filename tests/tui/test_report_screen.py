@@ -22,7 +22,7 @@ from p2p_tui.store.models import Physician
 from p2p_tui.tui import pictures
 from p2p_tui.tui.app import P2PApp
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
-from p2p_tui.tui.screens.report import FORMATS, ReportScreen, reserve
+from p2p_tui.tui.screens.report import FORMATS, ReportScreen, reserve, words
 from p2p_tui.tui.screens.today import TodayScreen
 from p2p_tui.tui.widgets.bars import Bar, bar_text
 from tests.tui.keys import screen_text, wait_for
@@ -65,8 +65,8 @@ def physician_names(vault: Path) -> list[str]:
 
 
 def leaks(names: list[str], text: str) -> list[str]:
-    """The names found in `text`, whole or by their surname as a word."""
-    return [n for n in names if n in text or re.search(rf"\b{re.escape(n.split()[-1])}\b", text)]
+    """The names found in `text`, whole or by their surname as a word (purged names are empty)."""
+    return [n for n in names if n and (n in text or re.search(rf"\b{re.escape(n.split()[-1])}\b", text))]
 
 
 def report(app: P2PApp) -> ReportScreen:
@@ -155,16 +155,50 @@ async def test_suppressed_cells_show_as_published(demo: Path) -> None:
     app = P2PApp(demo, passphrase=pictures.PASSPHRASE)
     async with app.run_test(size=pictures.SIZE) as pilot:
         screen = await open_report(pilot, app)
-        assert screen.summary is not None
-        suppressed = [c for c in shown_cells(screen.summary) if c.value is None]
-        assert any(c.shown == "<5" for c in suppressed), "the demo quarter has small cells"
-        await pilot.press("end")  # the breakdown tables, below the charts
-        await pilot.pause()
+        summary = screen.summary
+        assert summary is not None
+        assert any(c.shown == "<5" for c in shown_cells(summary)), "the demo quarter has small cells"
         text = screen_text(pilot)
-        assert "<5" in text
-        for table in screen.summary.breakdowns:
-            if table.name != "source":
-                assert all(re.search(rf"{re.escape(cell.shown)}\b|—", text) for _, cell in table.rows)
+        for table in summary.breakdowns:
+            if table.name == "source":  # drawn as the chart
+                continue
+            for label, cell in table.rows:
+                assert re.search(rf"{re.escape(words(label))}\s+{re.escape(cell.shown)}\s", text), (
+                    label,
+                    cell,
+                )
+        for label, cell in summary.breakdown("source").rows:  # a suppressed count draws no bar
+            row = re.search(rf"{re.escape(words(label))}\s+{re.escape(cell.shown)}\s+(█*)", text)
+            assert row is not None, (label, cell)
+            assert bool(row.group(1)) == bool(cell.value), (label, cell)
+
+
+async def test_computing_shows_a_line_and_never_blocks_the_keys(demo: Path) -> None:
+    app = P2PApp(demo, passphrase=pictures.PASSPHRASE)
+    async with app.run_test(size=pictures.SIZE) as pilot:
+        screen = await open_report(pilot, app)
+        assert app.store is not None
+        with app.store.lock:  # a long save or summary elsewhere: the worker waits, the screen does not
+            await pilot.press("left_square_bracket")
+            await wait_for(pilot, lambda: "computing the summary of 2026Q3" in screen_text(pilot))
+            assert screen.summary is not None and screen.summary.quarter == str(QUARTER)
+        await wait_for(pilot, lambda: ready(app, QUARTER.previous()))
+        await pilot.pause()
+        assert "computing" not in screen_text(pilot)
+
+
+async def test_privacy_mode_changes_nothing_and_computes_nothing_again(demo: Path) -> None:
+    app = P2PApp(demo, passphrase=pictures.PASSPHRASE)
+    async with app.run_test(size=pictures.SIZE) as pilot:
+        screen = await open_report(pilot, app)
+        before = screen.summary
+        assert before is not None
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: "PRIVACY MODE" in screen_text(pilot))
+        await app.workers.wait_for_complete()
+        assert screen.summary is before  # resumed, not recomputed: nothing changed
+        found = re.search(r"Referrals\s+(\S+)\s+PHP referrals", screen_text(pilot))
+        assert found is not None and found.group(1) == before.referrals.shown
 
 
 async def test_escape_goes_back_to_today(demo: Path) -> None:

@@ -9,7 +9,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from p2p_tui.store.migrations import m0001_initial, m0002_program, m0003_queue_indexes
+from p2p_tui.store.migrations import (
+    m0001_initial,
+    m0002_program,
+    m0003_queue_indexes,
+    m0004_deidentified,
+)
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -17,6 +22,7 @@ MIGRATIONS: tuple[tuple[int, Migration], ...] = (
     (1, m0001_initial.apply),
     (2, m0002_program.apply),
     (3, m0003_queue_indexes.apply),
+    (4, m0004_deidentified.apply),
 )
 LATEST = MIGRATIONS[-1][0]
 

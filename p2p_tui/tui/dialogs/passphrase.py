@@ -1,16 +1,20 @@
-"""Change the vault's passphrase: the current one, then the new one twice (12 characters or more)."""
+"""Change the vault's passphrase: the current one, then a strong new one twice (services.passphrase)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
-from textual.validation import Length
+from textual.validation import Function, Length
 from textual.widgets import Input
 
+from p2p_tui.services import passphrase
 from p2p_tui.tui.dialogs.form import FormDialog, field
 
-MIN_LENGTH = 12
+
+def strong(value: str) -> bool:
+    """Whether the vault accepts this new passphrase."""
+    return passphrase.strength(value).acceptable
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,12 @@ class PassphraseDialog(FormDialog[PassphraseChange]):
             Input(
                 password=True,
                 id="new",
-                validators=[Length(MIN_LENGTH, None, f"at least {MIN_LENGTH} characters")],
+                validators=[
+                    Function(
+                        strong,
+                        f"too weak: {passphrase.MIN_LENGTH}+ characters, a few unrelated words",
+                    )
+                ],
             ),
         )
         yield from field("New again", Input(password=True, id="again"))

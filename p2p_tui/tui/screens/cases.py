@@ -58,7 +58,7 @@ class CasesScreen(AreaScreen):
                 id="quarter",
                 validators=[Function(quarter_ok, "write a quarter like 2026Q3")],
             )
-        yield Static("", id="count")
+        yield Static("", id="count", markup=False)
         yield Table(id="cases")
 
     def on_mount(self) -> None:

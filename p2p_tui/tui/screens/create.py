@@ -11,20 +11,28 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
+from p2p_tui.services import passphrase
+from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import Store
 from p2p_tui.tui.messages import Unlocked
 from p2p_tui.vault import KdfParams, VaultError
 
-MIN_LENGTH = 12
-
 
 def passphrase_problem(first: str, second: str) -> str | None:
     """What is wrong with a new passphrase pair, or None."""
-    if len(first) < MIN_LENGTH:
-        return f"The passphrase must be at least {MIN_LENGTH} characters (a few unrelated words)."
-    if first != second:
-        return "The two passphrases differ; type the same one twice."
+    try:
+        passphrase.check_new(first, second)
+    except ValidationError as exc:
+        return exc.message[0].upper() + exc.message[1:]
     return None
+
+
+def meter(value: str) -> str:
+    """The strength meter shown under the passphrase as it is typed."""
+    verdict = passphrase.strength(value)
+    bar = "█" * (verdict.score + 1) + "░" * (4 - verdict.score)
+    tail = "accepted" if verdict.acceptable else verdict.advice
+    return f"Strength: {bar} {verdict.label}. {tail}".strip()
 
 
 class CreateScreen(Screen[None]):
@@ -41,8 +49,9 @@ class CreateScreen(Screen[None]):
         with Vertical(id="create-box", classes="dialog-box"):
             yield Static("Create the program's vault", classes="title")
             yield Label(f"A new encrypted vault will be created: {self.path.name}")
-            yield Label("Passphrase (12 characters or more)")
+            yield Label("Passphrase (12 characters or more; a few unrelated words work well)")
             yield Input(password=True, id="first", placeholder="passphrase")
+            yield Static(meter(""), id="meter", markup=False)
             yield Label("The same passphrase again")
             yield Input(password=True, id="second", placeholder="again")
             yield Static("", id="create-error", classes="error")
@@ -51,6 +60,10 @@ class CreateScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#first", Input).focus()
+
+    @on(Input.Changed, "#first")
+    def measure(self, event: Input.Changed) -> None:
+        self.query_one("#meter", Static).update(meter(event.value))
 
     @on(Input.Submitted, "#first")
     def next_field(self) -> None:

@@ -15,11 +15,6 @@ GLOBAL_NOTES = (
 )
 
 
-def key_label(key: str) -> str:
-    """A binding's key as a person reads it."""
-    return "+".join(part.capitalize() if len(part) > 1 else part for part in key.split(","))
-
-
 class HelpScreen(ModalScreen[None]):
     """A list of every key: this screen's first, then the app's."""
 
@@ -38,11 +33,11 @@ class HelpScreen(ModalScreen[None]):
         out = [*GLOBAL_NOTES, ""]
         out.append(f"Keys on {type(self.under).__name__.removesuffix('Screen') or 'this screen'}:")
         for binding in self._bindings_of(self.under):
-            out.append(f"  {key_label(binding.key):<14} {binding.description or binding.action}")
+            out.append(f"  {self.app.get_key_display(binding):<14} {binding.description or binding.action}")
         out.append("")
         out.append("Everywhere:")
         for binding in self._bindings_of(self.app):
-            out.append(f"  {key_label(binding.key):<14} {binding.description or binding.action}")
+            out.append(f"  {self.app.get_key_display(binding):<14} {binding.description or binding.action}")
         return out
 
     @staticmethod

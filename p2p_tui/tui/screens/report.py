@@ -229,17 +229,16 @@ class ReportScreen(AreaScreen):
 
     @dataclass
     class Failed(Message):
-        """A worker could not compute or export; `problem` says what to do next."""
+        """The summary worker could not compute; `problem` says what to do next."""
 
         title: str
         problem: str
-        export: bool = False
 
     @dataclass
     class Exported(Message):
-        """A worker wrote the summary to `path`."""
+        """The export worker is done: it wrote `path`, or (None) it could not."""
 
-        path: Path
+        path: Path | None
 
     def __init__(self) -> None:
         super().__init__()
@@ -261,22 +260,27 @@ class ReportScreen(AreaScreen):
             yield Static("", id="report-notes", classes="note", markup=False)
 
     def on_mount(self) -> None:
-        body = self.query_one("#report-body", VerticalScroll)
-        body.styles.padding = (0, 1)  # the one layout rule of this screen
-        body.focus()
+        self.query_one("#report-body", VerticalScroll).focus()
 
     # -- computing --------------------------------------------------------------------------------
 
-    def version(self) -> int:
-        """The database's change count: a summary read at the same count is still right."""
-        return self.read(lambda: self.store.db.raw().total_changes)
+    def version(self) -> int | None:
+        """The database's change count (a summary read at the same count is still right), or None
+        while a worker or the saver holds the lock: the event loop never waits for it here."""
+        lock = self.store.lock
+        if not lock.acquire(blocking=False):
+            return None
+        try:
+            return self.store.db.raw().total_changes
+        finally:
+            lock.release()
 
     def reload(self) -> None:
         """Show the quarter's title, and compute its summary unless the one shown is still right."""
         self.show_title()
-        if self.computed == (self.quarter, self.version()):
-            return
-        self.compute()
+        version = self.version()
+        if version is None or self.computed != (self.quarter, version):
+            self.compute()
 
     def show_title(self) -> None:
         """The quarter, its months, and the keys."""
@@ -302,9 +306,10 @@ class ReportScreen(AreaScreen):
     @work(thread=True, group="report", exclusive=True, exit_on_error=False)
     def summarize(self, store: Store, quarter: Quarter) -> None:
         """Compute the summary off the event loop, under the store's lock; post it back."""
+        worker = get_current_worker()
         try:
             with store.lock:
-                if store.db.is_closed():  # locked meanwhile: nothing to show
+                if worker.is_cancelled or store.db.is_closed():  # superseded, or the vault was locked
                     return
                 summary = reports.summarize(quarter)
                 version = store.db.raw().total_changes
@@ -316,7 +321,7 @@ class ReportScreen(AreaScreen):
                 )
             )
             return
-        if not get_current_worker().is_cancelled:
+        if not worker.is_cancelled:
             self.post_message(self.Computed(quarter, summary, version))
 
     @on(Computed)
@@ -330,8 +335,6 @@ class ReportScreen(AreaScreen):
 
     @on(Failed)
     def failed(self, message: Failed) -> None:
-        if message.export:
-            self.exporting = False
         self.show_status("exporting…" if self.exporting else "")
         self.notify(message.problem, title=message.title, severity="error", timeout=15)
 
@@ -364,7 +367,8 @@ class ReportScreen(AreaScreen):
         """The previous or next quarter."""
         self.quarter = self.quarter.previous() if step < 0 else self.quarter.next()
         self.query_one("#report-body", VerticalScroll).scroll_home(animate=False)
-        self.reload()
+        self.show_title()
+        self.compute()
 
     def action_recompute(self) -> None:
         """Compute the summary again."""
@@ -399,28 +403,34 @@ class ReportScreen(AreaScreen):
 
     @work(thread=True, group="report-export", exclusive=True, exit_on_error=False)
     def export(self, summary: Summary, fmt: str) -> None:
-        """Write the export off the event loop; post the path or the problem back."""
+        """Write the export off the event loop; the toast goes through the app (thread-safe), so it
+        shows even if the coordinator has left this screen meanwhile."""
         folder: Path | None = None
         try:
             folder = platformdirs.user_documents_path()
             path = write_export(summary, fmt, folder)
         except OSError as exc:
-            where = f"into {folder}" if folder is not None else "the documents folder"
-            problem = f"Could not write {where}: {exc.strerror or describe(exc)}."
-            self.post_message(
-                self.Failed(NOT_EXPORTED, f"{problem} Make room or fix its permissions, then press e.", True)
-            )
+            where = f"into {folder}" if folder is not None else "into the documents folder"
+            problem = f"Could not write {where}: {exc.strerror or type(exc).__name__}."
+            self.export_done(None, f"{problem} Make room or fix the folder's permissions, then press e.")
             return
         except Exception as exc:  # noqa: BLE001 - shown as a toast, never a traceback
-            self.post_message(self.Failed(NOT_EXPORTED, f"{describe(exc)} Try another format with e.", True))
+            self.export_done(None, f"{describe(exc)} Try another format with e.")
             return
+        self.export_done(path)
+
+    def export_done(self, path: Path | None, problem: str = "") -> None:
+        """From the export worker: the toast (App.notify is thread-safe), then the screen's state."""
+        if path is not None:
+            self.app.notify(f"Summary written to {path}", title="Exported", timeout=15)
+        else:
+            self.app.notify(problem, title=NOT_EXPORTED, severity="error", timeout=15)
         self.post_message(self.Exported(path))
 
     @on(Exported)
-    def exported(self, message: Exported) -> None:
+    def exported(self) -> None:
         self.exporting = False
         self.show_status("")
-        self.notify(f"Summary written to {message.path}", title="Exported", timeout=15)
 
 
 def describe(exc: BaseException) -> str:

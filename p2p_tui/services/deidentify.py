@@ -1,0 +1,175 @@
+"""De-identified utilization records (DESIGN section 4): read, export as CSV, and check against the cases.
+
+The records live in the `utilization` table, one per referral, kept current by the triggers of
+migration m0004 and kept after the retention purge. What leaves this module carries no referral id
+(an id could be joined back to a case) and comes out sorted by its own values, not by the order the
+cases arrived in, for the same reason.
+
+`check_consistency` recomputes every record here, in Python, independently of the triggers' SQL: two
+implementations that must agree, so a missed trigger or a wrong one shows up in the tests and in
+`p2p-tui check`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any
+
+from p2p_tui.services.quarters import Quarter
+from p2p_tui.store.models import Utilization
+from p2p_tui.store.vocab import OPEN_STATUSES, STRESSORS
+
+
+@dataclass(frozen=True)
+class UtilizationRecord:
+    """One referral's de-identified record: the `utilization` row without its referral id."""
+
+    month_received: str  # 'YYYY-MM'
+    quarter: str  # '2026Q3'
+    career_stage: str
+    county: str
+    pathway: str
+    source: str
+    stressors: str  # ';'-joined in vocabulary order
+    acute_interventional: bool
+    outcome: str  # open | closed | declined | unreachable
+    days_to_match: int | None
+    days_to_first_contact: int | None
+    follow_up_done: bool
+    survey_done: bool
+    php_referred: bool
+    safety_escalation: bool
+
+
+FIELDS: tuple[str, ...] = tuple(f.name for f in fields(UtilizationRecord))
+FLAGS = frozenset(
+    ("acute_interventional", "follow_up_done", "survey_done", "php_referred", "safety_escalation")
+)
+_FLAG_AT = frozenset(i for i, name in enumerate(FIELDS) if name in FLAGS)
+# Sorted by every column: the order of the rows says nothing about the order of the cases.
+_SELECT = f"SELECT {', '.join(FIELDS)} FROM utilization"  # noqa: S608 - fixed column names only
+_ORDER = f"ORDER BY {', '.join(FIELDS)}"
+# A spreadsheet treats a cell starting with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _rows(sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    rows: list[tuple[Any, ...]] = Utilization._meta.database.execute_sql(sql, params).fetchall()
+    return rows
+
+
+def clean_quarter(quarter: str | None) -> str | None:
+    """A quarter written like 2026Q3, normalised (raises ValidationError naming `quarter`), or None."""
+    return None if quarter is None else str(Quarter.parse(quarter))
+
+
+def _sorted_rows(quarter: str | None) -> list[tuple[Any, ...]]:
+    wanted = clean_quarter(quarter)
+    if wanted is None:
+        return _rows(f"{_SELECT} {_ORDER}")
+    return _rows(f"{_SELECT} WHERE quarter = ? {_ORDER}", wanted)
+
+
+def records(quarter: str | None = None) -> list[UtilizationRecord]:
+    """Every referral's record (or one quarter's, by month received), sorted by value, without ids."""
+    found = []
+    for row in _sorted_rows(quarter):
+        values: list[Any] = [bool(v) if i in _FLAG_AT else v for i, v in enumerate(row)]
+        found.append(UtilizationRecord(*values))
+    return found
+
+
+def _cell(index: int, value: object) -> str:
+    if value is None:
+        return ""
+    if index in _FLAG_AT:
+        return "1" if value else "0"
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def export_csv(quarter: str | None = None) -> str:
+    """The records as CSV text: a header row of the field names, then one row per referral.
+
+    The rows are those of `records(quarter)`, in the same order. Flags are 1/0, an unknown number of
+    days is empty, and a text cell that a spreadsheet would take for a formula is prefixed with `'`.
+    No referral id, no name, no contact.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(FIELDS)
+    writer.writerows([_cell(i, v) for i, v in enumerate(row)] for row in _sorted_rows(quarter))
+    return out.getvalue()
+
+
+# -- the independent recomputation ----------------------------------------------------------------
+
+
+def _days(start: str, end: str | None) -> int | None:
+    return None if end is None else (date.fromisoformat(end[:10]) - date.fromisoformat(start[:10])).days
+
+
+def _quarter_of(received: str) -> str:
+    return str(Quarter.of(date.fromisoformat(received[:10])))
+
+
+def expected_records() -> dict[int, tuple[Any, ...]]:
+    """Every referral's record as it should be, by referral id, as rows of the table (flags 0/1).
+
+    For a purged physician the career stage and county cannot be recomputed (the purge may have
+    cleared them): the stored ones are expected, as the triggers keep them.
+    """
+    stored = {row[0]: row for row in _rows("SELECT referral_id, career_stage, county FROM utilization")}
+    stressors: dict[int, set[str]] = {}
+    for referral_id, stressor in _rows("SELECT referral_id, stressor FROM referral_stressor"):
+        stressors.setdefault(referral_id, set()).add(stressor)
+    first_match = dict(_rows('SELECT referral_id, min(matched_on) FROM "match" GROUP BY referral_id'))
+    first_contact = dict(
+        _rows("SELECT referral_id, min(contact_on) FROM contact WHERE kind = 'initial' GROUP BY referral_id")
+    )
+    followed = {r for (r,) in _rows("SELECT DISTINCT referral_id FROM contact WHERE kind = 'follow_up'")}
+    surveyed = {r for (r,) in _rows("SELECT DISTINCT referral_id FROM survey")}
+    escalated = {r for (r,) in _rows("SELECT DISTINCT referral_id FROM escalation")}
+    expected: dict[int, tuple[Any, ...]] = {}
+    query = """
+        SELECT r.id, r.received_on, r.pathway, r.source, r.acute_interventional, r.status, r.php_referred,
+               p.career_stage, p.county, p.purged_on
+        FROM referral r JOIN physician p ON p.id = r.physician_id"""
+    for rid, received, pathway, source, acute, status, php, stage, county, purged in _rows(query):
+        if purged is not None and rid in stored:
+            stage, county = stored[rid][1], stored[rid][2]
+        expected[rid] = (
+            rid,
+            received[:7],
+            _quarter_of(received),
+            stage,
+            county,
+            pathway,
+            source,
+            ";".join(s for s in STRESSORS if s in stressors.get(rid, ())),
+            int(acute),
+            "open" if status in OPEN_STATUSES else status,
+            _days(received, first_match.get(rid)),
+            _days(received, first_contact.get(rid)),
+            int(rid in followed),
+            int(rid in surveyed),
+            int(php),
+            int(rid in escalated),
+        )
+    return expected
+
+
+def check_consistency() -> list[int]:
+    """Referral ids whose record is missing, or differs from a fresh recomputation (sorted).
+
+    A record left behind by a referral that no longer exists is reported under its id too.
+    """
+    stored = _rows(f"SELECT referral_id, {', '.join(FIELDS)} FROM utilization")  # noqa: S608
+    actual = {row[0]: tuple(row) for row in stored}
+    expected = expected_records()
+    wrong = {rid for rid, row in expected.items() if actual.get(rid) != row}
+    wrong |= set(actual) - set(expected)
+    return sorted(wrong)

@@ -1,0 +1,164 @@
+"""`p2p-tui export-deidentified` and `p2p-tui purge`: CSV to stdout or to a private file, never over an
+existing file without --force, no identifying value printed, and a dry run (or an export) that leaves
+the vault file byte for byte as it was."""
+
+from __future__ import annotations
+
+import csv
+import io
+import stat
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from p2p_tui.cli import main
+from p2p_tui.services import cases, common, deidentify, intake
+from p2p_tui.services.intake import PhysicianInput, ReferralInput
+from p2p_tui.store import Store
+from p2p_tui.store.models import Physician, PurgeLog, Referral
+from tests.conftest import CHEAP_KDF, PASSPHRASE
+
+TODAY = common.today()
+OLD = TODAY - timedelta(days=200)  # a case received then and closed a week later is past retention
+RECENT = TODAY - timedelta(days=10)
+HEADER = (
+    "month_received,quarter,career_stage,county,pathway,source,stressors,acute_interventional,outcome,"
+    "days_to_match,days_to_first_contact,follow_up_done,survey_done,php_referred,safety_escalation"
+)
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(main, list(args), env={"P2P_TUI_PASSPHRASE": PASSPHRASE} | (env or {}))
+
+
+def referral(name: str, received: str, email: str) -> int:
+    person = PhysicianInput(name, "mid", "Kings", email=email, phone="902 555 0147", specialty="Nephrology")
+    data = ReferralInput(person, received, "reach_in", "self", ("burnout",))
+    return int(intake.create_referral(data, on=TODAY).id)
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    """One case past retention (with a logistics note) and one recent open case."""
+    path = tmp_path / "program.p2pvault"
+    store, _ = Store.create(path, PASSPHRASE, kdf=CHEAP_KDF)
+    with store.atomic():
+        old = referral("Olga Oldcase", OLD.isoformat(), "olga@private.example.org")
+        cases.set_logistics_note(old, "mornings, back entrance")
+        cases.end_case(old, "closed", OLD + timedelta(days=7))
+        referral("Rita Recent", RECENT.isoformat(), "rita@private.example.org")
+    store.close()
+    return path
+
+
+def identifying(path: Path) -> list[str]:
+    store = Store.open(path, PASSPHRASE)
+    try:
+        values = [v for p in Physician.select() for v in (p.name, p.email, p.phone, p.specialty) if v]
+        return values + [r.logistics_note for r in Referral.select() if r.logistics_note]
+    finally:
+        store.close()
+
+
+def test_export_to_stdout_prints_the_records_and_nothing_identifying(vault: Path) -> None:
+    secrets = identifying(vault)
+    before = vault.read_bytes()
+    result = run("export-deidentified", "--vault", str(vault))
+    assert result.exit_code == 0, result.output
+    assert vault.read_bytes() == before  # read-only
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert result.stdout.splitlines()[0] == HEADER
+    assert sorted(row[0] for row in rows[1:]) == sorted([OLD.strftime("%Y-%m"), RECENT.strftime("%Y-%m")])
+    assert sorted(row[8] for row in rows[1:]) == ["closed", "open"]
+    for value in secrets:
+        assert value not in result.output
+
+
+def test_export_by_quarter_and_a_bad_quarter(vault: Path) -> None:
+    quarter = f"{RECENT.year}Q{(RECENT.month - 1) // 3 + 1}"
+    result = run("export-deidentified", "--vault", str(vault), "--quarter", quarter)
+    assert result.exit_code == 0, result.output
+    assert [row[1] for row in csv.reader(io.StringIO(result.stdout))][1:] == [quarter]
+    bad = run("export-deidentified", "--vault", str(vault), "--quarter", "third")
+    assert bad.exit_code == 1
+    assert "quarter: must be written like 2026Q3" in bad.output
+
+
+def test_export_to_a_file_is_private_and_never_overwrites_without_force(vault: Path, tmp_path: Path) -> None:
+    out = tmp_path / "records.csv"
+    stdout = run("export-deidentified", "--vault", str(vault)).stdout
+    before = vault.read_bytes()
+    result = run("export-deidentified", "--vault", str(vault), "--output", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert "Wrote 2 records to" in result.stderr
+    assert out.read_text(encoding="utf-8") == stdout
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert vault.read_bytes() == before
+
+    out.write_text("keep me", encoding="utf-8")
+    out.chmod(0o644)
+    refused = run("export-deidentified", "--vault", str(vault), "--output", str(out))
+    assert refused.exit_code == 1
+    assert "already exists" in refused.output and "--force" in refused.output
+    assert out.read_text(encoding="utf-8") == "keep me"
+
+    forced = run("export-deidentified", "--vault", str(vault), "--output", str(out), "--force")
+    assert forced.exit_code == 0, forced.output
+    assert out.read_text(encoding="utf-8") == stdout
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".records")) == []  # no temp left
+
+
+def test_export_refuses_a_wrong_passphrase(vault: Path, tmp_path: Path) -> None:
+    result = run(
+        "export-deidentified", "--vault", str(vault), env={"P2P_TUI_PASSPHRASE": "not the passphrase at all"}
+    )
+    assert result.exit_code == 3
+    assert result.stdout == ""
+
+
+def test_purge_dry_run_leaves_the_vault_byte_identical(vault: Path) -> None:
+    before = vault.read_bytes()
+    result = run("purge", "--vault", str(vault), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "would purge 1 cases and 1 physicians"
+    assert vault.read_bytes() == before
+    for value in identifying(vault):
+        assert value not in result.output
+
+
+def test_purge_clears_the_old_case_and_keeps_the_recent_one(vault: Path) -> None:
+    records_before = run("export-deidentified", "--vault", str(vault)).stdout
+    result = run("purge", "--vault", str(vault))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "purged 1 cases and 1 physicians"
+    assert "Olga" not in result.output
+    left = identifying(vault)
+    assert "Olga Oldcase" not in left and "olga@private.example.org" not in left
+    assert "mornings, back entrance" not in left
+    assert "Rita Recent" in left and "rita@private.example.org" in left
+    store = Store.open(vault, PASSPHRASE)
+    try:
+        assert [(p.purged_on, p.cases, p.physicians) for p in PurgeLog.select()] == [(TODAY, 1, 1)]
+        assert deidentify.check_consistency() == []
+    finally:
+        store.close()
+    assert run("export-deidentified", "--vault", str(vault)).stdout == records_before
+    again = run("purge", "--vault", str(vault), "--dry-run")
+    assert again.stdout.splitlines()[0] == "would purge 0 cases and 0 physicians"
+
+
+def test_the_private_writer_refuses_an_existing_file_even_past_the_early_check(tmp_path: Path) -> None:
+    """The early check can race with another writer: the link that names the file refuses too."""
+    from p2p_tui.commands.base import InvalidInput
+    from p2p_tui.commands.export import write_private
+
+    target = tmp_path / "exists.csv"
+    target.write_text("theirs", encoding="utf-8")
+    with pytest.raises(InvalidInput, match="already exists"):
+        write_private(target, "ours", force=False)
+    assert target.read_text(encoding="utf-8") == "theirs"
+    assert [p.name for p in tmp_path.iterdir()] == ["exists.csv"]

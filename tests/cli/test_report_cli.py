@@ -1,0 +1,183 @@
+"""`p2p-tui report --quarter 2026Q3 [--format pdf|md|csv|json] [--output FILE] [--force] [--honoraria]`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from p2p_tui.cli import main
+from p2p_tui.store import Store
+from tests.conftest import CHEAP_KDF, PASSPHRASE
+from tests.unit.test_reports import add_activity, other_rows, q3_rows, set_utilization
+
+SUPPORTERS = ("Ada Quillfeather", "Benedikt Marrowgate")
+
+
+def run(*args: str, passphrase: str = PASSPHRASE) -> Result:
+    return CliRunner().invoke(main, list(args), env={"P2P_TUI_PASSPHRASE": passphrase})
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    """A vault holding the golden rows of tests/unit/test_reports.py (the table made if m0004 has not)."""
+    path = tmp_path / "program.p2pvault"
+    store, _ = Store.create(path, PASSPHRASE, kdf=CHEAP_KDF)
+    add_activity(store)
+    set_utilization(store, q3_rows() + other_rows())
+    store.close()
+    return path
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    return folder
+
+
+def test_markdown_to_stdout_by_default_and_the_vault_untouched(vault: Path) -> None:
+    before = vault.read_bytes()
+    result = run("report", "--vault", str(vault), "--quarter", "2026Q3")
+    assert result.exit_code == 0, result.output
+    assert vault.read_bytes() == before  # read-only: byte for byte
+    assert result.stdout.startswith("# Quarterly utilization summary: Jul–Sep 2026 (2026Q3)\n")
+    assert "| Referrals received | 30 |" in result.stdout and "| PHP | <5 |" in result.stdout
+    assert 'Counts from 1 to 4 are shown as "<5"' in result.stdout
+    assert not any(name in result.output for name in SUPPORTERS)
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv", "json", "pdf"])
+def test_every_format_to_a_private_file(vault: Path, out: Path, fmt: str) -> None:
+    target = out / f"summary.{fmt}"
+    result = run(
+        "report", "--vault", str(vault), "--quarter", "2026q3", "--format", fmt, "--output", str(target)
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert [p.name for p in out.iterdir()] == [target.name]  # no temp file left beside it
+    data = target.read_bytes()
+    if fmt == "pdf":
+        assert data.startswith(b"%PDF")
+    elif fmt == "json":
+        assert json.loads(data)["referrals"] == {"value": 30, "shown": "30"}
+    elif fmt == "csv":
+        rows = list(csv.reader(io.StringIO(data.decode())))
+        assert rows[0] == ["section", "label", "value"] and ["source", "php", "<5"] in rows
+    else:
+        assert data.decode().startswith("# Quarterly utilization summary")
+    assert all(name.encode() not in data for name in SUPPORTERS)
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv", "json"])
+def test_formats_to_stdout(vault: Path, fmt: str) -> None:
+    result = run("report", "--vault", str(vault), "--quarter", "2026Q3", "--format", fmt)
+    assert result.exit_code == 0, result.output
+    if fmt == "json":
+        assert json.loads(result.stdout)["quarter"] == "2026Q3"
+    elif fmt == "csv":
+        assert result.stdout.startswith("section,label,value\nsummary,quarter,2026Q3\n")
+
+
+def test_pdf_needs_an_output(vault: Path) -> None:
+    result = run("report", "--vault", str(vault), "--quarter", "2026Q3", "--format", "pdf")
+    assert result.exit_code == 2
+    assert "--output" in result.output
+
+
+def test_an_existing_output_is_kept_unless_forced(vault: Path, out: Path) -> None:
+    target = out / "summary.md"
+    target.write_text("keep me")
+    refused = run("report", "--vault", str(vault), "--quarter", "2026Q3", "--output", str(target))
+    assert refused.exit_code == 1
+    assert "--output" in refused.output and "--force" in refused.output
+    assert target.read_text() == "keep me"
+    forced = run("report", "--vault", str(vault), "--quarter", "2026Q3", "--output", str(target), "--force")
+    assert forced.exit_code == 0, forced.output
+    assert target.read_text().startswith("# Quarterly utilization summary")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_an_output_in_a_missing_folder_is_refused(vault: Path, out: Path) -> None:
+    result = run("report", "--vault", str(vault), "--quarter", "2026Q3", "--output", str(out / "no" / "x.md"))
+    assert result.exit_code == 1 and "--output" in result.output
+
+
+@pytest.mark.parametrize("bad", ["2026Q5", "Q3 2026", "2026", "26Q3"])
+def test_a_bad_quarter_exits_1_naming_quarter(vault: Path, bad: str) -> None:
+    result = run("report", "--vault", str(vault), "--quarter", bad)
+    assert result.exit_code == 1
+    assert "--quarter" in result.output and "2026Q3" in result.output
+
+
+def test_the_quarter_is_required(vault: Path) -> None:
+    result = run("report", "--vault", str(vault))
+    assert result.exit_code == 2 and "--quarter" in result.output
+
+
+def test_honoraria_only_when_asked_and_titled_identifying(vault: Path, out: Path) -> None:
+    md = run("report", "--vault", str(vault), "--quarter", "2026Q3", "--honoraria")
+    assert md.exit_code == 0, md.output
+    assert "# Identifying: for payment only — honorarium statement, Jul–Sep 2026 (2026Q3)" in md.stdout
+    assert "| Ada Quillfeather | 5 | $540.00 |" in md.stdout
+    data = json.loads(
+        run("report", "--vault", str(vault), "--quarter", "2026Q3", "--format", "json", "--honoraria").stdout
+    )
+    assert data["honorarium_statement"]["notice"] == "Identifying: for payment only"
+    assert [line["name"] for line in data["honorarium_statement"]["lines"]] == list(SUPPORTERS)
+    target = out / "board.pdf"
+    pdf = run(
+        "report",
+        "--vault",
+        str(vault),
+        "--quarter",
+        "2026Q3",
+        "--output",
+        str(target),
+        "--format",
+        "pdf",
+        "--honoraria",
+    )
+    assert pdf.exit_code == 0, pdf.output
+    assert "IDENTIFYING" in pdf.output  # the coordinator is told what the file holds
+    assert target.read_bytes().startswith(b"%PDF") and stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_an_empty_quarter_in_every_format(vault: Path, out: Path) -> None:
+    for fmt in ("md", "csv", "json"):
+        result = run("report", "--vault", str(vault), "--quarter", "2020Q1", "--format", fmt)
+        assert result.exit_code == 0, result.output
+        assert "No referrals this quarter." in result.stdout
+    result = run(
+        "report",
+        "--vault",
+        str(vault),
+        "--quarter",
+        "2020Q1",
+        "--format",
+        "pdf",
+        "--output",
+        str(out / "e.pdf"),
+    )
+    assert result.exit_code == 0 and (out / "e.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_wrong_passphrase_exits_3(vault: Path) -> None:
+    result = run("report", "--vault", str(vault), "--quarter", "2026Q3", passphrase="not the passphrase")
+    assert result.exit_code == 3
+
+
+def test_a_fresh_vault_reports_an_empty_quarter(tmp_path: Path) -> None:
+    path = tmp_path / "fresh.p2pvault"
+    store, _ = Store.create(path, PASSPHRASE, kdf=CHEAP_KDF)
+    set_utilization(store, [])  # creates the table if migration m0004 has not
+    store.close()
+    result = run("report", "--vault", str(path), "--quarter", "2026Q3", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["empty"] is True

@@ -29,10 +29,10 @@ from p2p_tui.commands.base import (
 )
 from p2p_tui.hardening import harden
 from p2p_tui.store import Store
-from p2p_tui.vault import VaultError, VaultExists, VaultWriteError, peek_generation
+from p2p_tui.store import restore as restoring
+from p2p_tui.vault import VaultExists, VaultWriteError, peek_generation
 from p2p_tui.vault import backups as vault_backups
-from p2p_tui.vault.file import Vault, fsync_dir
-from p2p_tui.vault.lock import VaultLock
+from p2p_tui.vault.file import fsync_dir
 
 # -- the group ------------------------------------------------------------------------------------
 
@@ -52,11 +52,11 @@ def main(ctx: click.Context) -> None:
         open_console(vault_path(), given_passphrase())
 
 
-def open_console(path: Path, passphrase: str | None) -> None:
+def open_console(path: Path, passphrase: str | None, hint: str = "") -> None:
     """Run the full-screen console."""
     from p2p_tui.tui.app import P2PApp
 
-    P2PApp(path, passphrase=passphrase).run()
+    P2PApp(path, passphrase=passphrase, hint=hint).run()
 
 
 # -- vault commands -------------------------------------------------------------------------------
@@ -212,7 +212,7 @@ def restore(source: Path | None) -> None:
         click.echo(f"{'#':>3}  {'taken (local time)':19}  {'generation':>10}  opens")
         for i, b in enumerate(found, 1):
             local = b.taken_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-            click.echo(f"{i:>3}  {local:19}  {b.generation:>10}  {_opens(b.path, passphrase)}")
+            click.echo(f"{i:>3}  {local:19}  {b.generation:>10}  {_opens(b, passphrase)}")
         choice = click.prompt(
             "Restore which (number; Ctrl+C to cancel)", type=click.IntRange(1, len(found)), err=True
         )
@@ -220,31 +220,14 @@ def restore(source: Path | None) -> None:
     restore_from(path, source, passphrase)
 
 
-def _opens(candidate: Path, passphrase: str) -> str:
-    try:
-        vault, _ = Vault.open(candidate, passphrase, lock=False)
-    except VaultError as exc:
-        return {3: "no (other passphrase)", 4: "no (damaged)"}.get(exc.exit_code, "no")
-    vault.close()
-    return "yes"
+def _opens(candidate: vault_backups.Backup, passphrase: str) -> str:
+    verdict = restoring.check(candidate, passphrase)
+    return "yes" if verdict.opens else f"no ({verdict.why_not})"
 
 
 def restore_from(path: Path, source: Path, passphrase: str) -> None:
     """Replace the vault with a backup; the current file is kept as a backup first."""
-    restored, image = Vault.open(source, passphrase, lock=False)
-    Store.load_image(image, source).close()  # refuse a backup that holds no p2p-tui database
-    lock = VaultLock(path)
-    lock.acquire()
-    try:
-        generations = [b.generation for b in vault_backups.listing(path)]
-        generations += [restored.generation, peek_generation(path) or 0]
-        if path.exists():
-            vault_backups.take(path, peek_generation(path) or 0)
-        restored.retarget(path, max(generations))
-        new_generation = restored.save(image, backup=False)
-    finally:
-        restored.close()
-        lock.release()
+    new_generation = restoring.restore_from(path, source, passphrase)
     click.echo(f"Restored {source.name} into {path} as generation {new_generation}.")
 
 
@@ -279,7 +262,7 @@ def demo(no_open: bool) -> None:
     click.echo(f"Passphrase: {passphrase}")
     click.echo(f"Synthetic data: {counts['supporter']} supporters, {counts['referral']} referrals")
     if not no_open:
-        open_console(path, passphrase)
+        open_console(path, passphrase, hint=f"Demo vault of synthetic people; its passphrase: {passphrase}")
 
 
 def _remove_old_demo(path: Path, passphrase: str) -> None:

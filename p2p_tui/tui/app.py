@@ -70,8 +70,11 @@ class P2PApp(App[None]):
         passphrase: str | None = None,
         kdf: KdfParams | None = None,
         clock: Callable[[], float] = time.monotonic,
+        hint: str = "",
     ) -> None:
+        """`hint` is shown on the unlock screen (the demo's passphrase; never a real one)."""
         super().__init__()
+        self.hint = hint
         self.vault_path = Path(vault_path)
         self._passphrase = passphrase
         self.kdf = kdf
@@ -112,7 +115,7 @@ class P2PApp(App[None]):
     def show_entry(self) -> None:
         """The unlock screen, or the create screen where no vault exists yet."""
         if self.vault_path.exists():
-            screen: UnlockScreen | CreateScreen = UnlockScreen(self.vault_path, self._passphrase)
+            screen: UnlockScreen | CreateScreen = UnlockScreen(self.vault_path, self._passphrase, self.hint)
         else:
             screen = CreateScreen(self.vault_path, self.kdf)
         self._passphrase = None
@@ -280,7 +283,7 @@ class P2PApp(App[None]):
         self.clear_notifications()
         while len(self.screen_stack) > 2:
             await self.pop_screen()
-        await self.switch_screen(UnlockScreen(self.vault_path))
+        await self.switch_screen(UnlockScreen(self.vault_path, hint=self.hint))
         await self.drop_areas()
 
     async def action_quit(self) -> None:

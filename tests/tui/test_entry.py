@@ -9,10 +9,10 @@ from p2p_tui.tui.dialogs.recovery_code import RecoveryCodeDialog
 from p2p_tui.tui.screens.create import CreateScreen
 from p2p_tui.tui.screens.today import TodayScreen
 from p2p_tui.tui.screens.unlock import UnlockScreen
-from p2p_tui.vault import keys
+from p2p_tui.vault import backups, keys
 from tests.conftest import CHEAP_KDF, PASSPHRASE
 from tests.tui.conftest import AppFactory
-from tests.tui.keys import fill, text_of, type_text, wait_for
+from tests.tui.keys import fill, screen_text, text_of, type_text, wait_for
 
 SIZE = (120, 36)
 
@@ -113,4 +113,45 @@ async def test_lock_closes_the_vault_and_asks_again(make_app: AppFactory, vault_
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
         assert settings.get("autolock_minutes") == 9
+        await pilot.press("ctrl+q")
+
+
+async def test_a_damaged_vault_offers_the_newest_backup_that_opens(
+    make_app: AppFactory, vault_path: Path
+) -> None:
+    store, _ = Store.create(vault_path, PASSPHRASE, kdf=CHEAP_KDF)
+    with store.atomic():
+        settings.put("retention_days", 111)
+    store.save_now()
+    with store.atomic():
+        settings.put("retention_days", 222)  # the newest backup holds 111
+    store.close()
+    data = bytearray(vault_path.read_bytes())
+    data[-1] ^= 1
+    vault_path.write_bytes(bytes(data))
+    app = make_app(vault_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await fill(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "Ctrl+B restores it" in text_of(app, "#unlock-error"))
+        await pilot.press("ctrl+b")
+        await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
+        assert settings.get("retention_days") == 111
+        await pilot.press("ctrl+q")
+    from p2p_tui.store import restore
+
+    verdicts = [restore.check(b, PASSPHRASE) for b in backups.listing(vault_path)]
+    damaged_kept = [v for v in verdicts if v.why_not == "damaged"]
+    assert len(damaged_kept) == 1  # the damaged file was kept among the backups, not thrown away
+    Store.open(vault_path, PASSPHRASE).close()  # and the vault opens from now on
+
+
+async def test_the_demo_shows_its_passphrase_on_the_unlock_screen(tmp_path: Path) -> None:
+    from p2p_tui.tui.app import P2PApp
+
+    path = tmp_path / "demo.p2pvault"
+    Store.create(path, PASSPHRASE, kdf=CHEAP_KDF)[0].close()
+    app = P2PApp(path, hint="Demo vault of synthetic people; its passphrase: demo vault passphrase")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: "its passphrase: demo vault passphrase" in screen_text(pilot))
         await pilot.press("ctrl+q")

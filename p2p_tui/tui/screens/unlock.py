@@ -1,4 +1,5 @@
-"""Unlock an existing vault: passphrase (or recovery code), retry on a wrong one, clear errors."""
+"""Unlock an existing vault: passphrase (or recovery code), retry on a wrong one, clear errors; a
+damaged vault offers the newest backup that opens with the same passphrase."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from p2p_tui.store import Store
+from p2p_tui.store import restore as restoring
 from p2p_tui.tui.messages import Unlocked
 from p2p_tui.vault import VaultDamaged, VaultError, VaultLocked, WrongPassphrase
+from p2p_tui.vault.backups import Backup
 
 
 class UnlockScreen(Screen[None]):
@@ -21,22 +24,28 @@ class UnlockScreen(Screen[None]):
 
     BINDINGS = [
         Binding("ctrl+r", "toggle_recovery", "Use recovery code", id="unlock.recovery"),
+        Binding("ctrl+b", "restore_backup", "Restore backup", id="unlock.restore"),
         Binding("ctrl+q", "app.quit", "Quit", id="unlock.quit"),
     ]
 
-    def __init__(self, path: Path, passphrase: str | None = None) -> None:
+    def __init__(self, path: Path, passphrase: str | None = None, hint: str = "") -> None:
         super().__init__()
         self.path = path
         self._given = passphrase
+        self.hint = hint
         self.recovery = False
+        self.error_text = ""
+        self.offered: tuple[Backup, str, bool] | None = None  # a backup that opens, its secret, recovery
 
     def compose(self) -> ComposeResult:
         with Vertical(id="unlock-box", classes="dialog-box"):
             yield Static("p2p-tui", classes="title")
             yield Label(f"Vault: {self.path.name}", id="vault-name")
+            if self.hint:
+                yield Label(self.hint, id="hint", classes="note")
             yield Label("Passphrase", id="secret-label")
             yield Input(password=True, id="secret", placeholder="passphrase")
-            yield Static("", id="unlock-error", classes="error")
+            yield Static("", id="unlock-error", classes="error", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -65,6 +74,7 @@ class UnlockScreen(Screen[None]):
 
     def show_error(self, text: str) -> None:
         """Show an error under the field and let the coordinator try again."""
+        self.error_text = text
         self.query_one("#unlock-error", Static).update(text)
         field = self.query_one("#secret", Input)
         field.disabled = False
@@ -78,7 +88,7 @@ class UnlockScreen(Screen[None]):
         try:
             store = Store.open(self.path, secret, recovery=recovery)
         except VaultError as exc:
-            self.app.call_from_thread(self._failed, exc)
+            self.app.call_from_thread(self._failed, exc, secret, recovery)
             return
         self.app.post_message(Unlocked(store))
 
@@ -86,7 +96,7 @@ class UnlockScreen(Screen[None]):
         self.query_one("#unlock-error", Static).update("Unlocking…")
         self.query_one("#secret", Input).disabled = True
 
-    def _failed(self, exc: VaultError) -> None:
+    def _failed(self, exc: VaultError, secret: str = "", recovery: bool = False) -> None:
         if isinstance(exc, WrongPassphrase):
             text = f"{exc.message} Try again."
         elif isinstance(exc, VaultLocked | VaultDamaged):
@@ -94,3 +104,43 @@ class UnlockScreen(Screen[None]):
         else:
             text = str(exc)
         self.show_error(text)
+        if isinstance(exc, VaultDamaged) and secret:
+            self.find_backup(secret, recovery)
+
+    @work(thread=True, group="backups", exclusive=True, exit_on_error=False)
+    def find_backup(self, secret: str, recovery: bool) -> None:
+        """Look for the newest backup that opens with the secret just typed (off the event loop)."""
+        found = restoring.newest_that_opens(self.path, secret, recovery=recovery)
+        self.app.call_from_thread(self._offer, found, secret, recovery)
+
+    def _offer(self, found: Backup | None, secret: str, recovery: bool) -> None:
+        error = self.query_one("#unlock-error", Static)
+        if found is None:
+            error.update(f"{self.error_text}\nNo backup opens with it either.")
+            return
+        self.offered = (found, secret, recovery)
+        taken = found.taken_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        error.update(
+            f"{self.error_text}\nThe newest backup that opens is from {taken} "
+            f"(generation {found.generation}). Ctrl+B restores it; the damaged file is kept among "
+            "the backups."
+        )
+
+    def action_restore_backup(self) -> None:
+        """Restore the backup offered after a damaged vault, then unlock it."""
+        if self.offered is None:
+            self.notify("A backup is offered only when the vault is damaged.", severity="warning")
+            return
+        self.restore_and_unlock(*self.offered)
+
+    @work(thread=True, group="unlock", exclusive=True, exit_on_error=False)
+    def restore_and_unlock(self, backup: Backup, secret: str, recovery: bool) -> None:
+        """Restore the backup over the vault, then open it."""
+        try:
+            restoring.restore_from(self.path, backup.path, secret, recovery=recovery)
+            store = Store.open(self.path, secret, recovery=recovery)
+        except VaultError as exc:
+            self.app.call_from_thread(self._failed, exc)
+            return
+        self.offered = None
+        self.app.post_message(Unlocked(store))

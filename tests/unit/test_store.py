@@ -151,3 +151,24 @@ def test_frozen_schema_1_vault_still_opens(tmp_path: Path) -> None:
         store.close()
     again = Store.open(path, FIXTURE_RECOVERY, recovery=True)
     again.close()
+
+
+def test_frozen_schema_4_vault_still_opens_with_its_program_data(tmp_path: Path) -> None:
+    """The vault this release writes (schema 4, the demo's synthetic data) opens in every later one."""
+    from p2p_tui.services import deidentify
+    from p2p_tui.store.models import Referral, Supporter, Utilization
+
+    path = tmp_path / "copy.p2pvault"
+    shutil.copyfile(FIXTURES / "schema-v4.p2pvault", path)
+    store = Store.open(path, "frozen fixture passphrase v4")
+    try:
+        assert current_version(store.db.raw()) == LATEST
+        assert store.db.scalar("PRAGMA integrity_check") == "ok"
+        assert store.db.raw().execute("PRAGMA foreign_key_check").fetchall() == []
+        assert Referral.select().count() == 150
+        assert Supporter.select().count() == 40
+        assert Utilization.select().count() == 150
+        assert deidentify.check_consistency() == []
+    finally:
+        store.close()
+    Store.open(path, "N1J1-EFBF-Z41K-H2P0-98MC-78SS-03Y3", recovery=True).close()

@@ -1,7 +1,8 @@
 """`python -m bench [--sizes 1000,10000,100000] [--quick] [--dir DIR]`: run every benchmark, print tables.
 
 The vault against plain SQLite and SQLCipher; ranking over 1,000 supporters; the queue at 10,000
-referrals; the console's screens at 10,000 referrals and its start to the unlock prompt.
+referrals; the quarterly summary and its PDF at 10,000 and 100,000; the console's screens at 10,000
+referrals and its start to the unlock prompt.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import argparse
 import sys
 import time
 
-from bench import matching_bench, queue_bench, tui_bench, vault_bench
+from bench import matching_bench, queue_bench, report_bench, tui_bench, vault_bench
 
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (1_000, 10_000)
@@ -39,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     matching_bench.main([])
     print("\n== The follow-up queue at 10,000 referrals ==")
     queue_bench.main([])
+    print("\n== The quarterly summary ==")
+    report_bench.main(["--sizes", "10000" if args.quick else "10000,100000"])
     tui_bench.main(["--runs", "3" if args.quick else "7"])
     print(f"\nwhole run: {time.perf_counter() - start:.1f} s")
     return 0

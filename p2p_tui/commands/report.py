@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from p2p_tui.commands.base import InvalidInput, common_options, open_store, vault_command
+from p2p_tui.commands.base import InvalidInput, common_options, open_store, vault_command, vault_path
 from p2p_tui.services import report_formats, report_pdf, reports
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.quarters import Quarter
@@ -39,6 +39,8 @@ def _target(output: Path | None, fmt: str, force: bool) -> Path | None:
         raise InvalidInput(f"--output: {output} is a folder; give a file name")
     if not output.parent.is_dir():
         raise InvalidInput(f"--output: the folder {output.parent} does not exist")
+    if output.resolve() == vault_path().resolve():
+        raise InvalidInput("--output: that is the vault itself; choose another file")
     if output.exists() and not force:
         raise InvalidInput(
             f"--output: {output} already exists; choose a new file or add --force to replace it"
@@ -69,6 +71,7 @@ def render_text(summary: reports.Summary, fmt: str, honoraria: list[HonorariumLi
 @click.option(
     "--output",
     type=click.Path(dir_okay=True, path_type=Path),
+    metavar="FILE",
     help="Write to FILE (mode 0600) instead of printing.",
 )
 @click.option("--force", is_flag=True, help="Replace --output if it already exists.")

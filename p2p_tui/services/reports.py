@@ -29,7 +29,6 @@ WITHHELD = "—"
 OUTCOMES = ("open", "closed", "declined", "unreachable")
 NOT_ANSWERED = "not_answered"
 NO_CONVERSATION = "no_conversation"
-DURATION_ROWS = (*SURVEY_DURATIONS, NOT_ANSWERED, NO_CONVERSATION)
 MAX_THRESHOLD = 100
 NO_REFERRALS = "No referrals this quarter."
 STRESSOR_NOTE = (
@@ -232,7 +231,7 @@ def _marks(count: int) -> str:
 
 def _dimensions() -> dict[str, tuple[str, ...]]:
     """The columns of `utilization` broken down, with their known values (counties from Settings)."""
-    counties = tuple(str(c) for c in settings.get("counties"))
+    counties = tuple(dict.fromkeys(str(c) for c in settings.get("counties")))
     return dict(
         pathway=PATHWAYS, source=SOURCES, career_stage=CAREER_STAGES, county=counties, outcome=OUTCOMES
     )

@@ -104,6 +104,13 @@ def test_an_existing_output_is_kept_unless_forced(vault: Path, out: Path) -> Non
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
 
 
+def test_the_vault_itself_is_never_an_output(vault: Path) -> None:
+    before = vault.read_bytes()
+    result = run("report", "--vault", str(vault), "--quarter", "2026Q3", "--output", str(vault), "--force")
+    assert result.exit_code == 1 and "--output" in result.output
+    assert vault.read_bytes() == before
+
+
 def test_an_output_in_a_missing_folder_is_refused(vault: Path, out: Path) -> None:
     result = run("report", "--vault", str(vault), "--quarter", "2026Q3", "--output", str(out / "no" / "x.md"))
     assert result.exit_code == 1 and "--output" in result.output

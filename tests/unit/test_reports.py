@@ -17,7 +17,7 @@ import pytest
 
 from p2p_tui.services import training
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.services.intake import PhysicianInput
+from p2p_tui.services.intake import PhysicianInput, ReferralInput, create_referral
 from p2p_tui.services.quarters import Quarter
 from p2p_tui.services.reports import Cell, Summary, honorarium_statement, summarize
 from p2p_tui.services.roster import SupporterInput, add_supporter
@@ -379,3 +379,23 @@ def test_the_honorarium_statement_names_each_supporter(golden: Store) -> None:
         ("Ada Quillfeather", 5.0, 540.0),
         ("Benedikt Marrowgate", 1.5, 150.0),
     ]
+
+
+def test_a_referral_received_on_new_years_eve_counts_in_q4(store: Store) -> None:
+    """Through intake and migration m0004's triggers (skipped where they have not landed yet)."""
+    with store.lock:
+        trigger = store.db.scalar("SELECT 1 FROM sqlite_master WHERE name = 'utilization_referral_insert'")
+    if trigger is None:
+        pytest.skip("the utilization triggers (migration m0004) are not here yet")
+    with store.atomic():
+        for day in ("2025-12-31", "2026-01-01"):
+            physician = PhysicianInput(name=f"Doctor {day}", career_stage="mid", county="Kings")
+            create_referral(ReferralInput(physician, day, "reach_in", "self", ("burnout",)), on=TODAY)
+    assert summary_of(store, "2025Q4", threshold=1).referrals == Cell(1, "1")
+    assert summary_of(store, "2026Q1", threshold=1).referrals == Cell(1, "1")
+    assert summary_of(store, "2026Q1").trend[-2].quarter == "2025Q4"
+    with store.lock:
+        quarters = (
+            store.db.raw().execute("SELECT month_received, quarter FROM utilization ORDER BY 1").fetchall()
+        )
+    assert quarters == [("2025-12", "2025Q4"), ("2026-01", "2026Q1")]

@@ -57,7 +57,9 @@ SPECS: dict[str, Spec] = {
     "clock_survey_days": Spec("Survey within (days)", low=0, high=30),
     "honorarium_rate": Spec("Honorarium rate ($/hour)", "rate"),
     "retention_days": Spec("Purge names after close (days)", low=30, high=3650),
-    "suppression_threshold": Spec("Report: suppress counts under", low=2, high=20),
+    "suppression_threshold": Spec(
+        "Report: suppress counts under", low=3, high=20
+    ),  # 2 hides nothing: "<2" is 1
     "autolock_minutes": Spec("Auto-lock after (idle minutes)", low=1, high=60),
     "backups_keep_last": Spec("Backups: keep the last", low=1, high=100),
     "backups_keep_days": Spec("Backups: keep a daily one (days)", low=0, high=365),

@@ -6,9 +6,7 @@ Exit codes: 0 ok, 1 invalid input or failed operation (the message names the row
 
 from __future__ import annotations
 
-import contextlib
 import errno
-import os
 import sys
 from pathlib import Path
 
@@ -30,9 +28,8 @@ from p2p_tui.commands.base import (
 from p2p_tui.hardening import harden
 from p2p_tui.store import Store
 from p2p_tui.store import restore as restoring
-from p2p_tui.vault import VaultExists, VaultWriteError, peek_generation
+from p2p_tui.vault import VaultExists, VaultWriteError, peek_generation, private_file
 from p2p_tui.vault import backups as vault_backups
-from p2p_tui.vault.file import fsync_dir
 
 # -- the group ------------------------------------------------------------------------------------
 
@@ -167,23 +164,12 @@ def backup(target: Path) -> None:
 
 def _write_private(target: Path, data: bytes, generation: int) -> None:
     """Write a verified copy atomically with mode 0600, or raise VaultWriteError leaving nothing."""
-    tmp = target.with_name(f".{target.name}.partial")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        if peek_generation(tmp) != generation:
+        private_file.write_private(target, data, overwrite=False)
+        if peek_generation(target) != generation:
+            target.unlink()
             raise OSError(errno.EIO, "the copy does not read back as written")
-        os.replace(tmp, target)
-        fsync_dir(target.parent)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         reason = exc.strerror or type(exc).__name__
         raise VaultWriteError(
             f"The backup could not be written ({reason}); nothing was left at {target}.",

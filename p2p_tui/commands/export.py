@@ -7,66 +7,24 @@ referral id, name or contact. Read-only: the vault file is left byte for byte as
 
 from __future__ import annotations
 
-import contextlib
-import errno
-import os
-import secrets
 from pathlib import Path
 
 import click
 
 from p2p_tui.commands.base import InvalidInput, common_options, open_store, vault_command
 from p2p_tui.services import deidentify
-from p2p_tui.vault.file import fsync_dir
+from p2p_tui.vault import private_file
 
 
 def write_private(target: Path, text: str, *, force: bool) -> None:
-    """Write `text` to `target` atomically with mode 0600; without `force`, never over an existing file.
-
-    The text goes to a temporary file in the same folder (O_EXCL, 0600, fsynced), which then takes the
-    target's name: by a hard link when the target must not exist (the link refuses an existing name,
-    with no window between a check and the write), by a rename with `force`. Nothing is left behind on
-    failure.
-    """
-    data = text.encode("utf-8")
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    """Write `text` to `target` atomically with mode 0600; without `force`, never over an existing file."""
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
-        try:
-            os.fchmod(fd, 0o600)  # whatever the umask
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        if force:
-            os.replace(tmp, target)
-        else:
-            _link_new(tmp, target)
-        fsync_dir(target.parent)
+        private_file.write_private(target, text.encode("utf-8"), overwrite=force)
     except FileExistsError:
         raise InvalidInput(f"--output: {target} already exists; choose a new file or add --force") from None
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise InvalidInput(f"--output: could not write {target} ({reason}); nothing was written") from None
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-
-
-def _link_new(tmp: Path, target: Path) -> None:
-    """Give `tmp` the name `target`, refusing if it exists (a rename where links are not supported)."""
-    try:
-        os.link(tmp, target)
-    except FileExistsError:
-        raise
-    except OSError as exc:
-        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
-            raise
-        if target.exists():  # a file system without hard links (a FAT USB stick): check, then rename
-            raise FileExistsError(errno.EEXIST, "exists", str(target)) from None
-        os.replace(tmp, target)
 
 
 @click.command("export-deidentified")

@@ -7,12 +7,9 @@ for payment only".
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
-import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -26,7 +23,7 @@ from p2p_tui.services.reports import (
     suppression_rule,
 )
 from p2p_tui.services.training import HonorariumLine
-from p2p_tui.vault.file import fsync_dir
+from p2p_tui.vault import private_file
 
 IDENTIFYING = "Identifying: for payment only"
 TITLE = "Quarterly utilization summary"
@@ -372,16 +369,5 @@ def statement_to_csv(lines: Sequence[HonorariumLine]) -> str:
 
 
 def write_private(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically, mode 0600: a temp file in the same folder, fsync, replace."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # mode 0600
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    fsync_dir(path.parent)
+    """Write `data` to `path` atomically, mode 0600 (the caller decided it may be replaced)."""
+    private_file.write_private(path, data, overwrite=True)

@@ -253,17 +253,17 @@ def test_backup_command_reports_a_short_disk_by_name(
     real_write = os.write
 
     def short_then_full(fd: int, data: Any) -> int:
-        if fd_path(fd).endswith(".copy.p2pvault.partial"):
+        if re.fullmatch(r"\.copy\.p2pvault\.[0-9a-f]+\.tmp", Path(fd_path(fd)).name):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real_write(fd, data)
 
-    monkeypatch.setattr(cli.os, "write", short_then_full)
+    monkeypatch.setattr("p2p_tui.vault.private_file.os.write", short_then_full)
     env = {"P2P_TUI_PASSPHRASE": PASSPHRASE}
     result = CliRunner().invoke(cli.main, ["backup", "--vault", str(path), "--to", str(target)], env=env)
     assert result.exit_code == 1
     assert "No space left on device" in result.output
     assert not target.exists()
-    assert not list(tmp_path.glob(".copy.p2pvault.partial"))
+    assert not list(tmp_path.glob(".copy.p2pvault.*"))
     monkeypatch.undo()
     again = CliRunner().invoke(cli.main, ["backup", "--vault", str(path), "--to", str(target)], env=env)
     assert again.exit_code == 0, again.output

@@ -25,30 +25,13 @@ from p2p_tui.tui.screens.supporter import SupporterScreen
 from p2p_tui.tui.screens.unlock import UnlockScreen
 from tests.conftest import CHEAP_KDF, PASSPHRASE
 from tests.tui.conftest import AppFactory
+from tests.tui.keys import fill, wait_for
 
 SIZE = (120, 36)
 # surnames that appear nowhere else on screen, so their absence proves the masking
 ADA = ("Ada Quorn", "ada.quorn@example.org", "902 555 0101")
 NOMINATOR = "Bea Nominatrix"
 EVALUEE = "Cyrus Evaluee"
-
-
-async def wait_for(pilot: Pilot[None], condition: Callable[[], object], limit: int = 300) -> None:
-    """Poll the app until `condition()` holds (workers run in threads)."""
-    for _ in range(limit):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError("condition never held")
-
-
-async def fill(pilot: Pilot[None], text: str) -> None:
-    """Put `text` into the focused Input at once, then type its last key (faster than typing)."""
-    focused = pilot.app.focused
-    assert isinstance(focused, Input)
-    focused.value = text[:-1]
-    focused.cursor_position = len(focused.value)
-    await pilot.press(text[-1] if text[-1] != " " else "space")
 
 
 async def open_area(pilot: Pilot[None], key: str, screen: type) -> None:

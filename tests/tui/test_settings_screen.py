@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,27 +18,10 @@ from p2p_tui.tui.screens.unlock import UnlockScreen
 from p2p_tui.vault import Vault, WrongPassphrase
 from tests.conftest import CHEAP_KDF, PASSPHRASE
 from tests.tui.conftest import AppFactory
+from tests.tui.keys import fill, wait_for
 
 SIZE = (120, 36)
 NEW_PASSPHRASE = "a brand new passphrase"
-
-
-async def wait_for(pilot: Pilot[None], condition: Callable[[], object], limit: int = 300) -> None:
-    """Poll the app until `condition()` holds (workers run in threads)."""
-    for _ in range(limit):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError("condition never held")
-
-
-async def fill(pilot: Pilot[None], text: str) -> None:
-    """Put `text` into the focused Input at once, then type its last key."""
-    focused = pilot.app.focused
-    assert isinstance(focused, Input)
-    focused.value = text[:-1]
-    focused.cursor_position = len(focused.value)
-    await pilot.press(text[-1] if text[-1] != " " else "space")
 
 
 def text_of(app: P2PApp, selector: str) -> str:

@@ -3,10 +3,8 @@ honorarium shown is hours × rate (support itself is never paid)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input, SelectionList, Static
 
 from p2p_tui.services import common, roster, training
@@ -23,26 +21,9 @@ from p2p_tui.tui.screens.training import TrainingScreen
 from p2p_tui.tui.screens.unlock import UnlockScreen
 from tests.conftest import CHEAP_KDF, PASSPHRASE
 from tests.tui.conftest import AppFactory
+from tests.tui.keys import fill, wait_for
 
 SIZE = (120, 36)
-
-
-async def wait_for(pilot: Pilot[None], condition: Callable[[], object], limit: int = 300) -> None:
-    """Poll the app until `condition()` holds."""
-    for _ in range(limit):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError("condition never held")
-
-
-async def fill(pilot: Pilot[None], text: str) -> None:
-    """Put `text` into the focused Input at once, then type its last key."""
-    focused = pilot.app.focused
-    assert isinstance(focused, Input)
-    focused.value = text[:-1]
-    focused.cursor_position = len(focused.value)
-    await pilot.press(text[-1] if text[-1] != " " else "space")
 
 
 def text_of(app: P2PApp, selector: str) -> str:

@@ -219,11 +219,16 @@ class P2PApp(App[None]):
             self.push_screen(SupporterScreen(supporter_id))
 
     def action_new_referral(self) -> None:
-        """Open the intake form."""
-        if self.store is not None:
-            from p2p_tui.tui.screens.intake import IntakeScreen
+        """Open the intake form (made once, cleared on each showing, removed at lock like the areas)."""
+        if self.store is None or type(self.screen).__name__ == "IntakeScreen":
+            return
+        from p2p_tui.tui.screens.intake import IntakeScreen
 
-            self.push_screen(IntakeScreen())
+        key = "intake"
+        if key not in self._area_keys:
+            self.install_screen(IntakeScreen(), name=key)
+            self._area_keys.add(key)
+        self.push_screen(key)
 
     def action_help(self) -> None:
         """Every key of this screen and of the app."""

@@ -274,3 +274,26 @@ async def test_names_that_look_like_markup_never_break_a_screen(vault_path: Path
         await pilot.press("k", "i")
         await wait_for(pilot, lambda: "on file" in screen_text(pilot))
         await pilot.press("ctrl+q")
+
+
+async def test_the_intake_form_starts_empty_each_time_and_is_gone_after_lock(populated: Path) -> None:
+    from textual.widgets import Input as TextInput
+
+    from p2p_tui.tui.screens.intake import IntakeScreen
+
+    app = P2PApp(populated, passphrase=PASSPHRASE)
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot, app)
+        await pilot.press("f7")
+        await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen))
+        await pilot.press("Z", "e", "d")
+        assert app.screen.query_one("#name", TextInput).value == "Zed"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
+        await pilot.press("f7")
+        await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen))
+        assert app.screen.query_one("#name", TextInput).value == ""
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen))
+        assert not app.query("IntakeScreen")
+        await pilot.press("ctrl+q")

@@ -12,6 +12,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from p2p_tui.services import common
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import Store
 from p2p_tui.tui.widgets.save_indicator import SaveIndicator
@@ -84,9 +85,21 @@ class AreaScreen(Screen[None]):
         yield from ()
 
     def on_screen_resume(self) -> None:
+        if self.p2p.store is None:  # resumed on the way out at lock: about to be removed
+            return
         self.query_one(SaveIndicator).state = self.p2p.save_state
         self.query_one("#privacy-flag", Static).update("PRIVACY MODE" if self.p2p.privacy else "")
-        self.reload()
+        token = self.data_token()
+        if token != self.shown_token:  # shown again with nothing changed: what it drew still holds
+            self.shown_token = token
+            self.reload()
+
+    shown_token: tuple[int, object, bool] | None = None
+
+    def data_token(self) -> tuple[int, object, bool]:
+        """What the screen's contents depend on: every change to the database (SQLite counts them on
+        the connection), the date (the queue's clocks move at midnight), and privacy mode."""
+        return (self.store.db.raw().total_changes, common.today(), self.p2p.privacy)
 
     def reload(self) -> None:
         """Re-read this screen's data from the store and redraw (called on every resume)."""

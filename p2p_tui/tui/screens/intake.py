@@ -147,12 +147,34 @@ class IntakeScreen(AreaScreen):
             yield widget
             yield Static("", id=f"{widget.id}-error", classes="error")
 
-    def on_mount(self) -> None:
+    def on_screen_resume(self) -> None:
+        """The form is made once and kept (building it costs ~300 ms): each showing starts it afresh."""
+        super().on_screen_resume()
+        if self.p2p.store is not None:
+            self.clear_form()
+
+    def clear_form(self) -> None:
+        """An empty form: today's date, the counties as they are in Settings, nothing else filled."""
         counties = self.read(lambda: list(settings.get("counties")))
         self.query_one("#county", Select).set_options([(c, c) for c in counties])
+        for field in ("name", "email", "phone", "specialty"):
+            self.query_one(f"#{field}", Input).value = ""
+        self.query_one("#received", MaskedInput).value = common.today().isoformat()
+        for field in ("career_stage", "pathway", "source"):
+            self.query_one(f"#{field}", Select).clear()
+        self.query_one("#preferred_contact", Select).value = "email"
+        self.query_one("#consent", Select).value = "pending"
+        for box in ("interventional", "acute_interventional"):
+            self.query_one(f"#{box}", Checkbox).value = False
+        self.query_one("#stressors", SelectionList).deselect_all()
+        for error in self.query(".error"):
+            if isinstance(error, Static):
+                error.update("")
         self.query_one("#suggestions", OptionList).display = False
         self.query_one("#consent-row").display = False
+        self.query_one("#intake-form", VerticalScroll).scroll_home(animate=False)
         self.query_one("#name", Input).focus()
+        self.refresh_save()
 
     # -- validation -------------------------------------------------------------------------------
 
@@ -283,4 +305,4 @@ class IntakeScreen(AreaScreen):
         self.p2p.open_case(referral.id)
 
     def reload(self) -> None:
-        self.suggest(self.query_one("#name", Input).value)
+        """Nothing to read: the form is cleared on each showing (clear_form)."""

@@ -30,6 +30,16 @@ CHEAP_KDF = KdfParams(memory_kib=8, iterations=1, lanes=1)
 SIZE = (120, 36)
 PAINT_BUDGET_MS = 50.0  # more than an empty screen takes in the same run
 START_BUDGET_S = 0.8
+RSS_BUDGET_MB = 150
+
+
+def peak_rss_mb() -> float:
+    """The peak resident set of this process, in MB (Linux reports KiB, macOS bytes)."""
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
 
 # (name, key pressed, screen class name reached); each starts from Today.
 SCREENS = (
@@ -184,6 +194,12 @@ def main(argv: list[str] | None = None) -> None:
         over = med - base
         verdict = "" if name == "empty screen" else ("ok" if over <= PAINT_BUDGET_MS else "OVER")
         print(f"{name:<16} {med:8.1f} {p95(values):8.1f} {over:+11.1f}  {verdict}")
+    rss_mb = peak_rss_mb()
+    verdict_rss = "ok" if rss_mb <= RSS_BUDGET_MB else "OVER"
+    print(
+        f"\npeak resident memory of this process (console open at {args.referrals:,} referrals, every "
+        f"screen visited): {rss_mb:.0f} MB (budget {RSS_BUDGET_MB} MB) {verdict_rss}"
+    )
     med = statistics.median(starts)
     verdict = "ok" if med <= START_BUDGET_S else "OVER"
     print(

@@ -31,6 +31,7 @@ from p2p_tui.tui.screens.create import CreateScreen
 from p2p_tui.tui.screens.unlock import UnlockScreen
 from p2p_tui.tui.widgets.save_indicator import SaveIndicator
 from p2p_tui.vault import KdfParams, SaveState, VaultError
+from p2p_tui.vault.backups import Backup
 
 
 def area_screen(name: str) -> AreaScreen:
@@ -289,6 +290,21 @@ class P2PApp(App[None]):
         while len(self.screen_stack) > 2:
             await self.pop_screen()
         await self.switch_screen(UnlockScreen(self.vault_path, hint=self.hint))
+        await self.drop_areas()
+
+    async def restore_backup(self, backup: Backup) -> None:
+        """Save and lock; the unlock screen then restores `backup` with the passphrase it was made under."""
+        if self.store is None:
+            return
+        area = next(
+            (s.AREA for s in reversed(self.screen_stack) if isinstance(s, AreaScreen) and s.AREA), "today"
+        )
+        if not self.close_store():
+            return
+        self._resume_area = area
+        while len(self.screen_stack) > 2:
+            await self.pop_screen()
+        await self.switch_screen(UnlockScreen(self.vault_path, hint=self.hint, restore=backup))
         await self.drop_areas()
 
     async def action_quit(self) -> None:

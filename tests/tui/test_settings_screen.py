@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, DataTable, Input, Static
+from textual.widgets import Button, DataTable, Input
 
 from p2p_tui.store import Store, settings
 from p2p_tui.tui.app import P2PApp
@@ -15,17 +15,13 @@ from p2p_tui.tui.dialogs.backups import BackupsDialog
 from p2p_tui.tui.dialogs.passphrase import PassphraseDialog
 from p2p_tui.tui.screens.settings import SPECS, SettingsScreen
 from p2p_tui.tui.screens.unlock import UnlockScreen
-from p2p_tui.vault import Vault, WrongPassphrase
+from p2p_tui.vault import Vault, WrongPassphrase, backups
 from tests.conftest import CHEAP_KDF, PASSPHRASE
 from tests.tui.conftest import AppFactory
-from tests.tui.keys import fill, wait_for
+from tests.tui.keys import fill, screen_text, text_of, wait_for
 
 SIZE = (120, 36)
 NEW_PASSPHRASE = "a brand new passphrase"
-
-
-def text_of(app: P2PApp, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
 
 
 def toasts(app: P2PApp) -> str:
@@ -179,3 +175,28 @@ async def test_the_backups_are_listed_with_how_to_restore(make_app: AppFactory, 
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen))
         await pilot.press("ctrl+q")
+
+
+async def test_a_backup_is_restored_from_the_console(make_app: AppFactory, vault_path: Path) -> None:
+    make_vault(vault_path)  # its first save holds the default retention (90); the vault holds 120
+    app = make_app(vault_path, passphrase=PASSPHRASE)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_settings(pilot)
+        await pilot.press("B")
+        await wait_for(pilot, lambda: isinstance(app.screen, BackupsDialog))
+        table = app.screen.query_one("#backups", DataTable)
+        await wait_for(pilot, lambda: table.row_count >= 1)
+        await pilot.press("G", "enter")  # the oldest backup: the first save, before 120
+        await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen))
+        assert app.store is None
+        assert "Restoring the backup" in screen_text(pilot)
+        await fill(pilot, "not the passphrase")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "not right" in text_of(app, "#unlock-error"))
+        await fill(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen))  # back where it was
+        assert settings.get("retention_days") == 90
+        await pilot.press("ctrl+q")
+    kept = [b.generation for b in backups.listing(vault_path)]
+    assert max(kept) >= 2  # the file that was replaced is among the backups

@@ -1,19 +1,19 @@
 """The vault's backups: when each was taken (local time), its generation, whether its header is intact.
 
-Listing only. Restoring replaces the vault file, which this console holds locked: it is done with
-`p2p-tui restore` while the console is closed.
+Enter chooses one to restore: the console then saves and locks, and the unlock screen asks for the
+passphrase that backup was made under (the current file is kept as a backup first).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from p2p_tui.tui.dialogs.form import CSS_FILE
 from p2p_tui.tui.widgets.table import Table
@@ -23,14 +23,14 @@ from p2p_tui.vault import backups
 def restore_note(vault: Path) -> str:
     """How to restore, said where the backups are listed."""
     return (
-        "To restore one: quit the console (Ctrl+Q) — the vault is locked while it is open — then run\n"
-        f"  p2p-tui restore --vault {vault}\n"
-        "It lists these backups, checks each opens, and keeps the current file as a backup first."
+        "Enter restores the chosen backup: the console saves and locks, then asks for the passphrase\n"
+        "that backup was made under; the current file is kept as a backup first. With the console\n"
+        f"closed, the same is: p2p-tui restore --vault {vault}"
     )
 
 
-class BackupsDialog(ModalScreen[None]):
-    """Read-only list; Escape closes it."""
+class BackupsDialog(ModalScreen[backups.Backup | None]):
+    """The list; Enter returns the backup to restore, Escape closes with None."""
 
     CSS_PATH = CSS_FILE
     BINDINGS = [Binding("escape", "close", "Close", id="backups.close")]
@@ -38,6 +38,7 @@ class BackupsDialog(ModalScreen[None]):
     def __init__(self, vault: Path) -> None:
         super().__init__()
         self.vault = vault
+        self.found: list[backups.Backup] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box", id="backups-box"):
@@ -56,9 +57,10 @@ class BackupsDialog(ModalScreen[None]):
     def read_backups(self) -> None:
         """List the backups and check each header off the event loop (it reads every file)."""
         try:
+            self.found = backups.listing(self.vault)
             rows = [
                 (b.taken_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"), b.generation, b.header_intact())
-                for b in backups.listing(self.vault)
+                for b in self.found
             ]
         except OSError as exc:
             self.app.call_from_thread(
@@ -75,6 +77,11 @@ class BackupsDialog(ModalScreen[None]):
             table.add_row(taken, str(generation), "intact" if intact else "DAMAGED", key=str(i))
         count = problem or (f"{len(rows)} backups, newest first." if rows else "No backups yet.")
         self.query_one("#backups-count", Static).update(count)
+
+    @on(DataTable.RowSelected, "#backups")
+    def chosen(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None and self.found:
+            self.dismiss(self.found[int(event.row_key.value)])
 
     def action_close(self) -> None:
         """Escape: close."""

@@ -26,6 +26,7 @@ from p2p_tui.tui.dialogs.form import CSS_FILE, describe, field, input_problems, 
 from p2p_tui.tui.dialogs.passphrase import PassphraseChange, PassphraseDialog
 from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.vault import Vault, VaultError, WrongPassphrase
+from p2p_tui.vault.backups import Backup
 
 COUNTY_MAX = 40
 
@@ -69,8 +70,8 @@ NOTE = (
     "rate applies to events added from now on. Removing a county changes no record already on file."
 )
 KEYS_NOTE = (
-    "P change the passphrase · B list the backups. Restoring a backup is done with `p2p-tui restore` "
-    "while this console is closed: it keeps the vault locked while it is open."
+    "P change the passphrase · B list the backups (Enter on one restores it: the console saves, locks "
+    "and asks for the passphrase it was made under; with the console closed: p2p-tui restore)."
 )
 
 
@@ -271,5 +272,10 @@ class SettingsScreen(AreaScreen):
         self.app.call_from_thread(self.app.notify, "Passphrase changed: use the new one from now on.")
 
     def action_backups(self) -> None:
-        """List the backups (restoring is done from the command line, with the console closed)."""
-        self.app.push_screen(BackupsDialog(self.store.vault.path))
+        """List the backups; Enter on one restores it (the console locks and asks its passphrase)."""
+
+        def restore(chosen: Backup | None) -> None:
+            if chosen is not None:
+                self.app.call_later(self.p2p.restore_backup, chosen)
+
+        self.app.push_screen(BackupsDialog(self.store.vault.path), restore)

@@ -26,11 +26,16 @@ class UnlockScreen(Screen[None]):
         Binding("ctrl+r", "toggle_recovery", "Use recovery code", id="unlock.recovery"),
         Binding("ctrl+b", "restore_backup", "Restore backup", id="unlock.restore"),
         Binding("ctrl+q", "app.quit", "Quit", id="unlock.quit"),
+        Binding("escape", "cancel_restore", "Don't restore", show=False, id="unlock.cancel_restore"),
     ]
 
-    def __init__(self, path: Path, passphrase: str | None = None, hint: str = "") -> None:
+    def __init__(
+        self, path: Path, passphrase: str | None = None, hint: str = "", restore: Backup | None = None
+    ) -> None:
+        """`restore`: a backup chosen in Settings, restored with the passphrase typed here."""
         super().__init__()
         self.path = path
+        self.restore = restore
         self._given = passphrase
         self.hint = hint
         self.recovery = False
@@ -43,6 +48,15 @@ class UnlockScreen(Screen[None]):
             yield Label(f"Vault: {self.path.name}", id="vault-name")
             if self.hint:
                 yield Label(self.hint, id="hint", classes="note")
+            if self.restore is not None:
+                taken = self.restore.taken_at.astimezone().strftime("%Y-%m-%d %H:%M")
+                yield Label(
+                    f"Restoring the backup of {taken} (generation {self.restore.generation}): type the "
+                    "passphrase it was made under. The current file is kept as a backup first. "
+                    "Escape: unlock without restoring.",
+                    id="restoring",
+                    classes="warning",
+                )
             yield Label("Passphrase", id="secret-label")
             yield Input(password=True, id="secret", placeholder="passphrase")
             yield Static("", id="unlock-error", classes="error", markup=False)
@@ -69,6 +83,10 @@ class UnlockScreen(Screen[None]):
     def submitted(self, event: Input.Submitted) -> None:
         if not event.value:
             self.show_error("Type the passphrase, then Enter.")
+            return
+        if self.restore is not None:
+            self._busy()
+            self.restore_and_unlock(self.restore, event.value, self.recovery)
             return
         self.unlock(event.value, recovery=self.recovery)
 
@@ -125,6 +143,12 @@ class UnlockScreen(Screen[None]):
             f"(generation {found.generation}). Ctrl+B restores it; the damaged file is kept among "
             "the backups."
         )
+
+    def action_cancel_restore(self) -> None:
+        """Escape while restoring: unlock the vault as it is instead."""
+        if self.restore is not None:
+            self.restore = None
+            self.query_one("#restoring", Label).update("Not restoring: unlock the vault as it is.")
 
     def action_restore_backup(self) -> None:
         """Restore the backup offered after a damaged vault, then unlock it."""

@@ -3,7 +3,8 @@
 Nothing here ever touches the disk: the image comes from the vault and goes back to it through the
 `Saver`. Pragmas keep SQLite's temporary files in memory too (`temp_store=MEMORY`), and
 `autoconnect=False` means nothing can silently open a fresh, empty database and later save it over the
-real file. Never use `with db:` or `connection_context()`: closing the connection destroys the data.
+real file. Never use the database as a context manager, nor peewee's connection-context helper: closing
+the connection destroys the data.
 """
 
 from __future__ import annotations

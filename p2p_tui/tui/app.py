@@ -34,6 +34,21 @@ from p2p_tui.vault import KdfParams, SaveState, VaultError
 from p2p_tui.vault.backups import Backup
 
 
+def crash_report(error: BaseException | None) -> str:
+    """What the terminal shows after a crash: the error's type and where it happened, nothing else."""
+    import traceback
+
+    frames = traceback.extract_tb(error.__traceback__) if error is not None else []
+    where = [f"  {Path(f.filename).name}:{f.lineno} in {f.name}" for f in frames[-8:]]
+    return "\n".join(
+        [
+            f"p2p-tui stopped on an unexpected {type(error).__name__}. What was saved is in the vault.",
+            "Where (no data shown):",
+            *where,
+        ]
+    )
+
+
 def area_screen(name: str) -> AreaScreen:
     """A new screen for a top-level area."""
     from p2p_tui.tui import screens
@@ -317,6 +332,15 @@ class P2PApp(App[None]):
             self.exit()
         else:
             self._discard_armed = True
+
+    def _fatal_error(self) -> None:
+        """An unexpected error: say where, never what (Textual's own report shows local variables and
+        the exception's message, either of which may hold a name). The last save completes on exit."""
+        import sys
+
+        self.bell()
+        self._exit_renderables.append(crash_report(sys.exc_info()[1] or self._exception))
+        self._close_messages_no_wait()
 
     def top_screen(self) -> Screen[object]:
         """The screen on top (typed helper for tests)."""

@@ -297,3 +297,36 @@ async def test_the_intake_form_starts_empty_each_time_and_is_gone_after_lock(pop
         await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen))
         assert not app.query("IntakeScreen")
         await pilot.press("ctrl+q")
+
+
+def test_a_crash_report_shows_where_never_what() -> None:
+    from p2p_tui.tui.app import crash_report
+
+    def failing() -> None:
+        who = NAMES[0]  # a local an ordinary traceback would print
+        raise ValueError(f"failed for {who}")
+
+    try:
+        failing()
+    except ValueError as exc:
+        report = crash_report(exc)
+    assert "ValueError" in report and "in failing" in report
+    assert NAMES[0] not in report
+
+
+async def test_the_console_uses_the_crash_report(populated: Path) -> None:
+    class Crashing(P2PApp):
+        def action_crash(self) -> None:
+            raise ValueError(NAMES[0])
+
+    app = Crashing(populated, passphrase=PASSPHRASE)
+    shown: list[object] = []
+    app._print_error_renderables = lambda: shown.extend(app._exit_renderables)  # type: ignore[method-assign]  # noqa: SLF001
+    with pytest.raises(ValueError):
+        async with app.run_test(size=SIZE) as pilot:
+            await opened(pilot, app)
+            app.bind("f12", "crash")
+            await pilot.press("f12")
+            await pilot.pause()
+    text = "\n".join(str(r) for r in shown)
+    assert "ValueError" in text and NAMES[0] not in text

@@ -33,14 +33,6 @@ START_BUDGET_S = 0.8
 RSS_BUDGET_MB = 150
 
 
-def peak_rss_mb() -> float:
-    """The peak resident set of this process, in MB (Linux reports KiB, macOS bytes)."""
-    import resource
-
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
-
-
 # (name, key pressed, screen class name reached); each starts from Today.
 SCREENS = (
     ("cases", "f3", "CasesScreen"),
@@ -150,6 +142,36 @@ asyncio.run(main())
 """
 
 
+RSS_CHILD = """
+import asyncio, resource, sys
+from pathlib import Path
+from p2p_tui.tui.app import P2PApp
+
+async def main():
+    app = P2PApp(Path(sys.argv[1]), passphrase=sys.argv[2])
+    async with app.run_test(size=(120, 36)) as pilot:
+        while app.store is None or type(app.screen).__name__ != "TodayScreen":
+            await pilot.pause(0.01)
+        for key in ("f3", "enter", "escape", "f4", "f5", "f6", "f7", "escape", "f9", "f2"):
+            await pilot.press(key)
+            await pilot.pause(0.2)
+        await app.workers.wait_for_complete()
+        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        await pilot.press("ctrl+q")
+
+asyncio.run(main())
+"""
+
+
+def console_rss_mb(path: Path, passphrase: str) -> float:
+    """Peak resident memory of a console process that unlocks the vault and visits every area."""
+    out = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", RSS_CHILD, str(path), passphrase], capture_output=True, text=True, check=True
+    )
+    peak = int(out.stdout.strip().splitlines()[-1])
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
 def start_to_prompt(path: Path, runs: int) -> list[float]:
     """Seconds from starting Python to the unlock prompt painted (headless), each in a new process."""
     found = []
@@ -181,6 +203,7 @@ def main(argv: list[str] | None = None) -> None:
         with mock.patch("p2p_tui.services.common.today", return_value=ON):
             samples = asyncio.run(measure(path, passphrase, args.runs))
         starts = start_to_prompt(path, max(3, args.runs // 2))
+        rss_mb = console_rss_mb(path, passphrase)
     base = statistics.median(samples["empty screen"])
     print(
         f"\n== Console at {args.referrals:,} referrals: key to next screen painted (ms, Pilot, headless) =="
@@ -194,11 +217,10 @@ def main(argv: list[str] | None = None) -> None:
         over = med - base
         verdict = "" if name == "empty screen" else ("ok" if over <= PAINT_BUDGET_MS else "OVER")
         print(f"{name:<16} {med:8.1f} {p95(values):8.1f} {over:+11.1f}  {verdict}")
-    rss_mb = peak_rss_mb()
     verdict_rss = "ok" if rss_mb <= RSS_BUDGET_MB else "OVER"
     print(
-        f"\npeak resident memory of this process (console open at {args.referrals:,} referrals, every "
-        f"screen visited): {rss_mb:.0f} MB (budget {RSS_BUDGET_MB} MB) {verdict_rss}"
+        f"\npeak resident memory of a console process (unlocked at {args.referrals:,} referrals, every "
+        f"area visited): {rss_mb:.0f} MB (budget {RSS_BUDGET_MB} MB) {verdict_rss}"
     )
     med = statistics.median(starts)
     verdict = "ok" if med <= START_BUDGET_S else "OVER"

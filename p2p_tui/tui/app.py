@@ -221,11 +221,24 @@ class P2PApp(App[None]):
         self._area_keys.clear()
 
     def open_case(self, referral_id: int) -> None:
-        """Push a case's page."""
+        """Show a case's page: one page is made and kept (like the areas), its case swapped."""
         from p2p_tui.tui.screens.case import CaseScreen
 
-        if self.store is not None:
+        if self.store is None:
+            return
+        key = "case"
+        if key not in self._area_keys:
+            self.install_screen(CaseScreen(referral_id), name=key)
+            self._area_keys.add(key)
+        page = self.get_screen(key)
+        assert isinstance(page, CaseScreen)  # noqa: S101 - narrows the type
+        if page.is_current:
+            page.show(referral_id)
+        elif page in self.screen_stack:  # already open lower down (the palette, over a case)
             self.push_screen(CaseScreen(referral_id))
+        else:
+            page.show(referral_id)
+            self.push_screen(key)
 
     def open_supporter(self, supporter_id: int) -> None:
         """Push a supporter's roster page."""

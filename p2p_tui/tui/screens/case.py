@@ -88,6 +88,16 @@ class CaseScreen(AreaScreen):
         self.referral_id = referral_id
         self.view: CaseView | None = None
 
+    def show(self, referral_id: int) -> None:
+        """Show another case on this page (read afresh when the page is shown)."""
+        changed = referral_id != self.referral_id
+        self.referral_id = referral_id
+        self.shown_token = None
+        if changed and self.is_mounted:
+            self.query_one("#case-body", VerticalScroll).scroll_home(animate=False)
+        if self.is_current:
+            self.reload()
+
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="case-body"):
             yield Static("", id="case-facts", markup=False)  # names and notes are never markup

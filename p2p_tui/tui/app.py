@@ -78,6 +78,9 @@ class P2PApp(App[None]):
     ]
 
     privacy: reactive[bool] = reactive(False, init=False)
+    # Nothing identifying may reach the clipboard (DESIGN section 8): no selecting text with the mouse,
+    # and copying (Ctrl+C in a field, a selection) is refused below, so no OSC 52 escape is ever sent.
+    ALLOW_SELECT = False
 
     def __init__(
         self,
@@ -345,6 +348,11 @@ class P2PApp(App[None]):
             self.exit()
         else:
             self._discard_armed = True
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """Refused: the system clipboard outlives the console and is shared with every program."""
+        del text
+        self.notify("Copying is off in p2p-tui: nothing from the vault may reach the clipboard.")
 
     def _fatal_error(self) -> None:
         """An unexpected error: say where, never what (Textual's own report shows local variables and

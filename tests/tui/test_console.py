@@ -330,3 +330,26 @@ async def test_the_console_uses_the_crash_report(populated: Path) -> None:
             await pilot.pause()
     text = "\n".join(str(r) for r in shown)
     assert "ValueError" in text and NAMES[0] not in text
+
+
+async def test_nothing_reaches_the_clipboard(populated: Path) -> None:
+    from textual.widgets import Input as TextInput
+
+    from p2p_tui.tui.screens.intake import IntakeScreen
+
+    app = P2PApp(populated, passphrase=PASSPHRASE)
+    written: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot, app)
+        real_write = app._driver.write  # type: ignore[union-attr]  # noqa: SLF001 - what goes to the terminal
+        app._driver.write = lambda data: (written.append(data), real_write(data))[1]  # type: ignore[method-assign,union-attr]  # noqa: SLF001
+        await pilot.press("f7")
+        await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen))
+        app.screen.query_one("#name", TextInput).value = NAMES[0]
+        await pilot.press("ctrl+a", "ctrl+c")  # select all, copy
+        await pilot.press("ctrl+x")  # cut
+        await pilot.pause()
+        assert app.clipboard == ""
+        assert not any("\x1b]52" in chunk for chunk in written)
+        assert not P2PApp.ALLOW_SELECT
+        await pilot.press("escape", "ctrl+q")

@@ -309,6 +309,15 @@ class P2PApp(App[None]):
 
     async def action_lock(self) -> None:
         """Close the database, drop the keys, clear every screen, and ask for the passphrase."""
+        await self.leave_vault()
+
+    async def restore_backup(self, backup: Backup) -> None:
+        """Save and lock; the unlock screen then restores `backup` with the passphrase it was made under."""
+        await self.leave_vault(restore=backup)
+
+    async def leave_vault(self, restore: Backup | None = None) -> None:
+        """Save and close the vault, remember the area to return to, and replace every screen (all that
+        showed a name) with the unlock screen. If the save fails, nothing is closed."""
         if self.store is None:
             return
         area = next(
@@ -320,22 +329,7 @@ class P2PApp(App[None]):
         self.clear_notifications()
         while len(self.screen_stack) > 2:
             await self.pop_screen()
-        await self.switch_screen(UnlockScreen(self.vault_path, hint=self.hint))
-        await self.drop_areas()
-
-    async def restore_backup(self, backup: Backup) -> None:
-        """Save and lock; the unlock screen then restores `backup` with the passphrase it was made under."""
-        if self.store is None:
-            return
-        area = next(
-            (s.AREA for s in reversed(self.screen_stack) if isinstance(s, AreaScreen) and s.AREA), "today"
-        )
-        if not self.close_store():
-            return
-        self._resume_area = area
-        while len(self.screen_stack) > 2:
-            await self.pop_screen()
-        await self.switch_screen(UnlockScreen(self.vault_path, hint=self.hint, restore=backup))
+        await self.switch_screen(UnlockScreen(self.vault_path, hint=self.hint, restore=restore))
         await self.drop_areas()
 
     async def action_quit(self) -> None:

@@ -27,6 +27,7 @@ from typing import Any
 
 import peewee as pw
 
+from bench.common import FileDatabase, p95
 from p2p_tui.services import common, intake, matching
 from p2p_tui.store import Store
 from p2p_tui.store.models import MODELS, Conflict, Match, Physician, Referral, StatusChange, Supporter
@@ -149,27 +150,6 @@ def time_rank(referral_id: int, runs: int) -> list[float]:
     return times
 
 
-def p95(values: list[float]) -> float:
-    """The 95th percentile (nearest rank)."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
-class CipherDatabase(pw.SqliteDatabase):
-    """peewee over a SQLCipher file opened with a raw key (no PBKDF2)."""
-
-    def __init__(self, path: str, raw_key: str) -> None:
-        super().__init__(path)
-        self.raw_key = raw_key
-
-    def _connect(self) -> Any:
-        conn = sqlcipher.connect(self.database, isolation_level=None, check_same_thread=False)
-        conn.execute(f'PRAGMA key = "{self.raw_key}"')
-        conn.execute("PRAGMA journal_mode = wal")
-        conn.execute("PRAGMA synchronous = full")
-        return conn
-
-
 def copy_to_file(store: Store, path: Path, connect: Callable[[str], Any], key: str = "") -> None:
     """The store's database, copied row for row into a file database."""
     target = connect(str(path))
@@ -214,15 +194,13 @@ def main(argv: list[str] | None = None) -> None:
             eligible = sum(c.eligible for c in ranked)
             print(f"ranked {len(ranked):,} candidates, {eligible:,} eligible; top score {ranked[0].score}")
             copy_to_file(store, folder / "plain.db", sqlite3.connect)
-            plain = pw.SqliteDatabase(
-                str(folder / "plain.db"), pragmas={"journal_mode": "wal", "synchronous": "full"}
-            )
+            plain = FileDatabase(folder / "plain.db", sqlite3)
             results["sqlite (WAL file)"] = on_database(plain, referral_id, args.runs)
             if sqlcipher is not None:
                 key = f"x'{secrets.token_hex(32)}'"
                 copy_to_file(store, folder / "cipher.db", sqlcipher.connect, key)
                 results["sqlcipher"] = on_database(
-                    CipherDatabase(str(folder / "cipher.db"), key), referral_id, args.runs
+                    FileDatabase(folder / "cipher.db", sqlcipher, key), referral_id, args.runs
                 )
         finally:
             store.bind()

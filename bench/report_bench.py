@@ -31,6 +31,7 @@ from typing import Any
 
 import peewee as pw
 
+from bench.common import FileDatabase, p95
 from p2p_tui.services import report_formats, report_pdf, reports
 from p2p_tui.services.quarters import Quarter
 from p2p_tui.store import Store
@@ -140,23 +141,6 @@ def fill(conn: Any, rows: dict[str, list[tuple[Any, ...]]]) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
 
 
-class FileDatabase(pw.SqliteDatabase):
-    """A peewee database over a file through `module` (sqlite3 or sqlcipher3), WAL, synchronous=FULL."""
-
-    def __init__(self, path: Path, module: ModuleType, key: str | None = None) -> None:
-        super().__init__(str(path), autoconnect=False, check_same_thread=False)
-        self.module = module
-        self.key = key
-
-    def _connect(self) -> Any:
-        conn = self.module.connect(self.database, isolation_level=None, check_same_thread=False)
-        if self.key is not None:
-            conn.execute(f'PRAGMA key = "{self.key}"')
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")
-        return conn
-
-
 def _timer(bind: Callable[[], None]) -> Callable[[], float]:
     def run() -> float:
         bind()
@@ -165,11 +149,6 @@ def _timer(bind: Callable[[], None]) -> Callable[[], float]:
         return (perf() - start) * 1e3
 
     return run
-
-
-def p95(samples: list[float]) -> float:
-    """The 95th percentile (inclusive method)."""
-    return statistics.quantiles(samples, n=20, method="inclusive")[-1]
 
 
 def measure(n: int, quarters: int, runs: int, folder: Path) -> None:

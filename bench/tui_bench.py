@@ -21,6 +21,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Static
 
+from bench.common import p95
 from bench.queue_bench import ON, build_rows, fill
 from p2p_tui.store import Store
 from p2p_tui.tui.app import P2PApp
@@ -182,11 +183,6 @@ def start_to_prompt(path: Path, runs: int) -> list[float]:
         )
         found.append(float(out.stdout.strip().splitlines()[-1]))
     return found
-
-
-def p95(values: list[float]) -> float:
-    """The 95th percentile."""
-    return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
 
 
 def main(argv: list[str] | None = None) -> None:

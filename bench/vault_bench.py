@@ -42,6 +42,7 @@ from typing import Any
 import cryptography
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from bench.common import connect_file, p95
 from p2p_tui.store import Store
 from p2p_tui.store.database import MemoryDatabase
 from p2p_tui.store.migrations import current_version, migrate
@@ -169,12 +170,6 @@ def ms(seconds: float) -> float:
 
 def median(samples: Sequence[float]) -> float:
     return statistics.median(samples)
-
-
-def p95(samples: Sequence[float]) -> float:
-    if len(samples) < 2:
-        return samples[0]
-    return statistics.quantiles(samples, n=20, method="inclusive")[18]
 
 
 def fmt(value: float | None, digits: int = 2) -> str:
@@ -332,18 +327,14 @@ class SqlEngine:
         self.lock = threading.Lock()  # the app's single-connection discipline: one lock around every use
         self.holds: list[float] = []
         self.conn = self._connect()
-        mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        mode = self.conn.execute("PRAGMA journal_mode").fetchone()[0]
         assert str(mode).lower() == "wal", mode
-        self.conn.execute("PRAGMA synchronous = FULL")
         migrate(self.conn)  # the app's own (empty) tables too: the same schema as in the vault
         _fill(self.conn, rows)
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _connect(self) -> Any:
-        conn = self.module.connect(str(self.path), isolation_level=None, check_same_thread=False)
-        if self.key is not None:
-            conn.execute(f'PRAGMA key = "{self.key}"')
-        return conn
+        return connect_file(self.module, self.path, self.key)
 
     def _commit(self, args: tuple[Any, ...]) -> None:
         self.conn.execute("BEGIN")

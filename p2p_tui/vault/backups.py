@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from p2p_tui.vault.format import read_generation
+from p2p_tui.vault.format import peek_generation
 
 NAME = re.compile(r"^(\d{8}T\d{6}\.\d{6})Z-g(\d{10})\.p2pvault$")
 STAMP = "%Y%m%dT%H%M%S.%f"
@@ -36,11 +36,8 @@ class Backup:
     generation: int
 
     def header_intact(self) -> bool:
-        """Whether its header is intact (cheap: no KDF, no decryption)."""
-        try:
-            return read_generation(self.path.read_bytes()) == self.generation
-        except OSError:
-            return False
+        """Whether its header is intact and says its generation (reads the header only, no KDF)."""
+        return peek_generation(self.path) == self.generation
 
 
 def utc(now: datetime | None) -> datetime:

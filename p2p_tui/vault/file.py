@@ -26,7 +26,7 @@ from p2p_tui.vault.errors import (
     WrongPassphrase,
     restore_hint,
 )
-from p2p_tui.vault.format import Header, KdfParams, Slot, SlotKind, parse, read_generation
+from p2p_tui.vault.format import Header, KdfParams, Slot, SlotKind, parse, peek_generation
 from p2p_tui.vault.lock import VaultLock
 
 TMP_SUFFIX = ".tmp"
@@ -332,9 +332,4 @@ class Vault:
         return bool(self._data_key)
 
 
-def peek_generation(path: Path) -> int | None:
-    """The generation of the vault at `path` if its header is intact (no passphrase needed)."""
-    try:
-        return read_generation(Path(path).read_bytes())
-    except OSError:
-        return None
+__all__ = ["Vault", "peek_generation"]

@@ -22,9 +22,11 @@ the reader allocate gigabytes or spin for minutes.
 from __future__ import annotations
 
 import hashlib
+import os
 import struct
 from dataclasses import dataclass
 from enum import IntEnum
+from pathlib import Path
 
 from p2p_tui.vault.errors import UnsupportedVersion, VaultDamaged
 
@@ -39,6 +41,7 @@ SHA_LEN = 32
 TAG_LEN = 16
 MAX_SLOTS = 8
 MAX_HEADER = PREFIX.size + 1 + MAX_SLOTS * SLOT_LEN + TAIL.size
+HEAD_READ = MAX_HEADER + SHA_LEN  # enough of a file to check its header
 
 KDF_ARGON2ID = 1
 # Reader bounds (DESIGN section 2): anything outside is refused before the KDF runs.
@@ -124,6 +127,13 @@ def parse(data: bytes | memoryview) -> tuple[Header, bytes, memoryview]:
     Raises VaultDamaged or UnsupportedVersion; never runs a KDF.
     """
     view = memoryview(data)
+    header, header_bytes = parse_header(view, len(view))
+    return header, header_bytes, view[len(header_bytes) + SHA_LEN :]
+
+
+def parse_header(view: memoryview, file_size: int) -> tuple[Header, bytes]:
+    """Validate a vault's header from the file's first bytes (at least `HEAD_READ` of them, or the
+    whole file) and the file's size: every check of `parse` but the decryption."""
     if len(view) < PREFIX.size:
         raise _damaged("too short to be a vault")
     magic, version, header_len = PREFIX.unpack_from(view)
@@ -155,17 +165,21 @@ def parse(data: bytes | memoryview) -> tuple[Header, bytes, memoryview]:
         params.check()
         slots.append(Slot(SlotKind(kind), params, salt, nonce, wrapped))
     generation, save_salt, nonce, payload_len = TAIL.unpack_from(header_bytes, offset)
-    body = view[header_len + SHA_LEN :]
-    if len(body) != payload_len + TAG_LEN:
+    if file_size - header_len - SHA_LEN != payload_len + TAG_LEN:
         raise _damaged("length of the encrypted data")
-    header = Header(tuple(slots), generation, save_salt, nonce, payload_len)
-    return header, header_bytes, body
+    return Header(tuple(slots), generation, save_salt, nonce, payload_len), header_bytes
 
 
-def read_generation(data: bytes) -> int | None:
-    """The generation of an intact header, or None: cheap, no KDF (for backup listings)."""
+def peek_generation(path: Path) -> int | None:
+    """The generation of the vault file at `path` if its header is intact, else None.
+
+    Reads only the header's bytes (and the file's size), never the whole file, and runs no KDF: for
+    backup listings, which look at every backup.
+    """
     try:
-        header, _, _ = parse(data)
-    except VaultDamaged:
+        with open(path, "rb") as file:
+            head = file.read(HEAD_READ)
+            size = os.fstat(file.fileno()).st_size
+        return parse_header(memoryview(head), size)[0].generation
+    except (OSError, VaultDamaged):
         return None
-    return header.generation

@@ -7,6 +7,7 @@ import os
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
@@ -581,3 +582,30 @@ def test_damage_messages_never_contain_the_image_or_the_secret(vault_path: Path,
         assert exc.message
         seen += 1
     assert seen >= 10
+
+
+def test_peek_reads_only_the_header_yet_checks_the_length(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from p2p_tui.vault import format as vault_format
+
+    path = tmp_path / "big.p2pvault"
+    vault, _ = Vault.create(path, PASSPHRASE, b"x" * 2_000_000, kdf=CHEAP_KDF)
+    vault.close()
+    sizes: list[int] = []
+    real_open = open
+
+    def counting_open(*args: Any, **kwargs: Any) -> Any:
+        file = real_open(*args, **kwargs)
+        real_read = file.read
+        file.read = lambda n=-1: (sizes.append(n), real_read(n))[1]
+        return file
+
+    monkeypatch.setattr("builtins.open", counting_open)
+    assert vault_format.peek_generation(path) == 1
+    assert sizes and all(0 < n <= vault_format.HEAD_READ for n in sizes)
+    monkeypatch.undo()
+    data = path.read_bytes()
+    for changed in (data[:-1], data + b"\0"):
+        path.write_bytes(changed)
+        assert vault_format.peek_generation(path) is None

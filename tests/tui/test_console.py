@@ -353,3 +353,21 @@ async def test_nothing_reaches_the_clipboard(populated: Path) -> None:
         assert not any("\x1b]52" in chunk for chunk in written)
         assert not P2PApp.ALLOW_SELECT
         await pilot.press("escape", "ctrl+q")
+
+
+async def test_every_table_shows_text_cells_as_written() -> None:
+    from textual.app import App
+
+    from p2p_tui.tui.widgets.table import Table
+
+    class One(App[None]):
+        def compose(self) -> Any:
+            yield Table(id="t")
+
+    app = One()
+    async with app.run_test() as pilot:
+        table = app.query_one("#t", Table)
+        table.add_columns("name")
+        table.add_row("Kim [/] [b]Bold", key="1")  # as plain str: would raise MarkupError if parsed
+        await pilot.pause()
+        assert str(table.get_row_at(0)[0]) == "Kim [/] [b]Bold"

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -138,7 +137,7 @@ class CaseScreen(AreaScreen):
         table = self.query_one("#timeline", Table)
         table.clear()
         for i, entry in enumerate(view.timeline):
-            table.add_row(Text(entry.on.isoformat()), Text(entry.text), key=str(i))
+            table.add_row(entry.on.isoformat(), entry.text, key=str(i))
 
     # -- actions ----------------------------------------------------------------------------------
 

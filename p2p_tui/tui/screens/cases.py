@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -98,7 +97,7 @@ class CasesScreen(AreaScreen):
                 row.status.replace("_", " "),
                 self.shown(row.supporter) if row.supporter else "",
             )
-            table.add_row(*(Text(cell) for cell in cells), key=str(row.id))  # Text: names are not markup
+            table.add_row(*cells, key=str(row.id))
         last = page.offset + len(page.rows)
         shown = f"{page.offset + 1}–{last} of {page.total}" if page.rows else "no cases"
         self.query_one("#count", Static).update(f"{shown}  ([ and ] page, / search)")

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
 
 
 class Table(DataTable[object]):
-    """A row-cursor table; screens fill it with at most one page of rows from the database."""
+    """A row-cursor table; screens fill it with at most one page of rows from the database. Every text
+    cell is plain text: names are never parsed as markup."""
 
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="table.j"),
@@ -18,6 +23,13 @@ class Table(DataTable[object]):
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+
+    def add_row(
+        self, *cells: Any, height: int | None = 1, key: str | None = None, label: Any = None
+    ) -> RowKey:
+        """Add a row; text cells are shown as written, never parsed as markup (a name may hold "[/]")."""
+        plain = tuple(Text(cell) if isinstance(cell, str) else cell for cell in cells)
+        return super().add_row(*plain, height=height, key=key, label=label)
 
     def selected_key(self) -> str | None:
         """The key of the row under the cursor, or None for an empty table."""

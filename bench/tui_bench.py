@@ -157,7 +157,12 @@ async def main():
             await pilot.press(key)
             await pilot.pause(0.2)
         await app.workers.wait_for_complete()
-        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        # VmHWM: this process's own peak (ru_maxrss would carry over the forking parent's, on Linux)
+        try:
+            status = Path("/proc/self/status").read_text()
+            print(next(int(l.split()[1]) for l in status.splitlines() if l.startswith("VmHWM:")))
+        except OSError:
+            print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
         await pilot.press("ctrl+q")
 
 asyncio.run(main())

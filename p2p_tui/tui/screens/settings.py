@@ -53,9 +53,9 @@ class Spec:
 SPECS: dict[str, Spec] = {
     "counties": Spec("Counties of work", "counties"),
     "clock_match_days": Spec("Match within (working days)", low=0, high=30),
-    "clock_first_contact_days": Spec("First contact within (w. days)", low=0, high=30),
-    "clock_follow_up_days": Spec("Follow-up check-in after (days)", low=0, high=30),
-    "clock_survey_days": Spec("Survey within (days)", low=0, high=30),
+    "clock_first_contact_days": Spec("First contact in (working days)", low=0, high=30),
+    "clock_follow_up_days": Spec("Check-in after (working days)", low=0, high=30),
+    "clock_survey_days": Spec("Survey within (working days)", low=0, high=30),
     "honorarium_rate": Spec("Honorarium rate ($/hour)", "rate"),
     "retention_days": Spec("Purge names after close (days)", low=30, high=3650),
     "suppression_threshold": Spec(

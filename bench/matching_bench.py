@@ -28,7 +28,8 @@ from typing import Any
 import peewee as pw
 
 from bench.common import FileDatabase, p95
-from p2p_tui.services import common, intake, matching
+from p2p_tui.services import common
+from p2p_tui.services.cases import intake, matching
 from p2p_tui.store import Store
 from p2p_tui.store.models import MODELS, Conflict, Match, Physician, Referral, StatusChange, Supporter
 from p2p_tui.store.vocab import CAREER_STAGES

@@ -29,7 +29,7 @@ from typing import Any
 import peewee as pw
 
 from bench.common import FileDatabase, p95
-from p2p_tui.services import followups
+from p2p_tui.services.cases import followups
 from p2p_tui.store import Store
 from p2p_tui.store.migrations import migrate
 from p2p_tui.store.models import MODELS

@@ -32,8 +32,8 @@ from typing import Any
 import peewee as pw
 
 from bench.common import FileDatabase, p95
-from p2p_tui.services import report_formats, report_pdf, reports
-from p2p_tui.services.quarters import Quarter
+from p2p_tui.services.reporting import formats, pdf, quarterly
+from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store import Store
 from p2p_tui.store.migrations import migrate
 from p2p_tui.store.models import MODELS
@@ -145,7 +145,7 @@ def _timer(bind: Callable[[], None]) -> Callable[[], float]:
     def run() -> float:
         bind()
         start = perf()
-        reports.summarize(QUARTER)
+        quarterly.summarize(QUARTER)
         return (perf() - start) * 1e3
 
     return run
@@ -181,12 +181,12 @@ def measure(n: int, quarters: int, runs: int, folder: Path) -> None:
                 for name, run in engines.items():
                     samples[name].append(run())
             store.bind()
-            summary = reports.summarize(QUARTER)
+            summary = quarterly.summarize(QUARTER)
         start = perf()
-        report_pdf.to_pdf(summary, folder / f"summary-{n}.pdf")
+        pdf.to_pdf(summary, folder / f"summary-{n}.pdf")
         pdf_ms = (perf() - start) * 1e3
         start = perf()
-        for render in (report_formats.to_markdown, report_formats.to_csv, report_formats.to_json):
+        for render in (formats.to_markdown, formats.to_csv, formats.to_json):
             render(summary)
         text_ms = (perf() - start) * 1e3
     finally:

@@ -95,7 +95,7 @@ def check() -> None:
             integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
             fk_problems = conn.execute("PRAGMA foreign_key_check").fetchall()
             schema = store.db.scalar("SELECT value FROM meta WHERE key = 'schema_version'")
-            from p2p_tui.services import deidentify
+            from p2p_tui.services.reporting import deidentify
 
             stale = deidentify.check_consistency()
         found = vault_backups.listing(store.vault.path)
@@ -239,7 +239,7 @@ def demo(no_open: bool) -> None:
         with store.atomic():
             store.db.raw().execute("INSERT INTO meta(key, value) VALUES ('demo', '1')")
             counts = demo_data.populate(common.today())
-            from p2p_tui.services import retention
+            from p2p_tui.services.admin import retention
 
             retention.daily_check(common.today())  # ended cases past retention lose their names
     finally:

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from p2p_tui.paths import default_demo_vault, default_vault
-from p2p_tui.services import passphrase
+from p2p_tui.services.admin import passphrase
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import Store
 from p2p_tui.vault import VaultError, VaultNotFound

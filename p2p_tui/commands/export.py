@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from p2p_tui.commands.base import InvalidInput, common_options, open_store, vault_command
-from p2p_tui.services import deidentify
+from p2p_tui.services.reporting import deidentify
 from p2p_tui.vault import private_file
 
 

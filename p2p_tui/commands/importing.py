@@ -12,8 +12,8 @@ from pathlib import Path
 import click
 
 from p2p_tui.commands.base import InvalidInput, common_options, open_store, vault_command
+from p2p_tui.services.admin.importing import HEADERS, KINDS, ImportPlan, import_csv
 from p2p_tui.services.errors import ValidationErrors
-from p2p_tui.services.importing import HEADERS, KINDS, ImportPlan, import_csv
 from p2p_tui.store import Store
 
 NOTHING_IMPORTED = "Nothing was imported: fix the rows above and import again."

@@ -14,8 +14,9 @@ from datetime import date
 import click
 
 from p2p_tui.commands.base import common_options, open_store, vault_command
-from p2p_tui.services import common, matching
-from p2p_tui.services.matching import Candidate
+from p2p_tui.services import common
+from p2p_tui.services.cases import matching
+from p2p_tui.services.cases.matching import Candidate
 
 GRADED = ("load", "rest")  # soft terms scored on a scale, shown with one decimal
 

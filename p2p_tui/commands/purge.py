@@ -10,7 +10,8 @@ from __future__ import annotations
 import click
 
 from p2p_tui.commands.base import common_options, open_store, vault_command
-from p2p_tui.services import common, retention
+from p2p_tui.services import common
+from p2p_tui.services.admin import retention
 
 
 @click.command("purge")

@@ -12,8 +12,9 @@ from datetime import date, datetime
 import click
 
 from p2p_tui.commands.base import common_options, open_store, vault_command
-from p2p_tui.services import common, followups
-from p2p_tui.services.followups import QueueItem
+from p2p_tui.services import common
+from p2p_tui.services.cases import followups
+from p2p_tui.services.cases.followups import QueueItem
 
 HEADER = f"{'urgency':>7}  {'kind':<16}  {'referral':>8}  {'due':<10}  {'when':<11}  terms"
 INDENT = " " * 7 + "  "

@@ -13,10 +13,10 @@ from pathlib import Path
 import click
 
 from p2p_tui.commands.base import InvalidInput, common_options, open_store, vault_command, vault_path
-from p2p_tui.services import report_formats, report_pdf, reports
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.services.quarters import Quarter
-from p2p_tui.services.training import HonorariumLine
+from p2p_tui.services.people.training import HonorariumLine
+from p2p_tui.services.reporting import formats, pdf, quarterly
+from p2p_tui.services.reporting.quarters import Quarter
 
 FORMATS = ("md", "csv", "json", "pdf")
 
@@ -48,13 +48,13 @@ def _target(output: Path | None, fmt: str, force: bool) -> Path | None:
     return output
 
 
-def render_text(summary: reports.Summary, fmt: str, honoraria: list[HonorariumLine] | None) -> str:
+def render_text(summary: quarterly.Summary, fmt: str, honoraria: list[HonorariumLine] | None) -> str:
     """The summary as md, csv or json text."""
     if fmt == "csv":
-        return report_formats.to_csv(summary, honoraria)
+        return formats.to_csv(summary, honoraria)
     if fmt == "json":
-        return report_formats.to_json(summary, honoraria)
-    return report_formats.to_markdown(summary, honoraria)
+        return formats.to_json(summary, honoraria)
+    return formats.to_markdown(summary, honoraria)
 
 
 @click.command("report")
@@ -99,8 +99,8 @@ def command(quarter_text: str, fmt: str, output: Path | None, force: bool, honor
     store = open_store()
     try:
         with store.lock:
-            summary = reports.summarize(quarter)
-            statement = reports.honorarium_statement(quarter) if honoraria else None
+            summary = quarterly.summarize(quarter)
+            statement = quarterly.honorarium_statement(quarter) if honoraria else None
     finally:
         store.close()
     if target is None:
@@ -108,9 +108,9 @@ def command(quarter_text: str, fmt: str, output: Path | None, force: bool, honor
         return
     try:
         if fmt == "pdf":
-            report_pdf.to_pdf(summary, target, statement)
+            pdf.to_pdf(summary, target, statement)
         else:
-            report_formats.write_private(target, render_text(summary, fmt, statement).encode("utf-8"))
+            formats.write_private(target, render_text(summary, fmt, statement).encode("utf-8"))
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise InvalidInput(f"--output: {target} could not be written ({reason}); nothing was left") from None

@@ -18,9 +18,11 @@ from datetime import date, timedelta
 
 from faker import Faker
 
-from p2p_tui.services import cases, common, intake, roster
-from p2p_tui.services.intake import PhysicianInput, ReferralInput
-from p2p_tui.services.roster import SupporterInput
+from p2p_tui.services import common
+from p2p_tui.services.cases import intake, lifecycle
+from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput
+from p2p_tui.services.people import roster
+from p2p_tui.services.people.roster import SupporterInput
 from p2p_tui.store import settings
 from p2p_tui.store.models import (
     MODELS,
@@ -348,7 +350,7 @@ class _Demo:
         )
         ref = intake.create_referral(data, on=plan.received)
         if needed and plan.consent_on is not None:
-            ref = cases.set_consent(ref.id, plan.consent, plan.consent_on)
+            ref = lifecycle.set_consent(ref.id, plan.consent, plan.consent_on)
         if plan.match_on is not None:
             sup = self.match(ref, person, plan.match_on, plan.end_on, acute)
             if sup is None:
@@ -359,12 +361,12 @@ class _Demo:
                     Match.active == True,  # noqa: E712
                 ).execute()
                 sup.busy[-1] = (plan.match_on, plan.match_on)
-                cases.transition(ref, "new", plan.match_on)
+                lifecycle.transition(ref, "new", plan.match_on)
                 if self.match(ref, person, plan.match_on, plan.end_on, acute, avoid=sup) is None:
                     return
         for kind, day in (("initial", plan.contact_on), ("follow_up", plan.follow_on)):
             if day is not None:
-                cases.record_contact(ref.id, kind, rng.choice(CONTACT_MODES), day, today=self.on)
+                lifecycle.record_contact(ref.id, kind, rng.choice(CONTACT_MODES), day, today=self.on)
         if plan.escalate_on is not None:
             acknowledged = plan.escalate_on + timedelta(days=1)
             Escalation.create(
@@ -387,9 +389,9 @@ class _Demo:
                 wants_debrief=distress >= 4 or rng.random() < 0.05,
             )
         if plan.end is not None and plan.end_on is not None:
-            cases.end_case(ref.id, plan.end, plan.end_on)
+            lifecycle.end_case(ref.id, plan.end, plan.end_on)
         if plan.php:
-            cases.set_php_referred(ref.id, True)
+            lifecycle.set_php_referred(ref.id, True)
         if plan.snooze:
             Snooze.create(
                 referral=ref.id,
@@ -454,7 +456,7 @@ class _Demo:
         Match.create(
             referral=ref.id, supporter=sup.id, matched_on=day, score=score, explanation=json.dumps(reasons)
         )
-        cases.transition(ref, "matched", day)
+        lifecycle.transition(ref, "matched", day)
         sup.busy.append((day, end))
         return sup
 

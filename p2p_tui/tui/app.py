@@ -155,7 +155,7 @@ class P2PApp(App[None]):
     @work(thread=True, group="retention", exclusive=True, exit_on_error=False)
     def retention_check(self) -> None:
         """Once a day, at unlock: remove the identifying fields of cases past the retention period."""
-        from p2p_tui.services import retention
+        from p2p_tui.services.admin import retention
 
         store = self.store
         if store is None:

@@ -69,7 +69,7 @@ class FindProvider(Provider):
         app = _app(self)
         if app.store is None or app.privacy or len(query.strip()) < 2:
             return
-        from p2p_tui.services import intake
+        from p2p_tui.services.cases import intake
         from p2p_tui.store.models import Referral, Supporter
 
         with app.store.lock:

@@ -20,7 +20,8 @@ from unittest import mock
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from p2p_tui.services import demo, retention
+from p2p_tui.services import demo
+from p2p_tui.services.admin import retention
 from p2p_tui.store import Store
 from p2p_tui.store.models import Referral
 from p2p_tui.tui.app import P2PApp
@@ -50,7 +51,7 @@ def frozen_clock(day: date = FROZEN_DAY) -> Iterator[None]:
     noon = datetime(day.year, day.month, day.day, 12, 0, tzinfo=UTC)
     with (
         mock.patch("p2p_tui.services.common.today", return_value=day),
-        mock.patch("p2p_tui.services.safety._now", return_value=noon),
+        mock.patch("p2p_tui.services.cases.safety._now", return_value=noon),
     ):
         yield
 

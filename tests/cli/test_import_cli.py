@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from p2p_tui.cli import main
-from p2p_tui.services import roster
+from p2p_tui.services.people import roster
 from p2p_tui.store import Store
 from p2p_tui.store.models import Physician, Referral, Supporter
 from tests.conftest import CHEAP_KDF, PASSPHRASE

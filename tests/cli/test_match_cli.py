@@ -10,9 +10,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from p2p_tui.cli import main
-from p2p_tui.services import intake, roster
-from p2p_tui.services.intake import PhysicianInput, ReferralInput
-from p2p_tui.services.roster import SupporterInput
+from p2p_tui.services.cases import intake
+from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput
+from p2p_tui.services.people import roster
+from p2p_tui.services.people.roster import SupporterInput
 from p2p_tui.store import Store
 from tests.conftest import CHEAP_KDF, PASSPHRASE
 

@@ -14,8 +14,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from p2p_tui.cli import main
-from p2p_tui.services import cases, common, deidentify, intake
-from p2p_tui.services.intake import PhysicianInput, ReferralInput
+from p2p_tui.services import common
+from p2p_tui.services.cases import intake, lifecycle
+from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput
+from p2p_tui.services.reporting import deidentify
 from p2p_tui.store import Store
 from p2p_tui.store.models import Physician, PurgeLog, Referral
 from tests.conftest import CHEAP_KDF, PASSPHRASE
@@ -46,8 +48,8 @@ def vault(tmp_path: Path) -> Path:
     store, _ = Store.create(path, PASSPHRASE, kdf=CHEAP_KDF)
     with store.atomic():
         old = referral("Olga Oldcase", OLD.isoformat(), "olga@private.example.org")
-        cases.set_logistics_note(old, "mornings, back entrance")
-        cases.end_case(old, "closed", OLD + timedelta(days=7))
+        lifecycle.set_logistics_note(old, "mornings, back entrance")
+        lifecycle.end_case(old, "closed", OLD + timedelta(days=7))
         referral("Rita Recent", RECENT.isoformat(), "rita@private.example.org")
     store.close()
     return path

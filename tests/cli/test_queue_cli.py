@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from p2p_tui.cli import main
-from p2p_tui.services import followups
+from p2p_tui.services.cases import followups
 from p2p_tui.store import Store
 from p2p_tui.store.models import Physician
 from tests.conftest import CHEAP_KDF, PASSPHRASE

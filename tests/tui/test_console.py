@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from p2p_tui.services import cases, intake, matching, roster
-from p2p_tui.services.intake import PhysicianInput, ReferralInput
+from p2p_tui.services.cases import intake, lifecycle, matching
+from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput
+from p2p_tui.services.people import roster
 from p2p_tui.store import Store, settings
 from p2p_tui.store.models import Contact, Snooze
 from p2p_tui.tui.app import P2PApp
@@ -235,7 +236,7 @@ async def test_a_failed_save_shows_the_error_and_keeps_the_data(
 
 def test_case_page_safety_is_one_key_from_any_case(populated: Path) -> None:
     assert any(b.key == "exclamation_mark" for b in CaseScreen.BINDINGS)  # type: ignore[union-attr]
-    assert cases.TRANSITIONS  # the state machine the page offers
+    assert lifecycle.TRANSITIONS  # the state machine the page offers
 
 
 async def test_names_that_look_like_markup_never_break_a_screen(vault_path: Path) -> None:
@@ -258,7 +259,7 @@ async def test_names_that_look_like_markup_never_break_a_screen(vault_path: Path
             ),
             on=today,
         )
-        cases.set_logistics_note(case.id, "call [i]after[/i] 5")
+        lifecycle.set_logistics_note(case.id, "call [i]after[/i] 5")
     store.close()
     app = P2PApp(vault_path, passphrase=PASSPHRASE)
     async with app.run_test(size=SIZE) as pilot:

@@ -8,8 +8,8 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, SelectionList
 
-from p2p_tui.services import roster
-from p2p_tui.services.intake import PhysicianInput
+from p2p_tui.services.cases.intake import PhysicianInput
+from p2p_tui.services.people import roster
 from p2p_tui.store.models import Contact, Match, Referral, Survey
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
 from p2p_tui.tui.dialogs.contact import ContactDialog

@@ -14,9 +14,9 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
-from p2p_tui.services import reports
-from p2p_tui.services.quarters import Quarter
-from p2p_tui.services.reports import Cell, Summary
+from p2p_tui.services.reporting import quarterly
+from p2p_tui.services.reporting.quarterly import Cell, Summary
+from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store import Store
 from p2p_tui.store.models import Physician
 from p2p_tui.tui import pictures
@@ -100,7 +100,7 @@ def expected(app: P2PApp, quarter: Quarter) -> Summary:
     """What the service computes for the quarter, straight from the store."""
     assert app.store is not None
     with app.store.lock:
-        return reports.summarize(quarter)
+        return quarterly.summarize(quarter)
 
 
 def shown_cells(summary: Summary) -> list[Cell]:

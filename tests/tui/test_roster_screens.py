@@ -10,9 +10,10 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input, OptionList, Select, Static
 
-from p2p_tui.services import common, roster
-from p2p_tui.services.intake import PhysicianInput
-from p2p_tui.services.roster import SupporterInput
+from p2p_tui.services import common
+from p2p_tui.services.cases.intake import PhysicianInput
+from p2p_tui.services.people import roster
+from p2p_tui.services.people.roster import SupporterInput
 from p2p_tui.store import Store
 from p2p_tui.store.models import Conflict, Nomination, Supporter
 from p2p_tui.tui.app import P2PApp

@@ -7,10 +7,11 @@ from pathlib import Path
 
 from textual.widgets import Button, DataTable, Input, SelectionList, Static
 
-from p2p_tui.services import common, roster, training
-from p2p_tui.services.intake import PhysicianInput
-from p2p_tui.services.quarters import Quarter
-from p2p_tui.services.roster import SupporterInput
+from p2p_tui.services import common
+from p2p_tui.services.cases.intake import PhysicianInput
+from p2p_tui.services.people import roster, training
+from p2p_tui.services.people.roster import SupporterInput
+from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store import Store
 from p2p_tui.store.models import Attendance, TrainingEvent
 from p2p_tui.tui.app import P2PApp

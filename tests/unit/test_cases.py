@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from p2p_tui.services import cases
+from p2p_tui.services.cases import lifecycle
+from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput, create_referral
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.services.intake import PhysicianInput, ReferralInput, create_referral
-from p2p_tui.services.roster import SupporterInput, add_supporter
+from p2p_tui.services.people.roster import SupporterInput, add_supporter
 from p2p_tui.store import Store
 from p2p_tui.store.models import Escalation, Match, Referral, StatusChange, Supporter, Survey
 from p2p_tui.store.vocab import CASE_STATUSES, LOGISTICS_NOTE_MAX, OPEN_STATUSES
@@ -37,34 +37,34 @@ def supporter(name: str = "Sam Support") -> Supporter:
 def matched_case(helper: Supporter, on: date = date(2026, 7, 2), **kw: str) -> Referral:
     referral = new_case(**kw)
     Match.create(referral=referral, supporter=helper, matched_on=on, score=0, explanation="[]")
-    cases.transition(referral, "matched", on)
+    lifecycle.transition(referral, "matched", on)
     return referral
 
 
 def test_the_transition_table_covers_every_status() -> None:
-    assert set(cases.TRANSITIONS) == set(CASE_STATUSES)
-    for targets in cases.TRANSITIONS.values():
+    assert set(lifecycle.TRANSITIONS) == set(CASE_STATUSES)
+    for targets in lifecycle.TRANSITIONS.values():
         assert set(targets) <= set(CASE_STATUSES)
-    for ending in cases.ENDINGS:
-        assert cases.TRANSITIONS[ending] == ("new",)
+    for ending in lifecycle.ENDINGS:
+        assert lifecycle.TRANSITIONS[ending] == ("new",)
 
 
 @pytest.mark.parametrize("start", CASE_STATUSES)
 def test_every_legal_step_succeeds_and_every_illegal_one_lists_the_legal_steps(
     store: Store, start: str
 ) -> None:
-    legal = cases.TRANSITIONS[start]
+    legal = lifecycle.TRANSITIONS[start]
     on = date(2026, 7, 5)
     with store.atomic():
         for target in CASE_STATUSES:
             referral = new_case()
             Referral.update(status=start).where(Referral.id == referral.id).execute()
-            referral = cases.get_referral(referral.id)
+            referral = lifecycle.get_referral(referral.id)
             if target in legal:
-                cases.transition(referral, target, on)
-                again = cases.get_referral(referral.id)
+                lifecycle.transition(referral, target, on)
+                again = lifecycle.get_referral(referral.id)
                 assert (again.status, again.status_on) == (target, on)
-                assert again.closed_on == (on if target in cases.ENDINGS else None)
+                assert again.closed_on == (on if target in lifecycle.ENDINGS else None)
                 last = (
                     StatusChange.select()
                     .where(StatusChange.referral == referral)
@@ -74,47 +74,47 @@ def test_every_legal_step_succeeds_and_every_illegal_one_lists_the_legal_steps(
                 assert (last.from_status, last.to_status, last.changed_on) == (start, target, on)
             else:
                 with pytest.raises(ValidationError) as caught:
-                    cases.transition(referral, target, on)
+                    lifecycle.transition(referral, target, on)
                 assert caught.value.field == "status"
                 assert caught.value.message.endswith("it can become: " + ", ".join(legal))
-                assert cases.get_referral(referral.id).status == start
+                assert lifecycle.get_referral(referral.id).status == start
 
 
 def test_unmatching_a_case_ends_its_match_as_reassigned(store: Store) -> None:
     with store.atomic():
         referral = matched_case(supporter())
-        cases.transition(referral, "new", date(2026, 7, 3))
+        lifecycle.transition(referral, "new", date(2026, 7, 3))
         match = Match.get(Match.referral == referral)
         assert (match.active, match.ended_on, match.ended_reason) == (False, date(2026, 7, 3), "reassigned")
-        assert cases.active_match(referral) is None
+        assert lifecycle.active_match(referral) is None
 
 
 def test_contacts_move_the_case_initial_to_contacted_follow_up_to_followed_up(store: Store) -> None:
     with store.atomic():
         helper = supporter()
         referral = matched_case(helper)
-        contact = cases.record_contact(referral.id, "initial", "Phone", date(2026, 7, 3), today=TODAY)
+        contact = lifecycle.record_contact(referral.id, "initial", "Phone", date(2026, 7, 3), today=TODAY)
         assert contact.supporter.id == helper.id
-        assert cases.get_referral(referral.id).status == "contacted"
-        cases.record_contact(referral.id, "follow_up", "video", date(2026, 7, 10), today=TODAY)
-        assert cases.get_referral(referral.id).status == "followed_up"
-        cases.record_contact(referral.id, "follow_up", "in_person", date(2026, 7, 17), today=TODAY)
-        assert cases.get_referral(referral.id).status == "followed_up"
-        assert cases.last_contact_on(referral) == date(2026, 7, 17)
+        assert lifecycle.get_referral(referral.id).status == "contacted"
+        lifecycle.record_contact(referral.id, "follow_up", "video", date(2026, 7, 10), today=TODAY)
+        assert lifecycle.get_referral(referral.id).status == "followed_up"
+        lifecycle.record_contact(referral.id, "follow_up", "in_person", date(2026, 7, 17), today=TODAY)
+        assert lifecycle.get_referral(referral.id).status == "followed_up"
+        assert lifecycle.last_contact_on(referral) == date(2026, 7, 17)
 
 
 def test_a_contact_needs_the_right_status(store: Store) -> None:
     with store.atomic():
         referral = new_case()
         with pytest.raises(ValidationError) as caught:
-            cases.record_contact(referral.id, "initial", "phone", date(2026, 7, 3), today=TODAY)
+            lifecycle.record_contact(referral.id, "initial", "phone", date(2026, 7, 3), today=TODAY)
         assert caught.value.field == "kind"
         matched = matched_case(supporter(), name="Bea Matched")
         with pytest.raises(ValidationError) as caught:
-            cases.record_contact(matched.id, "follow_up", "phone", date(2026, 7, 3), today=TODAY)
+            lifecycle.record_contact(matched.id, "follow_up", "phone", date(2026, 7, 3), today=TODAY)
         assert caught.value.field == "kind"
         with pytest.raises(ValidationError) as caught:
-            cases.record_contact(matched.id, "initial", "carrier pigeon", date(2026, 7, 3), today=TODAY)
+            lifecycle.record_contact(matched.id, "initial", "carrier pigeon", date(2026, 7, 3), today=TODAY)
         assert caught.value.field == "mode"
 
 
@@ -123,19 +123,19 @@ def test_consent_pending_or_refused_blocks_any_contact(store: Store, consent: st
     with store.atomic():
         referral = matched_case(supporter(), pathway="reach_out", source="leadership", consent=consent)
         with pytest.raises(ValidationError) as caught:
-            cases.record_contact(referral.id, "initial", "phone", date(2026, 7, 3), today=TODAY)
+            lifecycle.record_contact(referral.id, "initial", "phone", date(2026, 7, 3), today=TODAY)
         assert caught.value.field == "consent"
-        cases.set_consent(referral.id, "given", on=date(2026, 7, 3))
-        assert cases.get_referral(referral.id).consent_on == date(2026, 7, 3)
-        cases.record_contact(referral.id, "initial", "phone", date(2026, 7, 3), today=TODAY)
-        assert cases.get_referral(referral.id).status == "contacted"
+        lifecycle.set_consent(referral.id, "given", on=date(2026, 7, 3))
+        assert lifecycle.get_referral(referral.id).consent_on == date(2026, 7, 3)
+        lifecycle.record_contact(referral.id, "initial", "phone", date(2026, 7, 3), today=TODAY)
+        assert lifecycle.get_referral(referral.id).status == "contacted"
 
 
 def test_consent_cannot_be_set_where_it_is_not_needed(store: Store) -> None:
     with store.atomic():
         referral = new_case()
         with pytest.raises(ValidationError) as caught:
-            cases.set_consent(referral.id, "given")
+            lifecycle.set_consent(referral.id, "given")
         assert caught.value.field == "consent"
 
 
@@ -146,45 +146,45 @@ def test_a_contact_before_the_referral_or_the_last_contact_or_in_the_future_is_r
         referral = matched_case(supporter())
         for day in (date(2026, 6, 30), date(2026, 8, 1)):
             with pytest.raises(ValidationError) as caught:
-                cases.record_contact(referral.id, "initial", "phone", day, today=TODAY)
+                lifecycle.record_contact(referral.id, "initial", "phone", day, today=TODAY)
             assert caught.value.field == "date"
-        cases.record_contact(referral.id, "initial", "phone", date(2026, 7, 10), today=TODAY)
+        lifecycle.record_contact(referral.id, "initial", "phone", date(2026, 7, 10), today=TODAY)
         with pytest.raises(ValidationError) as caught:
-            cases.record_contact(referral.id, "follow_up", "phone", date(2026, 7, 9), today=TODAY)
+            lifecycle.record_contact(referral.id, "follow_up", "phone", date(2026, 7, 9), today=TODAY)
         assert caught.value.field == "date"
-        assert cases.get_referral(referral.id).status == "contacted"
-        cases.record_contact(referral.id, "follow_up", "phone", date(2026, 7, 10), today=TODAY)
+        assert lifecycle.get_referral(referral.id).status == "contacted"
+        lifecycle.record_contact(referral.id, "follow_up", "phone", date(2026, 7, 10), today=TODAY)
 
 
-@pytest.mark.parametrize("outcome", cases.ENDINGS)
+@pytest.mark.parametrize("outcome", lifecycle.ENDINGS)
 def test_ending_a_case_deactivates_its_match_and_reopening_clears_the_close(
     store: Store, outcome: str
 ) -> None:
     with store.atomic():
         helper = supporter()
         referral = matched_case(helper)
-        assert cases.active_case_count(helper) == 1
-        ended = cases.end_case(referral.id, outcome.upper(), on=date(2026, 7, 4))
+        assert lifecycle.active_case_count(helper) == 1
+        ended = lifecycle.end_case(referral.id, outcome.upper(), on=date(2026, 7, 4))
         assert (ended.status, ended.closed_on) == (outcome, date(2026, 7, 4))
         match = Match.get(Match.referral == referral)
         assert (match.active, match.ended_on, match.ended_reason) == (False, date(2026, 7, 4), "case_ended")
-        assert cases.active_case_count(helper) == 0
-        assert not cases.is_open(ended)
-        reopened = cases.reopen(referral.id, on=date(2026, 7, 6))
+        assert lifecycle.active_case_count(helper) == 0
+        assert not lifecycle.is_open(ended)
+        reopened = lifecycle.reopen(referral.id, on=date(2026, 7, 6))
         assert (reopened.status, reopened.closed_on) == ("new", None)
-        assert cases.is_open(reopened)
+        assert lifecycle.is_open(reopened)
 
 
 def test_end_case_refuses_an_unknown_outcome_and_an_unknown_referral(store: Store) -> None:
     with store.atomic():
         referral = new_case()
         with pytest.raises(ValidationError) as caught:
-            cases.end_case(referral.id, "vanished")
+            lifecycle.end_case(referral.id, "vanished")
         assert caught.value.field == "outcome"
-        for ending in cases.ENDINGS:
+        for ending in lifecycle.ENDINGS:
             assert ending in caught.value.message
         with pytest.raises(ValidationError) as caught:
-            cases.end_case(9999, "closed")
+            lifecycle.end_case(9999, "closed")
         assert caught.value.field == "referral"
 
 
@@ -192,14 +192,14 @@ def test_the_timeline_is_in_date_order(store: Store) -> None:
     with store.atomic():
         helper = supporter()
         referral = matched_case(helper, on=date(2026, 7, 2))
-        cases.record_contact(referral.id, "initial", "phone", date(2026, 7, 3), today=TODAY)
+        lifecycle.record_contact(referral.id, "initial", "phone", date(2026, 7, 3), today=TODAY)
         Escalation.create(
             referral=referral, escalated_on=date(2026, 7, 4), escalated_at="09:15", escalated_to="php"
         )
-        cases.record_contact(referral.id, "follow_up", "video", date(2026, 7, 10), today=TODAY)
+        lifecycle.record_contact(referral.id, "follow_up", "video", date(2026, 7, 10), today=TODAY)
         Survey.create(referral=referral, submitted_on=date(2026, 7, 12), conversation_happened=True)
-        cases.end_case(referral.id, "closed", on=date(2026, 7, 14))
-        entries = cases.timeline(referral.id)
+        lifecycle.end_case(referral.id, "closed", on=date(2026, 7, 14))
+        entries = lifecycle.timeline(referral.id)
         assert [e.on for e in entries] == sorted(e.on for e in entries)
         assert [(e.on.day, e.kind) for e in entries] == [
             (1, "status"),
@@ -224,13 +224,15 @@ def test_the_logistics_note_is_at_most_140_characters(store: Store) -> None:
     with store.atomic():
         referral = new_case()
         longest = "x" * LOGISTICS_NOTE_MAX
-        assert cases.set_logistics_note(referral.id, longest).logistics_note == longest
-        assert cases.set_logistics_note(referral.id, "  call   Tue\n 9am ").logistics_note == "call Tue 9am"
+        assert lifecycle.set_logistics_note(referral.id, longest).logistics_note == longest
+        assert (
+            lifecycle.set_logistics_note(referral.id, "  call   Tue\n 9am ").logistics_note == "call Tue 9am"
+        )
         with pytest.raises(ValidationError) as caught:
-            cases.set_logistics_note(referral.id, "y" * (LOGISTICS_NOTE_MAX + 1))
+            lifecycle.set_logistics_note(referral.id, "y" * (LOGISTICS_NOTE_MAX + 1))
         assert caught.value.field == "logistics_note"
         assert str(LOGISTICS_NOTE_MAX) in caught.value.message
-        assert cases.get_referral(referral.id).logistics_note == "call Tue 9am"
+        assert lifecycle.get_referral(referral.id).logistics_note == "call Tue 9am"
 
 
 def test_active_case_count_counts_only_active_matches_on_open_cases(store: Store) -> None:
@@ -238,18 +240,18 @@ def test_active_case_count_counts_only_active_matches_on_open_cases(store: Store
         helper = supporter()
         open_one = matched_case(helper, name="Ann Open")
         contacted = matched_case(helper, name="Bea Contacted")
-        cases.record_contact(contacted.id, "initial", "email", date(2026, 7, 3), today=TODAY)
+        lifecycle.record_contact(contacted.id, "initial", "email", date(2026, 7, 3), today=TODAY)
         ended = matched_case(helper, name="Cy Ended")
-        cases.end_case(ended.id, "closed", on=date(2026, 7, 5))
+        lifecycle.end_case(ended.id, "closed", on=date(2026, 7, 5))
         # an active match left on an ended case (should not happen) still does not count
         stale = new_case(name="Di Stale")
         Referral.update(status="declined").where(Referral.id == stale.id).execute()
         Match.create(referral=stale, supporter=helper, matched_on=RECEIVED, score=0, explanation="[]")
-        assert cases.active_case_count(helper) == 2
-        assert cases.active_case_count(helper.id) == 2
-        cases.transition(open_one, "new", date(2026, 7, 6))
-        assert cases.active_case_count(helper) == 1
-        assert set(OPEN_STATUSES) == set(CASE_STATUSES) - set(cases.ENDINGS)
+        assert lifecycle.active_case_count(helper) == 2
+        assert lifecycle.active_case_count(helper.id) == 2
+        lifecycle.transition(open_one, "new", date(2026, 7, 6))
+        assert lifecycle.active_case_count(helper) == 1
+        assert set(OPEN_STATUSES) == set(CASE_STATUSES) - set(lifecycle.ENDINGS)
 
 
 def test_a_transition_from_a_stale_copy_keeps_other_changes(store: Store) -> None:
@@ -264,6 +266,6 @@ def test_a_transition_from_a_stale_copy_keeps_other_changes(store: Store) -> Non
             ),
             on=TODAY,
         )
-        cases.set_consent(stale.id, "given", on=TODAY)
-        cases.transition(stale, "declined", TODAY)  # `stale` still says consent pending
-    assert cases.get_referral(stale.id).consent == "given"
+        lifecycle.set_consent(stale.id, "given", on=TODAY)
+        lifecycle.transition(stale, "declined", TODAY)  # `stale` still says consent pending
+    assert lifecycle.get_referral(stale.id).consent == "given"

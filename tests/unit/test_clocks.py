@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from p2p_tui.services import cases, clocks
-from p2p_tui.services.clocks import add_working_days, is_working_day, working_days_between
+from p2p_tui.services.cases import clocks, lifecycle
+from p2p_tui.services.cases.clocks import add_working_days, is_working_day, working_days_between
 from p2p_tui.store import Store, settings
 from tests.unit.test_followups import Program
 
@@ -122,13 +122,13 @@ def program(store: Store) -> Iterator[Program]:
 
 def test_due_dates_follow_the_case(program: Program) -> None:
     rid = program.referral("2026-07-03")  # Friday
-    assert clocks.due_dates(cases.get_referral(rid)) == {"match": D("2026-07-06")}
+    assert clocks.due_dates(lifecycle.get_referral(rid)) == {"match": D("2026-07-06")}
     program.match(rid, "2026-07-06")
-    assert clocks.due_dates(cases.get_referral(rid))["first_contact"] == D("2026-07-08")
+    assert clocks.due_dates(lifecycle.get_referral(rid))["first_contact"] == D("2026-07-08")
     program.contact(rid, "initial", "2026-07-07")
-    assert clocks.due_dates(cases.get_referral(rid))["check_in"] == D("2026-07-16")
+    assert clocks.due_dates(lifecycle.get_referral(rid))["check_in"] == D("2026-07-16")
     program.contact(rid, "follow_up", "2026-07-16")
-    due = clocks.due_dates(cases.get_referral(rid))
+    due = clocks.due_dates(lifecycle.get_referral(rid))
     assert due == {
         "match": D("2026-07-06"),
         "first_contact": D("2026-07-08"),
@@ -143,12 +143,12 @@ def test_clock_lengths_come_from_the_settings(program: Program) -> None:
     settings.put("clock_survey_days", 5)
     lengths = clocks.ClockLengths.from_settings()
     assert lengths == clocks.ClockLengths(match=3, first_contact=2, check_in=7, survey=5)
-    assert clocks.due_dates(cases.get_referral(rid)) == {"match": D("2026-07-08")}
+    assert clocks.due_dates(lifecycle.get_referral(rid)) == {"match": D("2026-07-08")}
     assert clocks.survey_due(D("2026-07-16")) == D("2026-07-23")
 
 
 def test_the_match_clock_of_a_reopened_case_starts_at_the_reopening(program: Program) -> None:
     rid = program.referral("2026-04-01")
-    cases.end_case(rid, "declined", D("2026-04-02"))
-    cases.reopen(rid, D("2026-07-03"))
-    assert clocks.due_dates(cases.get_referral(rid))["match"] == D("2026-07-06")
+    lifecycle.end_case(rid, "declined", D("2026-04-02"))
+    lifecycle.reopen(rid, D("2026-07-03"))
+    assert clocks.due_dates(lifecycle.get_referral(rid))["match"] == D("2026-07-06")

@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from p2p_tui.services import cases, deidentify, intake, matching, roster, safety, surveys
-from p2p_tui.services.deidentify import UtilizationRecord
+from p2p_tui.services.cases import intake, lifecycle, matching, safety, surveys
+from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.services.intake import PhysicianInput, ReferralInput
+from p2p_tui.services.people import roster
+from p2p_tui.services.reporting import deidentify
+from p2p_tui.services.reporting.deidentify import UtilizationRecord
 from p2p_tui.store import Store, settings
 from p2p_tui.store.database import MemoryDatabase
 from p2p_tui.store.migrations import MIGRATIONS, current_version, migrate
@@ -97,15 +99,15 @@ def test_the_record_is_created_with_the_referral_and_follows_every_change(store:
         step()
         matching.confirm_match(rid, helper, on=D("2026-08-05"), override_reason="only one free")
         step(days_to_match=2)
-        cases.record_contact(rid, "initial", "phone", D("2026-08-07"), today=D("2026-08-07"))
+        lifecycle.record_contact(rid, "initial", "phone", D("2026-08-07"), today=D("2026-08-07"))
         step(days_to_first_contact=4)
-        cases.record_contact(rid, "follow_up", "video", D("2026-08-14"), today=D("2026-08-14"))
+        lifecycle.record_contact(rid, "follow_up", "video", D("2026-08-14"), today=D("2026-08-14"))
         step(follow_up_done=1)
         surveys.record_survey(rid, ANSWERS, on=D("2026-08-15"))
         step(survey_done=1)
         safety.escalate(rid, "crisis_line_988", on=D("2026-08-15"), at="10:30")
         step(safety_escalation=1)
-        cases.set_php_referred(rid, True)
+        lifecycle.set_php_referred(rid, True)
         step(php_referred=1)
         ReferralStressor.create(referral=rid, stressor="complaint")
         step(stressors="adverse_event;complaint;burnout")
@@ -116,20 +118,20 @@ def test_the_record_is_created_with_the_referral_and_follows_every_change(store:
         # the physician comes back with a new county and stage: the open record follows
         new_referral(stage="late", county="Queens", received="2026-09-01", stressors=("other",))
         step(career_stage="late", county="Queens")
-        cases.end_case(rid, "closed", D("2026-09-02"))
+        lifecycle.end_case(rid, "closed", D("2026-09-02"))
         step(outcome="closed")
-        cases.reopen(rid, D("2026-09-03"))
+        lifecycle.reopen(rid, D("2026-09-03"))
         step(outcome="open")
-        cases.end_case(rid, "declined", D("2026-09-04"))
+        lifecycle.end_case(rid, "declined", D("2026-09-04"))
         step(outcome="declined")
-        cases.reopen(rid, D("2026-09-05"))
-        cases.end_case(rid, "unreachable", D("2026-09-06"))
+        lifecycle.reopen(rid, D("2026-09-05"))
+        lifecycle.end_case(rid, "unreachable", D("2026-09-06"))
         step(outcome="unreachable")
         # the first match and first contact stay the first ones after a second match
-        cases.reopen(rid, D("2026-09-07"))
+        lifecycle.reopen(rid, D("2026-09-07"))
         matching.confirm_match(rid, helper, on=D("2026-09-08"), override_reason="only one free")
         step(outcome="open")
-        cases.set_logistics_note(rid, "evenings only")
+        lifecycle.set_logistics_note(rid, "evenings only")
         step()
 
 
@@ -172,14 +174,14 @@ def test_check_consistency_reports_a_missing_or_drifted_record(store: Store) -> 
 def test_a_purged_physicians_stage_and_county_never_reach_the_record(store: Store) -> None:
     with store.atomic():
         rid = new_referral(stage="early", county="Prince")
-        cases.end_case(rid, "closed", D("2026-08-10"))
-        physician = cases.get_referral(rid).physician_id
+        lifecycle.end_case(rid, "closed", D("2026-08-10"))
+        physician = lifecycle.get_referral(rid).physician_id
         Physician.update(purged_on=D("2026-11-10"), name="", specialty="").where(
             Physician.id == physician
         ).execute()
         before = record(rid)
         Physician.update(career_stage="retired", county="").where(Physician.id == physician).execute()
-        cases.reopen(rid, D("2026-11-11"))  # a later change to the case still recomputes the rest
+        lifecycle.reopen(rid, D("2026-11-11"))  # a later change to the case still recomputes the rest
     after = record(rid)
     assert (after["career_stage"], after["county"]) == ("early", "Prince")
     assert after == before | {"outcome": "open"}
@@ -189,7 +191,7 @@ def test_a_purged_physicians_stage_and_county_never_reach_the_record(store: Stor
 def test_a_deleted_referral_takes_its_record_with_it(store: Store) -> None:
     with store.atomic():
         rid = new_referral()
-        cases.get_referral(rid).delete_instance(recursive=True)
+        lifecycle.get_referral(rid).delete_instance(recursive=True)
     assert Utilization.select().count() == 0
     assert deidentify.check_consistency() == []
 
@@ -239,7 +241,7 @@ def test_the_export_holds_no_identifying_value_and_no_referral_id(store: Store) 
             if i % 2:
                 matching.confirm_match(rid, helper, on=D("2026-09-30"), override_reason="testing the export")
             people.append(rid)
-        cases.set_logistics_note(people[0], "ring after 6, side door")
+        lifecycle.set_logistics_note(people[0], "ring after 6, side door")
     text = deidentify.export_csv()
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == list(deidentify.FIELDS)
@@ -292,7 +294,7 @@ INSERT INTO escalation (referral_id, escalated_on, escalated_at, escalated_to) V
 
 
 def schema_3_image() -> bytes:
-    """A database as schema 3 left it (m0001..m0003 from the MIGRATIONS list), with a few cases."""
+    """A database as schema 3 left it (m0001..m0003 from the MIGRATIONS list), with a few lifecycle."""
     db = MemoryDatabase()
     db.load(None)
     conn = db.raw()
@@ -328,7 +330,7 @@ def test_migration_4_back_fills_a_record_for_every_existing_referral(tmp_path: P
         ]  # fmt: skip
         # and the triggers run from then on
         with store.atomic():
-            cases.set_php_referred(2, True)
+            lifecycle.set_php_referred(2, True)
         assert record(2)["php_referred"] == 1
         assert deidentify.check_consistency() == []
     finally:

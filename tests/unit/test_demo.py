@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from p2p_tui.services import cases, demo, roster
-from p2p_tui.services.intake import PhysicianInput
-from p2p_tui.services.roster import SupporterInput
+from p2p_tui.services import demo
+from p2p_tui.services.cases import lifecycle
+from p2p_tui.services.cases.intake import PhysicianInput
+from p2p_tui.services.people import roster
+from p2p_tui.services.people.roster import SupporterInput
 from p2p_tui.store import Store
 from p2p_tui.store.models import (
     MODELS,
@@ -109,7 +111,7 @@ def test_a_recent_unacknowledged_escalation_and_a_consent_pending_reach_out(made
         Escalation.acknowledged_on.is_null(), Escalation.escalated_on >= ON - timedelta(days=7)
     )
     assert recent.count() >= 1
-    assert all(cases.is_open(e.referral) for e in recent)
+    assert all(lifecycle.is_open(e.referral) for e in recent)
     pending = Referral.select().where(Referral.consent == "pending")
     assert pending.count() >= 1
     assert all(r.pathway == "reach_out" and r.source in ("leadership", "colleague") for r in pending)
@@ -135,7 +137,7 @@ def test_no_active_match_breaks_a_hard_rule(made: dict[str, int]) -> None:
         if physician.career_stage != "early":
             assert supporter.physician.career_stage != "early"
         assert roster.conflicts_between(supporter, physician) == []
-        assert cases.active_case_count(supporter) <= supporter.max_active
+        assert lifecycle.active_case_count(supporter) <= supporter.max_active
 
 
 def test_no_match_ever_broke_the_conflict_self_or_stage_rules(made: dict[str, int]) -> None:

@@ -10,10 +10,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from p2p_tui.services import cases, followups, intake, roster
+from p2p_tui.services.cases import followups, intake, lifecycle
+from p2p_tui.services.cases.followups import QueueItem, Term, lateness
+from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.services.followups import QueueItem, Term, lateness
-from p2p_tui.services.intake import PhysicianInput, ReferralInput
+from p2p_tui.services.people import roster
 from p2p_tui.store import Store
 from p2p_tui.store.models import Contact, Escalation, Match, Physician, Referral, Survey
 
@@ -43,15 +44,15 @@ class Program:
 
     def match(self, referral_id: int, on: str) -> None:
         """Match it (a Match row, then new -> matched), as confirm_match will."""
-        referral = cases.get_referral(referral_id)
+        referral = lifecycle.get_referral(referral_id)
         Match.create(
             referral=referral, supporter=self.supporter, matched_on=D(on), score=1.0, explanation="test"
         )
-        cases.transition(referral, "matched", D(on))
+        lifecycle.transition(referral, "matched", D(on))
 
     def contact(self, referral_id: int, kind: str, on: str) -> None:
         """Record an initial or follow-up contact that day."""
-        cases.record_contact(referral_id, kind, "phone", D(on), today=D(on))
+        lifecycle.record_contact(referral_id, kind, "phone", D(on), today=D(on))
 
     def escalate(self, referral_id: int, on: str) -> None:
         """A safety escalation that day, not yet acknowledged."""
@@ -97,7 +98,7 @@ def test_a_case_moves_through_the_queue_from_unmatched_to_survey(program: Progra
     assert dues("2026-07-06", rid) == {"check_in": D("2026-07-15")}
     program.contact(rid, "follow_up", "2026-07-15")  # survey due 14 working days later
     assert dues("2026-07-15", rid) == {"survey": D("2026-08-04")}
-    cases.end_case(rid, "closed", D("2026-07-20"))
+    lifecycle.end_case(rid, "closed", D("2026-07-20"))
     assert dues("2026-07-20", rid) == {"survey": D("2026-08-04")}  # a closed case still owes its survey
     program.survey(rid, "2026-07-21")
     assert dues("2026-07-21", rid) == {}
@@ -115,8 +116,8 @@ def test_a_survey_from_before_the_follow_up_does_not_count(program: Program) -> 
 def test_a_purged_case_owes_no_survey(program: Program) -> None:
     rid = program.cycle("2026-07-02", "2026-07-02", "2026-07-03")
     program.contact(rid, "follow_up", "2026-07-14")
-    cases.end_case(rid, "closed", D("2026-07-15"))
-    referral = cases.get_referral(rid)
+    lifecycle.end_case(rid, "closed", D("2026-07-15"))
+    referral = lifecycle.get_referral(rid)
     Physician.update(purged_on=D("2026-10-15")).where(Physician.id == referral.physician_id).execute()
     assert dues("2026-10-16", rid) == {}
 
@@ -129,34 +130,34 @@ def test_consent_pending_sits_beside_matching_until_given(program: Program) -> N
         "no_first_contact": D("2026-07-07"),
         "consent_pending": D("2026-07-07"),
     }
-    cases.set_consent(rid, "given", D("2026-07-06"))
+    lifecycle.set_consent(rid, "given", D("2026-07-06"))
     assert dues("2026-07-06", rid) == {"no_first_contact": D("2026-07-07")}
 
 
 def test_consent_set_back_to_pending_on_a_contacted_case_is_an_item(program: Program) -> None:
     rid = program.referral("2026-07-02", pathway="reach_out", source="colleague")
-    cases.set_consent(rid, "given", D("2026-07-02"))
+    lifecycle.set_consent(rid, "given", D("2026-07-02"))
     program.match(rid, "2026-07-02")
     program.contact(rid, "initial", "2026-07-03")
-    cases.set_consent(rid, "pending", D("2026-07-06"))
+    lifecycle.set_consent(rid, "pending", D("2026-07-06"))
     assert dues("2026-07-06", rid) == {"check_in": D("2026-07-14"), "consent_pending": D("2026-07-06")}
 
 
 def test_refused_consent_is_not_matched_and_ended_cases_leave(program: Program) -> None:
     refused = program.referral("2026-07-02", pathway="reach_out", source="leadership")
-    cases.set_consent(refused, "refused", D("2026-07-03"))
+    lifecycle.set_consent(refused, "refused", D("2026-07-03"))
     assert dues("2026-07-03", refused) == {}
     declined = program.cycle("2026-07-02", "2026-07-02", "2026-07-03")
-    cases.end_case(declined, "declined", D("2026-07-06"))
+    lifecycle.end_case(declined, "declined", D("2026-07-06"))
     unreachable = program.referral("2026-07-02")
-    cases.end_case(unreachable, "unreachable", D("2026-07-06"))
+    lifecycle.end_case(unreachable, "unreachable", D("2026-07-06"))
     assert followups.queue(D("2026-07-06")) == []
 
 
 def test_safety_comes_first_on_any_case_until_acknowledged(program: Program) -> None:
     open_case = program.cycle("2026-07-02", "2026-07-02", "2026-07-03")
     closed = program.referral("2026-07-02")
-    cases.end_case(closed, "closed", D("2026-07-03"))
+    lifecycle.end_case(closed, "closed", D("2026-07-03"))
     program.escalate(open_case, "2026-07-06")
     program.escalate(closed, "2026-07-07")
     queue = followups.queue(D("2026-07-07"))
@@ -168,15 +169,15 @@ def test_safety_comes_first_on_any_case_until_acknowledged(program: Program) -> 
 
 def test_the_match_clock_restarts_when_a_case_is_reopened(program: Program) -> None:
     rid = program.referral("2026-04-01")
-    cases.end_case(rid, "declined", D("2026-04-02"))
-    cases.reopen(rid, D("2026-07-06"))
+    lifecycle.end_case(rid, "declined", D("2026-04-02"))
+    lifecycle.reopen(rid, D("2026-07-06"))
     assert dues("2026-07-06", rid) == {"unmatched": D("2026-07-07")}
 
 
 def test_the_check_in_clock_runs_from_the_last_real_contact(program: Program) -> None:
     rid = program.cycle("2026-06-01", "2026-06-01", "2026-06-02")
-    cases.end_case(rid, "unreachable", D("2026-06-10"))
-    cases.reopen(rid, D("2026-07-01"))
+    lifecycle.end_case(rid, "unreachable", D("2026-06-10"))
+    lifecycle.reopen(rid, D("2026-07-01"))
     program.match(rid, "2026-07-02")
     program.contact(rid, "initial", "2026-07-03")
     assert dues("2026-07-03", rid) == {"check_in": D("2026-07-14")}  # not 7 working days after June 2
@@ -371,7 +372,7 @@ def test_a_snooze_ends_when_the_items_clock_restarts(program: Program) -> None:
     program.match(rid, "2026-07-03")
     followups.snooze(rid, "no_first_contact", "2026-07-31", "supporter_away", on=D("2026-07-06"))
     assert (rid, "no_first_contact") not in items("2026-07-07")
-    cases.transition(cases.get_referral(rid), "new", D("2026-07-07"))  # the supporter declined
+    lifecycle.transition(lifecycle.get_referral(rid), "new", D("2026-07-07"))  # the supporter declined
     program.match(rid, "2026-07-08")
     assert (rid, "no_first_contact") in items("2026-07-08")
 
@@ -414,13 +415,13 @@ def test_done_records_the_first_contact_then_the_check_in(program: Program) -> N
     rid = program.referral("2026-07-02")
     program.match(rid, "2026-07-03")
     assert followups.done(rid, "no_first_contact", on=D("2026-07-06")) == "initial contact recorded (phone)"
-    assert cases.get_referral(rid).status == "contacted"
+    assert lifecycle.get_referral(rid).status == "contacted"
     assert dues("2026-07-06", rid) == {"check_in": D("2026-07-15")}
     said = followups.done(rid, "check_in", on=D("2026-07-15"), mode="video")
     assert said == "follow-up contact recorded (video)"
     recorded = [(c.kind, c.mode, c.contact_on) for c in Contact.select().order_by(Contact.id)]
     assert recorded == [("initial", "phone", D("2026-07-06")), ("follow_up", "video", D("2026-07-15"))]
-    assert cases.get_referral(rid).status == "followed_up"
+    assert lifecycle.get_referral(rid).status == "followed_up"
     assert set(dues("2026-07-15", rid)) == {"survey"}
 
 
@@ -430,7 +431,7 @@ def test_done_acknowledges_safety_and_gives_consent(program: Program) -> None:
     assert followups.done(rid, "safety", on=D("2026-07-06")) == "safety escalation acknowledged"
     assert Escalation.get(Escalation.referral == rid).acknowledged_on == D("2026-07-06")
     assert followups.done(rid, "consent_pending", on=D("2026-07-06")) == "consent recorded as given"
-    referral: Referral = cases.get_referral(rid)
+    referral: Referral = lifecycle.get_referral(rid)
     assert (referral.consent, referral.consent_on) == ("given", D("2026-07-06"))
     assert set(dues("2026-07-06", rid)) == {"unmatched"}
 
@@ -440,7 +441,7 @@ def test_done_works_on_a_snoozed_item(program: Program) -> None:
     program.match(rid, "2026-07-03")
     followups.snooze(rid, "no_first_contact", "2026-07-10", "scheduled", on=D("2026-07-06"))
     followups.done(rid, "no_first_contact", on=D("2026-07-07"))
-    assert cases.get_referral(rid).status == "contacted"
+    assert lifecycle.get_referral(rid).status == "contacted"
 
 
 def test_done_refuses_what_needs_its_own_screen(program: Program) -> None:
@@ -466,7 +467,7 @@ def test_done_refuses_an_item_the_case_does_not_have_and_a_bad_mode(program: Pro
         followups.done(rid, "no_first_contact", on=D("2026-07-06"), mode="pigeon")
     assert mode.value.field == "mode"
     assert Contact.select().count() == 0
-    assert cases.get_referral(rid).status == "matched"
+    assert lifecycle.get_referral(rid).status == "matched"
 
 
 def test_done_respects_pending_consent(program: Program) -> None:

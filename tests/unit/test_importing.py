@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from p2p_tui.services import roster
+from p2p_tui.services.admin.importing import REFERRALS_HEADER, ROSTER_HEADER, ImportPlan, import_csv
 from p2p_tui.services.errors import ValidationError, ValidationErrors
-from p2p_tui.services.importing import REFERRALS_HEADER, ROSTER_HEADER, ImportPlan, import_csv
+from p2p_tui.services.people import roster
 from p2p_tui.store import Store
 from p2p_tui.store.models import MODELS, Conflict, Physician, Referral, Supporter
 

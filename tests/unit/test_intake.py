@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
-from p2p_tui.services import intake
+from p2p_tui.services.cases import intake
+from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput, create_referral
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.services.intake import PhysicianInput, ReferralInput, create_referral
 from p2p_tui.store import Store
 from p2p_tui.store.models import Physician, Referral, ReferralStressor, StatusChange
 from p2p_tui.store.vocab import CAREER_STAGES, PATHWAYS, PREFERRED_CONTACTS, SOURCES, STRESSORS

@@ -8,11 +8,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from p2p_tui.services import cases, intake, matching, roster
+from p2p_tui.services.cases import intake, lifecycle, matching
+from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput
+from p2p_tui.services.cases.matching import Candidate, Reason
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.services.intake import PhysicianInput, ReferralInput
-from p2p_tui.services.matching import Candidate, Reason
-from p2p_tui.services.roster import SupporterInput
+from p2p_tui.services.people import roster
+from p2p_tui.services.people.roster import SupporterInput
 from p2p_tui.store import Store
 from p2p_tui.store.models import Match, Referral, StatusChange
 
@@ -209,13 +210,13 @@ def test_capacity_a_full_supporter_is_not_eligible() -> None:
 def test_capacity_counts_only_open_cases() -> None:
     sid = supporter("Dr Busy", max_active=1)
     first = open_case(sid, ON - timedelta(days=20), "Dr First")
-    cases.end_case(first, "closed", on=ON - timedelta(days=5))  # the match ends with the case
+    lifecycle.end_case(first, "closed", on=ON - timedelta(days=5))  # the match ends with the case
     second = open_case(sid, ON - timedelta(days=4), "Dr Second")
-    cases.transition(cases.get_referral(second), "new", ON - timedelta(days=3))  # reassigned
+    lifecycle.transition(lifecycle.get_referral(second), "new", ON - timedelta(days=3))  # reassigned
     third = open_case(sid, ON - timedelta(days=2), "Dr Third")
     Referral.update(status="closed").where(Referral.id == third).execute()  # closed, match left active
     rid = referral()
-    assert cases.active_case_count(sid) == 0
+    assert lifecycle.active_case_count(sid) == 0
     assert verdict(rid, sid, "capacity").passed
     assert verdict(rid, sid, "load").detail == "0 of 1 cases open"
 
@@ -393,7 +394,7 @@ def test_confirm_refuses_a_candidate_breaking_a_hard_rule_and_names_the_rule() -
         matching.confirm_match(rid, evaluator, on=ON, override_reason=REASON)
     assert error.value.field == "supporter"
     assert "not_evaluator" in error.value.message
-    assert Match.select().count() == 0 and cases.get_referral(rid).status == "new"
+    assert Match.select().count() == 0 and lifecycle.get_referral(rid).status == "new"
 
 
 def test_confirm_the_top_candidate_passing_every_rule_needs_no_reason_and_records_the_match() -> None:
@@ -414,7 +415,7 @@ def test_confirm_the_top_candidate_passing_every_rule_needs_no_reason_and_record
         "hard": False,
     }
     assert match.score == 30 + 10 + 10 + 10  # county, same stage, load 0 of 2, never matched
-    assert cases.get_referral(rid).status == "matched"
+    assert lifecycle.get_referral(rid).status == "matched"
     assert StatusChange.select().where(StatusChange.to_status == "matched").count() == 1
 
 
@@ -467,11 +468,11 @@ def test_supporter_declined_ends_the_match_as_declined_and_the_case_is_rematched
     second = supporter("Dr Second", county="Prince")
     match = matching.confirm_match(rid, first, on=ON)
     back = matching.supporter_declined(rid, on=ON + timedelta(days=1))
-    assert back.status == "new" and cases.get_referral(rid).status == "new"
+    assert back.status == "new" and lifecycle.get_referral(rid).status == "new"
     ended = Match.get_by_id(match.id)
     assert ended.ended_reason == "supporter_declined" and not ended.active
     assert ended.ended_on == ON + timedelta(days=1)
-    assert cases.active_match(back) is None
+    assert lifecycle.active_match(back) is None
     ranked = matching.rank(rid, ON + timedelta(days=1))
     assert ranked[0].supporter_id == second
     assert not candidate(rid, first, ON + timedelta(days=1)).eligible
@@ -487,7 +488,7 @@ def test_supporter_declined_needs_a_matched_case() -> None:
     with pytest.raises(ValidationError) as error:
         matching.supporter_declined(rid, on=ON)
     assert error.value.field == "status"
-    assert cases.get_referral(rid).status == "new"
+    assert lifecycle.get_referral(rid).status == "new"
 
 
 def test_a_differing_specialty_alone_needs_no_override_reason() -> None:
@@ -506,7 +507,7 @@ def test_a_supporter_may_hand_back_a_case_after_the_first_contact() -> None:
     first = supporter("Dr First", county="Queens")
     supporter("Dr Second", county="Prince")
     matching.confirm_match(rid, first, on=ON)
-    cases.record_contact(rid, "initial", "phone", ON, today=ON)
+    lifecycle.record_contact(rid, "initial", "phone", ON, today=ON)
     matching.supporter_declined(rid, on=ON)
-    assert cases.get_referral(rid).status == "new"
+    assert lifecycle.get_referral(rid).status == "new"
     assert not candidate(rid, first).eligible

@@ -16,10 +16,11 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from p2p_tui.services import cases, intake, matching, roster
+from p2p_tui.services.cases import intake, lifecycle, matching
+from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.services.intake import PhysicianInput, ReferralInput
-from p2p_tui.services.roster import SupporterInput
+from p2p_tui.services.people import roster
+from p2p_tui.services.people.roster import SupporterInput
 from p2p_tui.store import Store
 from p2p_tui.store.models import Match, Physician, Referral, StatusChange, Supporter
 from p2p_tui.store.vocab import CAREER_STAGES, SUPPORTER_STATUSES
@@ -228,7 +229,7 @@ def broken_rules(supporter: Supporter, referral: Referral) -> set[str]:
         broken.add("no_declared_conflict")
     if physician.career_stage == "early" and target.career_stage in ("mid", "late", "retired"):
         broken.add("career_stage")
-    if cases.active_case_count(supporter) >= supporter.max_active:
+    if lifecycle.active_case_count(supporter) >= supporter.max_active:
         broken.add("capacity")
     declined = Match.select().where(
         Match.referral == referral, Match.supporter == supporter, Match.ended_reason == "supporter_declined"
@@ -280,7 +281,7 @@ def test_confirm_accepts_exactly_the_eligible_candidates(
                 matching.confirm_match(rid, chosen.supporter_id, on=ON, override_reason="any reason")
             assert error.value.field == "supporter"
             assert chosen.failing(hard=True)[0].rule in error.value.message
-            assert cases.get_referral(rid).status == "new"
+            assert lifecycle.get_referral(rid).status == "new"
             return
         if matching.override_needed(chosen, ranked):
             event("override needed")
@@ -294,4 +295,4 @@ def test_confirm_accepts_exactly_the_eligible_candidates(
             match = matching.confirm_match(rid, chosen.supporter_id, on=ON)
             assert match.override_reason == ""
         assert match.supporter_id == chosen.supporter_id and match.score == chosen.score
-        assert cases.get_referral(rid).status == "matched"
+        assert lifecycle.get_referral(rid).status == "matched"

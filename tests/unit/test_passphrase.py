@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from p2p_tui.services import passphrase
+from p2p_tui.services.admin import passphrase
 from p2p_tui.services.errors import ValidationError
 
 

@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from p2p_tui.services import cases, reports
-from p2p_tui.services.intake import PhysicianInput, ReferralInput, create_referral
-from p2p_tui.services.report_formats import (
+from p2p_tui.services.cases import lifecycle
+from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput, create_referral
+from p2p_tui.services.people.training import HonorariumLine
+from p2p_tui.services.reporting import quarterly
+from p2p_tui.services.reporting.formats import (
     IDENTIFYING,
     statement_to_csv,
     statement_to_markdown,
@@ -25,9 +27,8 @@ from p2p_tui.services.report_formats import (
     to_markdown,
     write_private,
 )
-from p2p_tui.services.report_pdf import latin1, render, to_pdf
-from p2p_tui.services.reports import Summary, summarize
-from p2p_tui.services.training import HonorariumLine
+from p2p_tui.services.reporting.pdf import latin1, render, to_pdf
+from p2p_tui.services.reporting.quarterly import Summary, summarize
 from p2p_tui.store import Store
 from tests.unit.test_reports import (
     add_activity,
@@ -48,7 +49,7 @@ def golden(store: Store) -> tuple[Summary, list[HonorariumLine]]:
     add_activity(store)
     set_utilization(store, q3_rows() + other_rows())
     with store.lock:
-        return summarize("2026Q3"), reports.honorarium_statement("2026Q3")
+        return summarize("2026Q3"), quarterly.honorarium_statement("2026Q3")
 
 
 def csv_rows(text: str) -> list[tuple[str, str, str]]:
@@ -83,7 +84,7 @@ def test_markdown_states_the_rule_and_every_figure(golden: tuple[Summary, list[H
     ):
         assert line in text.splitlines(), line
     assert "counts once for each of its stressors" in text
-    assert reports.to_markdown(summary) == text  # the service's entry point gives the same
+    assert quarterly.to_markdown(summary) == text  # the service's entry point gives the same
     assert IDENTIFYING not in text and not any(name in text for name in SUPPORTERS)
 
 
@@ -103,7 +104,7 @@ def test_csv_is_long_format_with_the_published_values(golden: tuple[Summary, lis
     assert found[("trend_referrals", "2026Q1")] == "<5"
     assert found[("trend_median_days_to_match", "2026Q2")] == "2.5"
     assert len(rows) == len(found)  # no (section, label) twice
-    assert reports.to_csv(summary) == to_csv(summary)
+    assert quarterly.to_csv(summary) == to_csv(summary)
 
 
 def test_json_carries_values_and_marks(golden: tuple[Summary, list[HonorariumLine]]) -> None:
@@ -120,7 +121,7 @@ def test_json_carries_values_and_marks(golden: tuple[Summary, list[HonorariumLin
     assert data["survey"]["mean_helpfulness"] == 4.3
     assert [p["quarter"] for p in data["trend"]] == ["2025Q3", "2025Q4", "2026Q1", "2026Q2", "2026Q3"]
     assert "honorarium_statement" not in data
-    assert json.loads(reports.to_json(summary)) == data
+    assert json.loads(quarterly.to_json(summary)) == data
 
 
 def test_the_pdf_is_a_short_board_report(
@@ -143,7 +144,7 @@ def test_the_pdf_is_a_short_board_report(
     assert "—".encode() not in data
     out = tmp_path / "out"
     out.mkdir()
-    reports.to_pdf(summary, out / "summary.pdf")
+    quarterly.to_pdf(summary, out / "summary.pdf")
     assert (out / "summary.pdf").read_bytes().startswith(b"%PDF")
     assert stat.S_IMODE((out / "summary.pdf").stat().st_mode) == 0o600
     assert [p.name for p in out.iterdir()] == ["summary.pdf"]  # no temp file left
@@ -184,7 +185,7 @@ def test_no_identifying_value_in_any_export(store: Store, tmp_path: Path) -> Non
                 on=date(2026, 10, 1),
             )
             ids.append(referral.id)
-        cases.set_php_referred(ids[0], True)
+        lifecycle.set_php_referred(ids[0], True)
         conn = store.db.raw()
         ensure_utilization(conn)  # (made and kept by m0004's triggers where it has landed)
         for rid in ids:
@@ -192,7 +193,7 @@ def test_no_identifying_value_in_any_export(store: Store, tmp_path: Path) -> Non
             conn.execute(INSERT_IF_MISSING, values)
     with store.lock:
         summary = summarize("2026Q3")
-        lines = reports.honorarium_statement("2026Q3")
+        lines = quarterly.honorarium_statement("2026Q3")
     assert summary.referrals.value is not None and summary.referrals.value >= 6
     identifying = [value for person in people for value in person] + [*SUPPORTERS]
     exports = {

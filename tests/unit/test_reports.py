@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
-from p2p_tui.services import training
+from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput, create_referral
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.services.intake import PhysicianInput, ReferralInput, create_referral
-from p2p_tui.services.quarters import Quarter
-from p2p_tui.services.reports import Cell, Summary, honorarium_statement, summarize
-from p2p_tui.services.roster import SupporterInput, add_supporter
+from p2p_tui.services.people import training
+from p2p_tui.services.people.roster import SupporterInput, add_supporter
+from p2p_tui.services.reporting.quarterly import Cell, Summary, honorarium_statement, summarize
+from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store import Store, settings
 
 UTILIZATION_DDL = """

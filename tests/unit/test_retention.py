@@ -9,9 +9,12 @@ from typing import Any
 
 import pytest
 
-from p2p_tui.services import cases, deidentify, intake, retention, roster
+from p2p_tui.services.admin import retention
+from p2p_tui.services.cases import intake, lifecycle
+from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.services.intake import PhysicianInput, ReferralInput
+from p2p_tui.services.people import roster
+from p2p_tui.services.reporting import deidentify
 from p2p_tui.store import Store, settings
 from p2p_tui.store.models import Match, Physician, PurgeLog, Referral
 
@@ -20,7 +23,7 @@ ON = D("2026-10-01")  # the day of the purge: the default 90 days reach back to 
 
 
 class People:
-    """Named physicians, each with distinctive identifying values, and their cases."""
+    """Named physicians, each with distinctive identifying values, and their lifecycle."""
 
     def __init__(self) -> None:
         self.values: dict[str, list[str]] = {}
@@ -36,9 +39,9 @@ class People:
     def case(self, name: str, received: str, ended: str | None = None, outcome: str = "closed") -> int:
         data = ReferralInput(self.person(name), received, "reach_in", "self", ("burnout", "conflict"))
         rid = int(intake.create_referral(data, on=D("2026-12-31")).id)
-        cases.set_logistics_note(rid, f"call {name.split()[0]} after clinic, room {rid}")
+        lifecycle.set_logistics_note(rid, f"call {name.split()[0]} after clinic, room {rid}")
         if ended is not None:
-            cases.end_case(rid, outcome, D(ended))
+            lifecycle.end_case(rid, outcome, D(ended))
         return rid
 
 
@@ -77,12 +80,12 @@ def world(store: Store) -> dict[str, Any]:
             override_reason="Ann knows the Kings team",
             active=False,
         )
-        cases.transition(cases.get_referral(ids["bob_open"]), "matched", D("2026-08-04"))
+        lifecycle.transition(lifecycle.get_referral(ids["bob_open"]), "matched", D("2026-08-04"))
     return {"ids": ids, "people": people, "helper": helper}
 
 
 def physician_of(referral_id: int) -> int:
-    return int(cases.get_referral(referral_id).physician_id)
+    return int(lifecycle.get_referral(referral_id).physician_id)
 
 
 def dump(store: Store) -> dict[str, dict[Any, dict[str, Any]]]:
@@ -204,7 +207,7 @@ def test_a_physician_is_purged_once_their_last_case_is_past_retention(
     bob = physician_of(ids["bob_open"])
     with store.atomic():
         retention.purge(ON, dry_run=False)
-        cases.end_case(ids["bob_open"], "closed", D("2026-10-05"))
+        lifecycle.end_case(ids["bob_open"], "closed", D("2026-10-05"))
     with store.atomic():
         assert bob not in retention.purge(D("2027-01-02"), dry_run=False).physician_ids  # 89 days
     with store.atomic():
@@ -242,7 +245,7 @@ def test_the_daily_check_runs_once_a_day(store: Store, world: dict[str, Any]) ->
     assert retention.last_check() == ON
     assert store.db.scalar("SELECT value FROM meta WHERE key = 'last_purge_check'") == "2026-10-01"
     with store.atomic():
-        cases.set_logistics_note(world["ids"]["ann"], "a note typed after the purge")
+        lifecycle.set_logistics_note(world["ids"]["ann"], "a note typed after the purge")
         assert retention.daily_check(ON) is None  # already ran today
         nxt = retention.daily_check(ON + timedelta(days=1))
     assert nxt is not None and nxt.case_ids == (world["ids"]["ann"], world["ids"]["cat"])  # Cat due today

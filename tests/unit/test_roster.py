@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from p2p_tui.services import roster
+from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput, create_referral
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.services.intake import PhysicianInput, ReferralInput, create_referral
-from p2p_tui.services.roster import SupporterInput, add_supporter
+from p2p_tui.services.people import roster
+from p2p_tui.services.people.roster import SupporterInput, add_supporter
 from p2p_tui.store import Store
 from p2p_tui.store.models import Conflict, Nomination, Physician, Supporter
 from p2p_tui.store.vocab import CONFLICT_KINDS, SUPPORTER_STATUSES

@@ -155,7 +155,7 @@ def test_frozen_schema_1_vault_still_opens(tmp_path: Path) -> None:
 
 def test_frozen_schema_4_vault_still_opens_with_its_program_data(tmp_path: Path) -> None:
     """The vault this release writes (schema 4, the demo's synthetic data) opens in every later one."""
-    from p2p_tui.services import deidentify
+    from p2p_tui.services.reporting import deidentify
     from p2p_tui.store.models import Referral, Supporter, Utilization
 
     path = tmp_path / "copy.p2pvault"

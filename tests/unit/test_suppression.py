@@ -17,7 +17,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from p2p_tui.services.reports import Cell, part_cell, protect, summarize
+from p2p_tui.services.reporting.quarterly import Cell, part_cell, protect, summarize
 from p2p_tui.store import Store
 from p2p_tui.store.vocab import SOURCES
 from tests.conftest import CHEAP_KDF, PASSPHRASE

@@ -10,11 +10,11 @@ from datetime import date, time
 import peewee as pw
 import pytest
 
-from p2p_tui.services import cases, safety, surveys
+from p2p_tui.services.cases import lifecycle, safety, surveys
+from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput, create_referral
+from p2p_tui.services.cases.surveys import SurveyInput
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.services.intake import PhysicianInput, ReferralInput, create_referral
-from p2p_tui.services.roster import SupporterInput, add_supporter
-from p2p_tui.services.surveys import SurveyInput
+from p2p_tui.services.people.roster import SupporterInput, add_supporter
 from p2p_tui.store import Store
 from p2p_tui.store.models import Escalation, Match, Referral, Survey
 from p2p_tui.store.vocab import ESCALATED_TO, SURVEY_DURATIONS
@@ -51,10 +51,10 @@ def contacted_case(name: str = "Ann Smith", *, follow_up: date | None = None) ->
         on=TODAY,
     )
     Match.create(referral=referral, supporter=helper, matched_on=date(2026, 7, 2), score=0, explanation="[]")
-    cases.transition(referral, "matched", date(2026, 7, 2))
-    cases.record_contact(referral.id, "initial", "phone", date(2026, 7, 3), today=TODAY)
+    lifecycle.transition(referral, "matched", date(2026, 7, 2))
+    lifecycle.record_contact(referral.id, "initial", "phone", date(2026, 7, 3), today=TODAY)
     if follow_up is not None:
-        cases.record_contact(referral.id, "follow_up", "video", follow_up, today=TODAY)
+        lifecycle.record_contact(referral.id, "follow_up", "video", follow_up, today=TODAY)
     return referral
 
 
@@ -120,7 +120,7 @@ def test_a_survey_needs_a_contact_and_a_date_not_before_the_last_one(store: Stor
         made = surveys.record_survey(referral.id, GOOD, on=date(2026, 7, 10))
         assert (made.duration, made.peer_helpfulness, made.supporter_distress) == ("30_60", 4, 2)
         assert [s.id for s in surveys.surveys_of(referral.id)] == [made.id]
-        assert [e.kind for e in cases.timeline(referral.id)][-1] == "survey"
+        assert [e.kind for e in lifecycle.timeline(referral.id)][-1] == "survey"
 
 
 def test_a_survey_is_tied_to_the_referral_only_and_holds_no_free_text() -> None:
@@ -153,7 +153,7 @@ def test_outstanding_lists_cases_followed_up_without_a_survey(store: Store) -> N
         surveys.record_survey(surveyed_late.id, GOOD, on=date(2026, 7, 25))
         assert surveys.outstanding(on=date(2026, 7, 15)) == [surveyed_late.id, waiting.id]
         assert surveys.outstanding(on=TODAY) == [waiting.id, later.id]
-        cases.end_case(waiting.id, "closed", on=date(2026, 7, 26))
+        lifecycle.end_case(waiting.id, "closed", on=date(2026, 7, 26))
         assert waiting.id in surveys.outstanding(on=TODAY)  # the survey is still owed after closing
 
 
@@ -161,7 +161,7 @@ def test_a_survey_filed_before_the_follow_up_does_not_answer_for_it(store: Store
     with store.atomic():
         early = contacted_case("Fo Early")
         surveys.record_survey(early.id, GOOD, on=date(2026, 7, 4))  # after the first contact
-        cases.record_contact(early.id, "follow_up", "phone", date(2026, 7, 10), today=TODAY)
+        lifecycle.record_contact(early.id, "follow_up", "phone", date(2026, 7, 10), today=TODAY)
         assert surveys.outstanding(on=date(2026, 7, 11)) == [early.id]
         surveys.record_survey(early.id, GOOD, on=date(2026, 7, 11))
         assert surveys.outstanding(on=date(2026, 7, 11)) == []
@@ -220,17 +220,17 @@ def test_escalation_input_is_validated(store: Store) -> None:
         assert Escalation.select().count() == 0
 
 
-@pytest.mark.parametrize("ending", cases.ENDINGS)
+@pytest.mark.parametrize("ending", lifecycle.ENDINGS)
 def test_an_ended_case_must_be_reopened_before_an_escalation(store: Store, ending: str) -> None:
     with store.atomic():
         referral = contacted_case()
-        cases.end_case(referral.id, ending, on=date(2026, 7, 5))
+        lifecycle.end_case(referral.id, ending, on=date(2026, 7, 5))
         with pytest.raises(ValidationError) as caught:
             safety.escalate(referral.id, "emergency_911", on=date(2026, 7, 6), at="10:00")
         assert caught.value.field == "referral"
         assert "reopen" in caught.value.message
         assert Escalation.select().count() == 0
-        cases.reopen(referral.id, on=date(2026, 7, 6))
+        lifecycle.reopen(referral.id, on=date(2026, 7, 6))
         assert safety.escalate(referral.id, "emergency_911", on=date(2026, 7, 6), at="10:00").id
 
 

@@ -6,12 +6,13 @@ from datetime import date
 
 import pytest
 
-from p2p_tui.services import cases, training
+from p2p_tui.services.cases import lifecycle
+from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput, create_referral
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.services.intake import PhysicianInput, ReferralInput, create_referral
-from p2p_tui.services.quarters import Quarter
-from p2p_tui.services.roster import SupporterInput, add_supporter
-from p2p_tui.services.training import HonorariumLine
+from p2p_tui.services.people import training
+from p2p_tui.services.people.roster import SupporterInput, add_supporter
+from p2p_tui.services.people.training import HonorariumLine
+from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store import Store, settings
 from p2p_tui.store.models import Attendance, Match, Supporter, TrainingEvent
 from p2p_tui.store.vocab import TRAINING_KINDS
@@ -92,8 +93,8 @@ def test_honoraria_by_hand_across_two_quarters(store: Store) -> None:
         Match.create(
             referral=referral, supporter=alice, matched_on=date(2026, 5, 2), score=0, explanation="[]"
         )
-        cases.transition(referral, "matched", date(2026, 5, 2))
-        cases.record_contact(referral.id, "initial", "phone", date(2026, 5, 3), today=TODAY)
+        lifecycle.transition(referral, "matched", date(2026, 5, 2))
+        lifecycle.record_contact(referral.id, "initial", "phone", date(2026, 5, 3), today=TODAY)
 
         # Q2: Alice 3 x 100 + 1.5 x 120 = 480 for 4.5 h; Bob 2.5 x 100 = 250
         assert training.honoraria(Q2) == [

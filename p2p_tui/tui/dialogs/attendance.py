@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Input, Label, SelectionList
 
-from p2p_tui.services import training
+from p2p_tui.services.people import training
 from p2p_tui.tui.dialogs.form import FormDialog, field, service_rule
 
 

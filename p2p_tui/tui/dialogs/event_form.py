@@ -9,7 +9,8 @@ from textual.app import ComposeResult
 from textual.validation import Length
 from textual.widgets import Input, MaskedInput, Select
 
-from p2p_tui.services import common, training
+from p2p_tui.services import common
+from p2p_tui.services.people import training
 from p2p_tui.store.vocab import TRAINING_KINDS
 from p2p_tui.tui.dialogs.entry import DATE_MASK
 from p2p_tui.tui.dialogs.form import FormDialog, field, selected, service_rule

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.validation import Function, Length
 from textual.widgets import Input
 
-from p2p_tui.services import passphrase
+from p2p_tui.services.admin import passphrase
 from p2p_tui.tui.dialogs.form import FormDialog, field
 
 

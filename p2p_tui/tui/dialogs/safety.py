@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from p2p_tui.services.safety import crisis_lines
+from p2p_tui.services.cases.safety import crisis_lines
 
 TO_WHOM = {
     "php": "Physician Health Program",

@@ -11,9 +11,10 @@ from textual.validation import Length
 from textual.widgets import Checkbox, Input, Select
 from textual.widgets.select import NoSelection
 
-from p2p_tui.services import common, roster
+from p2p_tui.services import common
+from p2p_tui.services.cases.intake import PhysicianInput
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.services.intake import PhysicianInput
+from p2p_tui.services.people import roster
 from p2p_tui.store.vocab import CAREER_STAGES, SUPPORTER_STATUSES
 from p2p_tui.tui.dialogs.form import FormDialog, field, selected, service_rule
 

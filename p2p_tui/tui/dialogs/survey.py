@@ -9,8 +9,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, Select, Static
 
+from p2p_tui.services.cases.surveys import SurveyInput, clean_survey
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.services.surveys import SurveyInput, clean_survey
 from p2p_tui.store.vocab import SURVEY_DURATIONS
 
 DURATION_LABELS = {

@@ -13,7 +13,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Label, Static
 
-from p2p_tui.services import cases, common, intake, safety, surveys
+from p2p_tui.services import common
+from p2p_tui.services.cases import intake, lifecycle, safety, surveys
 from p2p_tui.store.models import Physician, Referral
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
 from p2p_tui.tui.dialogs.contact import ContactDialog, ContactInput
@@ -47,21 +48,21 @@ class CaseView:
     stressors: tuple[str, ...]
     supporter_name: str
     supporter_id: int | None
-    timeline: list[cases.TimelineEntry]
+    timeline: list[lifecycle.TimelineEntry]
     surveys: int
 
 
 def load(referral_id: int) -> CaseView:
     """Everything the case page shows."""
-    referral = cases.get_referral(referral_id)
-    match = cases.active_match(referral)
+    referral = lifecycle.get_referral(referral_id)
+    match = lifecycle.active_match(referral)
     return CaseView(
         referral=referral,
         physician=referral.physician,
         stressors=intake.stressors_of(referral),
         supporter_name=match.supporter.physician.name if match else "",
         supporter_id=match.supporter_id if match else None,
-        timeline=cases.timeline(referral_id),
+        timeline=lifecycle.timeline(referral_id),
         surveys=len(surveys.surveys_of(referral_id)),
     )
 
@@ -162,7 +163,7 @@ class CaseScreen(AreaScreen):
         def record(result: ContactInput | None) -> None:
             if result is not None:
                 self.act(
-                    lambda: cases.record_contact(self.referral_id, result.kind, result.mode, result.on),
+                    lambda: lifecycle.record_contact(self.referral_id, result.kind, result.mode, result.on),
                     "Contact recorded.",
                 )
 
@@ -174,7 +175,7 @@ class CaseScreen(AreaScreen):
             return
         steps = [
             s
-            for s in cases.TRANSITIONS[self.view.referral.status]
+            for s in lifecycle.TRANSITIONS[self.view.referral.status]
             if s in ("closed", "declined", "unreachable", "new")
         ]
         if not steps:
@@ -183,9 +184,9 @@ class CaseScreen(AreaScreen):
 
         def chosen(status: str | None) -> None:
             if status == "new":
-                self.act(lambda: cases.reopen(self.referral_id), "Case reopened.")
+                self.act(lambda: lifecycle.reopen(self.referral_id), "Case reopened.")
             elif status is not None:
-                self.act(lambda: cases.end_case(self.referral_id, status), f"Case {status}.")
+                self.act(lambda: lifecycle.end_case(self.referral_id, status), f"Case {status}.")
 
         self.app.push_screen(
             ChoiceDialog("Change the case's status", [(s, ENDING_LABELS[s]) for s in steps]), chosen
@@ -214,7 +215,7 @@ class CaseScreen(AreaScreen):
 
         def chosen(value: str | None) -> None:
             if value is not None:
-                self.act(lambda: cases.set_consent(self.referral_id, value), f"Consent: {value}.")
+                self.act(lambda: lifecycle.set_consent(self.referral_id, value), f"Consent: {value}.")
 
         options = [("given", "Consent given"), ("refused", "Consent refused"), ("pending", "Still pending")]
         self.app.push_screen(ChoiceDialog("The physician's consent", options), chosen)
@@ -225,13 +226,13 @@ class CaseScreen(AreaScreen):
 
         def save(text: str | None) -> None:
             if text is not None:
-                self.act(lambda: cases.set_logistics_note(self.referral_id, text), "Note saved.")
+                self.act(lambda: lifecycle.set_logistics_note(self.referral_id, text), "Note saved.")
 
         self.app.push_screen(TextDialog("Logistics note", warning=NOTE_WARNING, value=current), save)
 
     def action_declined(self) -> None:
         """The supporter declined: end the match and put the case back to be matched again."""
-        from p2p_tui.services import matching
+        from p2p_tui.services.cases import matching
 
         self.act(lambda: matching.supporter_declined(self.referral_id), "Match ended; the case is new again.")
 
@@ -240,7 +241,7 @@ class CaseScreen(AreaScreen):
         if self.view is not None:
             now = not self.view.referral.php_referred
             self.act(
-                lambda: cases.set_php_referred(self.referral_id, now),
+                lambda: lifecycle.set_php_referred(self.referral_id, now),
                 "PHP referral recorded." if now else "PHP referral removed.",
             )
 

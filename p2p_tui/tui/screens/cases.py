@@ -9,9 +9,9 @@ from textual.containers import Horizontal
 from textual.validation import Function
 from textual.widgets import DataTable, Input, Select, Static
 
-from p2p_tui.services import case_list
+from p2p_tui.services.cases import case_list
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.services.quarters import Quarter
+from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store.vocab import CASE_STATUSES
 from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.widgets.table import Table

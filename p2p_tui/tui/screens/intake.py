@@ -23,7 +23,8 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from p2p_tui.services import common, intake
+from p2p_tui.services import common
+from p2p_tui.services.cases import intake
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import settings
 from p2p_tui.store.models import Physician

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from p2p_tui.services import matching
+from p2p_tui.services.cases import matching
 from p2p_tui.tui.dialogs.text_entry import TextDialog
 from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.widgets.table import Table

@@ -27,9 +27,10 @@ from textual.message import Message
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from p2p_tui.services import common, report_formats, reports
-from p2p_tui.services.quarters import Quarter
-from p2p_tui.services.reports import Breakdown, Cell, Summary
+from p2p_tui.services import common
+from p2p_tui.services.reporting import formats, quarterly
+from p2p_tui.services.reporting.quarterly import Breakdown, Cell, Summary
+from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store import Store
 from p2p_tui.store.vocab import TRAINING_KINDS
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
@@ -53,7 +54,7 @@ BREAKDOWN_TITLES = {
     "outcome": "Outcome",
     "survey_duration": "Talk (surveys)",
 }
-SHORT_LABELS = {  # compact forms of the exports' longest labels (report_formats.LABELS)
+SHORT_LABELS = {  # compact forms of the exports' longest labels (formats.LABELS)
     "under_15": "Under 15 min",
     "15_30": "15–30 min",
     "30_60": "30–60 min",
@@ -68,7 +69,7 @@ SHORT_LABELS = {  # compact forms of the exports' longest labels (report_formats
 
 def words(value: str) -> str:
     """A vocabulary value in the exports' words (reach_in -> Reach-in), shortened where long."""
-    return SHORT_LABELS.get(value) or report_formats.label(value)
+    return SHORT_LABELS.get(value) or formats.label(value)
 
 
 def number(value: float | None) -> str:
@@ -157,17 +158,17 @@ def figures(summary: Summary) -> RenderableType:
     )
     parts: list[RenderableType] = [grid, Text("")]
     if summary.empty:
-        parts[:0] = [Text(reports.NO_REFERRALS, style="bold"), Text("")]
+        parts[:0] = [Text(quarterly.NO_REFERRALS, style="bold"), Text("")]
     return Group(*parts)
 
 
 def export_bytes(summary: Summary, fmt: str) -> bytes:
     """The summary as a file's bytes: pdf, md (Markdown), csv or json. Never the honorarium statement."""
     if fmt == "pdf":
-        from p2p_tui.services import report_pdf  # fpdf loads only when a PDF is asked for
+        from p2p_tui.services.reporting import pdf  # fpdf loads only when a PDF is asked for
 
-        return report_pdf.render(summary)
-    writers = {"md": report_formats.to_markdown, "csv": report_formats.to_csv, "json": report_formats.to_json}
+        return pdf.render(summary)
+    writers = {"md": formats.to_markdown, "csv": formats.to_csv, "json": formats.to_json}
     if fmt not in writers:
         raise ValueError(f"unknown format {fmt!r}")
     return writers[fmt](summary).encode("utf-8")
@@ -197,7 +198,7 @@ def write_export(summary: Summary, fmt: str, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = reserve(folder, f"p2p-tui-summary-{summary.quarter}", fmt)
     try:
-        report_formats.write_private(path, data)
+        formats.write_private(path, data)
     except BaseException:
         with contextlib.suppress(OSError):
             path.unlink()
@@ -311,7 +312,7 @@ class ReportScreen(AreaScreen):
             with store.lock:
                 if worker.is_cancelled or store.db.is_closed():  # superseded, or the vault was locked
                     return
-                summary = reports.summarize(quarter)
+                summary = quarterly.summarize(quarter)
                 version = store.db.raw().total_changes
         except Exception as exc:  # noqa: BLE001 - shown as a toast, never a traceback
             self.post_message(
@@ -343,7 +344,7 @@ class ReportScreen(AreaScreen):
         for part in ("#report-figures", "#report-charts", "#report-breakdowns", "#report-notes"):
             self.query_one(part).display = True
         self.query_one("#report-rule", Static).update(
-            f"{reports.suppression_rule(s.threshold)} {PRIVACY_NOTE}"
+            f"{quarterly.suppression_rule(s.threshold)} {PRIVACY_NOTE}"
         )
         self.query_one("#report-figures", Static).update(figures(s))
         self.query_one("#trend-bars", Bars).show(
@@ -357,7 +358,7 @@ class ReportScreen(AreaScreen):
         breakdowns.display = not s.empty
         breakdowns.update(Group(Text(""), Columns(tables, padding=(0, 3)), Text("")) if not s.empty else "")
         notes = [
-            n for n in s.notes if n != reports.suppression_rule(s.threshold) and n != reports.NO_REFERRALS
+            n for n in s.notes if n != quarterly.suppression_rule(s.threshold) and n != quarterly.NO_REFERRALS
         ]
         self.query_one("#report-notes", Static).update("\n" * s.empty + "\n".join(notes))
 

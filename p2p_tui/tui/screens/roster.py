@@ -20,8 +20,9 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Select, Static
 from textual.widgets.data_table import RowDoesNotExist
 
-from p2p_tui.services import common, roster
+from p2p_tui.services import common
 from p2p_tui.services.errors import ValidationError
+from p2p_tui.services.people import roster
 from p2p_tui.store import settings
 from p2p_tui.store.models import Match, Physician, Referral, Supporter
 from p2p_tui.store.vocab import OPEN_STATUSES, SUPPORTER_STATUSES

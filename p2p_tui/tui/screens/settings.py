@@ -18,8 +18,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Button, Input, Static
 
-from p2p_tui.services import training
 from p2p_tui.services.errors import ValidationError
+from p2p_tui.services.people import training
 from p2p_tui.store import Store, settings
 from p2p_tui.tui.dialogs.backups import BackupsDialog
 from p2p_tui.tui.dialogs.form import CSS_FILE, describe, field, input_problems, service_rule, show_error

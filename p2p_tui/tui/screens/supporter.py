@@ -20,8 +20,9 @@ from textual.markup import escape
 from textual.validation import Length
 from textual.widgets import Label, Static
 
-from p2p_tui.services import common, roster, training
+from p2p_tui.services import common
 from p2p_tui.services.errors import ValidationError
+from p2p_tui.services.people import roster, training
 from p2p_tui.store.models import Conflict, Match, Nomination, Physician, Referral
 from p2p_tui.store.vocab import OPEN_STATUSES
 from p2p_tui.tui.dialogs.choice import ChoiceDialog

@@ -13,7 +13,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from p2p_tui.services import common, followups
+from p2p_tui.services import common
+from p2p_tui.services.cases import followups
 from p2p_tui.store.vocab import SNOOZE_REASONS
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
 from p2p_tui.tui.screens.base import AreaScreen

@@ -19,8 +19,9 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Label, Static
 from textual.widgets.data_table import RowDoesNotExist
 
-from p2p_tui.services import common, training
-from p2p_tui.services.quarters import Quarter
+from p2p_tui.services import common
+from p2p_tui.services.people import training
+from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store import settings
 from p2p_tui.store.models import Attendance, Physician, Supporter, TrainingEvent
 from p2p_tui.store.vocab import TRAINING_KINDS

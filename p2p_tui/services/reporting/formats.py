@@ -15,14 +15,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from p2p_tui.services.reports import (
+from p2p_tui.services.people.training import HonorariumLine
+from p2p_tui.services.reporting.quarterly import (
     STRESSOR_NOTE,
     Breakdown,
     Cell,
     Summary,
     suppression_rule,
 )
-from p2p_tui.services.training import HonorariumLine
 from p2p_tui.vault import private_file
 
 IDENTIFYING = "Identifying: for payment only"

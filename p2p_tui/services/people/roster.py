@@ -10,8 +10,8 @@ from typing import cast
 import peewee as pw
 
 from p2p_tui.services import common
+from p2p_tui.services.cases.intake import PhysicianInput, clean_physician, upsert_physician
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.services.intake import PhysicianInput, clean_physician, upsert_physician
 from p2p_tui.store.models import Conflict, Nomination, Physician, Supporter
 from p2p_tui.store.vocab import CONFLICT_KINDS, SUPPORTER_STATUSES
 

@@ -16,8 +16,8 @@ import peewee as pw
 
 from p2p_tui.services import common
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.services.quarters import Quarter
-from p2p_tui.services.roster import get_supporter
+from p2p_tui.services.people.roster import get_supporter
+from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store import settings
 from p2p_tui.store.models import Attendance, Physician, Supporter, TrainingEvent
 from p2p_tui.store.vocab import TRAINING_KINDS

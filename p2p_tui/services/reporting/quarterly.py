@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from p2p_tui.services import training
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.services.quarters import Quarter
-from p2p_tui.services.training import HonorariumLine
+from p2p_tui.services.people import training
+from p2p_tui.services.people.training import HonorariumLine
+from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store import settings
 from p2p_tui.store.models import Referral
 from p2p_tui.store.vocab import CAREER_STAGES, PATHWAYS, SOURCES, STRESSORS, SURVEY_DURATIONS
@@ -457,27 +457,27 @@ Honoraria = Sequence[HonorariumLine] | None
 
 def to_markdown(summary: Summary, honoraria: Honoraria = None) -> str:
     """The summary as Markdown; the identifying statement follows only when given."""
-    from p2p_tui.services.report_formats import to_markdown as render
+    from p2p_tui.services.reporting.formats import to_markdown as render
 
     return render(summary, honoraria)
 
 
 def to_csv(summary: Summary, honoraria: Honoraria = None) -> str:
     """The summary as CSV in long format, `section,label,value`."""
-    from p2p_tui.services.report_formats import to_csv as render
+    from p2p_tui.services.reporting.formats import to_csv as render
 
     return render(summary, honoraria)
 
 
 def to_json(summary: Summary, honoraria: Honoraria = None) -> str:
     """The summary as JSON."""
-    from p2p_tui.services.report_formats import to_json as render
+    from p2p_tui.services.reporting.formats import to_json as render
 
     return render(summary, honoraria)
 
 
 def to_pdf(summary: Summary, path: Path, honoraria: Honoraria = None) -> None:
     """The summary as a board report PDF at `path` (written atomically, mode 0600)."""
-    from p2p_tui.services.report_pdf import to_pdf as render
+    from p2p_tui.services.reporting.pdf import to_pdf as render
 
     render(summary, path, honoraria)

@@ -27,8 +27,9 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any, cast
 
-from p2p_tui.services import cases, common
-from p2p_tui.services.clocks import ClockLengths, add_working_days, working_days_between
+from p2p_tui.services import common
+from p2p_tui.services.cases import lifecycle
+from p2p_tui.services.cases.clocks import ClockLengths, add_working_days, working_days_between
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import settings
 from p2p_tui.store.models import Escalation, Referral, Snooze
@@ -330,7 +331,7 @@ def items_for(referral_id: int, on: date | None = None) -> list[QueueItem]:
 
 def _require_item(referral_id: int, kind: str, on: date) -> QueueItem:
     """The case's item of this kind, or a ValidationError naming `item`."""
-    cases.get_referral(referral_id)
+    lifecycle.get_referral(referral_id)
     for item in items_for(referral_id, on):
         if item.kind == kind:
             return item
@@ -382,8 +383,8 @@ def done(referral_id: int, kind: str, on: date | None = None, mode: str = "phone
         ).execute()
         return "safety escalation acknowledged"
     if kind == "consent_pending":
-        cases.set_consent(referral_id, "given", on)
+        lifecycle.set_consent(referral_id, "given", on)
         return "consent recorded as given"
     contact_kind = "initial" if kind == "no_first_contact" else "follow_up"
-    contact = cases.record_contact(referral_id, contact_kind, mode, on, today=on)
+    contact = lifecycle.record_contact(referral_id, contact_kind, mode, on, today=on)
     return f"{contact_kind.replace('_', '-')} contact recorded ({contact.mode})"

@@ -13,7 +13,7 @@ from typing import cast
 import peewee as pw
 
 from p2p_tui.services import common
-from p2p_tui.services.cases import get_referral, last_contact_on
+from p2p_tui.services.cases.lifecycle import get_referral, last_contact_on
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store.models import Contact, Survey
 from p2p_tui.store.vocab import SURVEY_DURATIONS

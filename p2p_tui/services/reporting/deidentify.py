@@ -18,7 +18,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
-from p2p_tui.services.quarters import Quarter
+from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store.models import Utilization
 from p2p_tui.store.vocab import OPEN_STATUSES, STRESSORS
 

@@ -11,7 +11,7 @@ import peewee as pw
 
 from p2p_tui.services import common
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.services.quarters import Quarter
+from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store.models import Match, Physician, Referral, Supporter
 from p2p_tui.store.vocab import CASE_STATUSES, OPEN_STATUSES
 

@@ -30,7 +30,8 @@ from datetime import date
 from operator import attrgetter
 from typing import Any
 
-from p2p_tui.services import cases, common
+from p2p_tui.services import common
+from p2p_tui.services.cases import lifecycle
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store.models import Match, Referral, Supporter
 from p2p_tui.store.vocab import CAREER_STAGES, LOGISTICS_NOTE_MAX, OPEN_STATUSES
@@ -164,7 +165,7 @@ ROSTER_SQL = """
 SELECT s.id, s.status, s.max_active, s.unavailable_until,
        p.id, p.name, p.career_stage, p.county, p.specialty, p.interventional
 FROM supporter s JOIN physician p ON p.id = s.physician_id ORDER BY s.id"""
-# open cases as cases.active_case_count counts them: active matches on open referrals
+# open cases as lifecycle.active_case_count counts them: active matches on open referrals
 OPEN_CASES_SQL = f"""
 SELECT m.supporter_id, COUNT(*) FROM "match" m JOIN referral r ON r.id = m.referral_id
 WHERE m.active = 1 AND r.status IN ({", ".join("?" * len(OPEN_STATUSES))})
@@ -413,7 +414,7 @@ def confirm_match(
             candidate) without a reason of 5 to 140 characters.
     """
     on = on or common.today()
-    referral = cases.get_referral(referral_id)
+    referral = lifecycle.get_referral(referral_id)
     if referral.status != "new":
         raise ValidationError("status", f"only a new case can be matched (this one is {referral.status})")
     if on < referral.received_on:
@@ -439,7 +440,7 @@ def confirm_match(
         explanation=json.dumps([asdict(r) for r in chosen.reasons]),
         override_reason=reason,
     )
-    cases.transition(referral, "matched", on)
+    lifecycle.transition(referral, "matched", on)
     return match
 
 
@@ -450,17 +451,17 @@ def supporter_declined(referral_id: int, on: date | None = None) -> Referral:
     handed back (a supporter may withdraw after the first conversation); call inside `store.atomic()`.
     """
     on = on or common.today()
-    referral = cases.get_referral(referral_id)
+    referral = lifecycle.get_referral(referral_id)
     if referral.status not in ("matched", "contacted"):
         raise ValidationError(
             "status",
             f"only a matched or contacted case can be handed back by its supporter (this one is "
             f"{referral.status})",
         )
-    match = cases.active_match(referral)
+    match = lifecycle.active_match(referral)
     if match is None:
         raise ValidationError("referral", "this case has no active match")
     # End the match as declined first: the transition to new ends only still-active matches, as reassigned.
     Match.update(active=False, ended_on=on, ended_reason=DECLINED).where(Match.id == match.id).execute()
-    cases.transition(referral, "new", on)
+    lifecycle.transition(referral, "new", on)
     return referral

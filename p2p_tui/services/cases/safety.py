@@ -10,7 +10,7 @@ import re
 from datetime import UTC, date, datetime, time
 
 from p2p_tui.services import common
-from p2p_tui.services.cases import get_referral, is_open
+from p2p_tui.services.cases.lifecycle import get_referral, is_open
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store.models import Escalation
 from p2p_tui.store.vocab import ESCALATED_TO

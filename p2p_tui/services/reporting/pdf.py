@@ -17,9 +17,9 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from p2p_tui.services import report_formats as fmt
-from p2p_tui.services.reports import STRESSOR_NOTE, Breakdown, Cell, Summary, suppression_rule
-from p2p_tui.services.training import HonorariumLine
+from p2p_tui.services.people.training import HonorariumLine
+from p2p_tui.services.reporting import formats as fmt
+from p2p_tui.services.reporting.quarterly import STRESSOR_NOTE, Breakdown, Cell, Summary, suppression_rule
 
 WIDTH = 180.0  # A4 less 15 mm margins
 LEFT = 15.0

@@ -29,10 +29,12 @@ from typing import ParamSpec, TypeVar, cast
 
 import peewee as pw
 
-from p2p_tui.services import common, intake, roster
+from p2p_tui.services import common
+from p2p_tui.services.cases import intake
+from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput
 from p2p_tui.services.errors import ValidationError, ValidationErrors
-from p2p_tui.services.intake import PhysicianInput, ReferralInput
-from p2p_tui.services.roster import SupporterInput
+from p2p_tui.services.people import roster
+from p2p_tui.services.people.roster import SupporterInput
 from p2p_tui.store import settings
 from p2p_tui.store.models import Conflict, Physician, Referral, Supporter
 from p2p_tui.store.vocab import (

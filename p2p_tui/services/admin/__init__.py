@@ -1,0 +1,1 @@
+"""Looking after the vault's contents: CSV imports, the retention purge, the passphrase rule."""

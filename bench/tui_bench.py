@@ -23,6 +23,7 @@ from textual.widgets import Static
 
 from bench.common import p95
 from bench.queue_bench import ON, build_rows, fill
+from p2p_tui.services import clock
 from p2p_tui.store import Store
 from p2p_tui.tui.app import P2PApp
 from p2p_tui.vault import KdfParams
@@ -199,9 +200,7 @@ def main(argv: list[str] | None = None) -> None:
     passphrase = secrets.token_urlsafe(18)
     with tempfile.TemporaryDirectory(prefix="p2p-tui-bench-") as tmp:
         path = make_vault(Path(tmp), args.referrals, passphrase)
-        from unittest import mock
-
-        with mock.patch("p2p_tui.services.common.today", return_value=ON):
+        with clock.frozen(ON):
             samples = asyncio.run(measure(path, passphrase, args.runs))
         starts = start_to_prompt(path, max(3, args.runs // 2))
         rss_mb = console_rss_mb(path, passphrase)

@@ -233,15 +233,15 @@ def demo(no_open: bool) -> None:
     click.echo("Creating the demo vault of synthetic people...", err=True)
     store, _code = Store.create(path, passphrase)
     try:
-        from p2p_tui.services import common
+        from p2p_tui.services import clock
         from p2p_tui.services import demo as demo_data
 
         with store.atomic():
             store.db.raw().execute("INSERT INTO meta(key, value) VALUES ('demo', '1')")
-            counts = demo_data.populate(common.today())
+            counts = demo_data.populate(clock.today())
             from p2p_tui.services.admin import retention
 
-            retention.daily_check(common.today())  # ended cases past retention lose their names
+            retention.daily_check(clock.today())  # ended cases past retention lose their names
     finally:
         store.close()
     click.echo(f"Demo vault: {path}")

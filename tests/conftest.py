@@ -3,16 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
+from p2p_tui.services import clock
 from p2p_tui.store import Store
 from p2p_tui.vault import KdfParams
 
 # Argon2id at its minimum: tests create vaults through this explicit argument (DESIGN section 2).
 CHEAP_KDF = KdfParams(memory_kib=8, iterations=1, lanes=1)
 PASSPHRASE = "correct horse battery staple"
+
+# The one frozen clock of the suite: a plain Wednesday, no PEI holiday near it. No test reads the
+# real date, so the suite passes on any day (check: faketime '@2026-12-05 10:00:00' make pytest).
+TODAY = date(2026, 11, 18)
+NOW = datetime(2026, 11, 18, 10, 30, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock() -> Iterator[datetime]:
+    """Every test runs with the services' clock standing at `NOW` (tests that need another day
+    freeze their own with `clock.frozen`, or pass `on=`)."""
+    with clock.frozen(NOW) as at:
+        yield at
+
+
+@pytest.fixture
+def today() -> date:
+    """The frozen date every test runs on."""
+    return TODAY
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from datetime import date
 import click
 
 from p2p_tui.commands.base import common_options, open_store, vault_command
-from p2p_tui.services import common
+from p2p_tui.services import clock, common
 from p2p_tui.services.cases import matching
 from p2p_tui.services.cases.matching import Candidate
 
@@ -79,7 +79,7 @@ def table(referral_id: int, on: date, ranked: list[Candidate]) -> list[str]:
 @vault_command
 def command(referral_id: int, as_json: bool, on_text: str | None) -> None:
     """Rank every supporter for referral REFERRAL_ID by the program's rules (changes nothing)."""
-    on = common.parse_date("--on", on_text) if on_text else common.today()
+    on = common.parse_date("--on", on_text) if on_text else clock.today()
     store = open_store()
     try:
         with store.lock:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from p2p_tui.commands.base import common_options, open_store, vault_command
-from p2p_tui.services import common
+from p2p_tui.services import clock
 from p2p_tui.services.admin import retention
 
 
@@ -25,7 +25,7 @@ def command(dry_run: bool) -> None:
 
     The de-identified utilization records are kept; the purge log keeps the date and the counts.
     """
-    day = common.today()
+    day = clock.today()
     store = open_store()
     try:
         if dry_run:

@@ -12,7 +12,7 @@ from datetime import date, datetime
 import click
 
 from p2p_tui.commands.base import common_options, open_store, vault_command
-from p2p_tui.services import common
+from p2p_tui.services import clock
 from p2p_tui.services.cases import followups
 from p2p_tui.services.cases.followups import QueueItem
 
@@ -74,7 +74,7 @@ def command(on: datetime | None, as_json: bool) -> None:
 
     Snoozed items are left out. Referral ids only, never names.
     """
-    day = on.date() if on is not None else common.today()
+    day = on.date() if on is not None else clock.today()
     store = open_store()
     try:
         with store.lock:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import date
 
 from p2p_tui.services.errors import ValidationError
 
@@ -15,11 +15,6 @@ PHONE = re.compile(r"^\+?[0-9 ().-]{7,20}$")
 YES = ("yes", "y", "true", "1")
 NO = ("no", "n", "false", "0", "")
 EARLIEST = date(2000, 1, 1)
-
-
-def today() -> date:
-    """The coordinator's local date."""
-    return datetime.now(UTC).astimezone().date()
 
 
 def name_key(name: str) -> str:

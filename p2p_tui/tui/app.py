@@ -22,6 +22,7 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 
+from p2p_tui.services import clock as services_clock
 from p2p_tui.store import Store, settings
 from p2p_tui.tui.commands import AREA_TITLES, FindProvider, GoToProvider
 from p2p_tui.tui.dialogs.recovery_code import RecoveryCodeDialog
@@ -89,10 +90,15 @@ class P2PApp(App[None]):
         passphrase: str | None = None,
         kdf: KdfParams | None = None,
         clock: Callable[[], float] = time.monotonic,
+        now: services_clock.Now | None = None,
         hint: str = "",
     ) -> None:
-        """`hint` is shown on the unlock screen (the demo's passphrase; never a real one)."""
+        """`clock` times idleness (auto-lock); `now`, when given, becomes the date and time every
+        service reads (`services.clock`). `hint` is shown on the unlock screen (the demo's
+        passphrase; never a real one)."""
         super().__init__()
+        if now is not None:
+            services_clock.install(now)
         self.hint = hint
         self.vault_path = Path(vault_path)
         self._passphrase = passphrase

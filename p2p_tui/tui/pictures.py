@@ -15,12 +15,11 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from unittest import mock
 
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from p2p_tui.services import demo
+from p2p_tui.services import clock, demo
 from p2p_tui.services.admin import retention
 from p2p_tui.store import Store
 from p2p_tui.store.models import Referral
@@ -48,11 +47,7 @@ class Scene:
 @contextlib.contextmanager
 def frozen_clock(day: date = FROZEN_DAY) -> Iterator[None]:
     """Freeze the services' notion of today (and of now, for safety escalations)."""
-    noon = datetime(day.year, day.month, day.day, 12, 0, tzinfo=UTC)
-    with (
-        mock.patch("p2p_tui.services.common.today", return_value=day),
-        mock.patch("p2p_tui.services.cases.safety._now", return_value=noon),
-    ):
+    with clock.frozen(datetime(day.year, day.month, day.day, 12, 0, tzinfo=UTC)):
         yield
 
 

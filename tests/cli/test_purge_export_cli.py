@@ -14,15 +14,13 @@ import pytest
 from click.testing import CliRunner, Result
 
 from p2p_tui.cli import main
-from p2p_tui.services import common
 from p2p_tui.services.cases import intake, lifecycle
 from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput
 from p2p_tui.services.reporting import deidentify
 from p2p_tui.store import Store
 from p2p_tui.store.models import Physician, PurgeLog, Referral
-from tests.conftest import CHEAP_KDF, PASSPHRASE
+from tests.conftest import CHEAP_KDF, PASSPHRASE, TODAY
 
-TODAY = common.today()
 OLD = TODAY - timedelta(days=200)  # a case received then and closed a week later is past retention
 RECENT = TODAY - timedelta(days=10)
 HEADER = (

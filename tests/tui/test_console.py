@@ -6,7 +6,7 @@ from __future__ import annotations
 import errno
 import os
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from p2p_tui.tui.screens.cases import CasesScreen
 from p2p_tui.tui.screens.help import HelpScreen
 from p2p_tui.tui.screens.today import TodayScreen
 from p2p_tui.tui.screens.unlock import UnlockScreen
-from tests.conftest import CHEAP_KDF, PASSPHRASE
+from tests.conftest import CHEAP_KDF, PASSPHRASE, TODAY
 from tests.tui.keys import screen_text, wait_for
 
 SIZE = (120, 36)
@@ -35,7 +35,7 @@ NAMES = ("Quinn Referredperson", "Rory Supporterperson", "Sky Supporterperson")
 def populated(vault_path: Path) -> Iterator[Path]:
     """A vault with two supporters and two referrals: one matched, one new."""
     store, _ = Store.create(vault_path, PASSPHRASE, kdf=CHEAP_KDF)
-    today = date.today()  # noqa: DTZ011 - the console's own "today"
+    today = TODAY
     with store.atomic():
         for name, county in zip(NAMES[1:], ("Queens", "Prince"), strict=True):
             email = name.split()[0].lower() + "@example.org"
@@ -45,7 +45,7 @@ def populated(vault_path: Path) -> Iterator[Path]:
         first = intake.create_referral(
             ReferralInput(
                 PhysicianInput(NAMES[0], "mid", "Kings", email="quinn@example.org", phone="902-555-0199"),
-                today - timedelta(days=3),
+                today - timedelta(days=7),
                 "reach_in",
                 "self",
                 ("burnout",),
@@ -53,7 +53,7 @@ def populated(vault_path: Path) -> Iterator[Path]:
             on=today,
         )
         matching.confirm_match(
-            first.id, matching.rank(first.id)[0].supporter_id, on=today - timedelta(days=3)
+            first.id, matching.rank(first.id)[0].supporter_id, on=today - timedelta(days=7)
         )
         intake.create_referral(
             ReferralInput(
@@ -90,7 +90,7 @@ async def test_today_shows_the_queue_its_terms_and_marks_done(populated: Path) -
         await opened(pilot, app)
         text = screen_text(pilot)
         assert "match a supporter" in text and "first contact" in text
-        assert "OVERDUE" in text  # the first contact was due 2 working days after a match 3 days ago
+        assert "OVERDUE" in text  # the first contact was due 2 working days after a match a week ago
         for name in NAMES:
             assert name not in text  # the queue names no one
         screen = app.screen
@@ -242,7 +242,7 @@ def test_case_page_safety_is_one_key_from_any_case(populated: Path) -> None:
 async def test_names_that_look_like_markup_never_break_a_screen(vault_path: Path) -> None:
     odd = "Kim [/] [b]Bold"
     store, _ = Store.create(vault_path, PASSPHRASE, kdf=CHEAP_KDF)
-    today = date.today()  # noqa: DTZ011
+    today = TODAY
     with store.atomic():
         roster.add_supporter(
             roster.SupporterInput(

@@ -10,7 +10,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input, OptionList, Select, Static
 
-from p2p_tui.services import common
+from p2p_tui.services import clock
 from p2p_tui.services.cases.intake import PhysicianInput
 from p2p_tui.services.people import roster
 from p2p_tui.services.people.roster import SupporterInput
@@ -177,7 +177,7 @@ async def test_a_supporters_page_by_keys(make_app: AppFactory, vault_path: Path)
         await fill(pilot, "2001-01-01")
         assert "after today" in text_of(app, "#entry-error")
         assert app.screen.query_one("#save", Button).disabled
-        until = common.today() + timedelta(days=30)
+        until = clock.today() + timedelta(days=30)
         await fill(pilot, until.isoformat())
         assert text_of(app, "#entry-error") == ""
         await pilot.press("enter")

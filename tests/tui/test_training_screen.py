@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import Button, DataTable, Input, SelectionList, Static
 
-from p2p_tui.services import common
+from p2p_tui.services import clock
 from p2p_tui.services.cases.intake import PhysicianInput
 from p2p_tui.services.people import roster, training
 from p2p_tui.services.people.roster import SupporterInput
@@ -60,7 +60,7 @@ async def test_add_an_event_record_attendance_and_see_the_honoraria(
         await wait_for(pilot, lambda: app.store is not None and not isinstance(app.screen, UnlockScreen))
         await pilot.press("f5")
         await wait_for(pilot, lambda: isinstance(app.screen, TrainingScreen))
-        quarter = Quarter.of(common.today())
+        quarter = Quarter.of(clock.today())
         assert str(quarter) in text_of(app, "#quarter-title")
         assert "volunteer and never paid" in text_of(app, "#volunteer-note")
         # add an event: hours refused beside the field, then fixed; the rate defaults to the setting

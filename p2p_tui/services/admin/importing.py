@@ -29,7 +29,7 @@ from typing import ParamSpec, TypeVar, cast
 
 import peewee as pw
 
-from p2p_tui.services import common
+from p2p_tui.services import clock, common
 from p2p_tui.services.cases import intake
 from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput
 from p2p_tui.services.errors import ValidationError, ValidationErrors
@@ -148,7 +148,7 @@ def import_csv(kind: str, text: str, *, dry_run: bool, on: date | None = None) -
     writes are made and rolled back, and the plan tells what would have been added or updated.
     """
     kind = common.choice("kind", kind, KINDS)
-    on = on or common.today()
+    on = on or clock.today()
     rows, errors = read_rows(kind, text)
     if any(e.field == "header" for e in errors):
         raise ValidationErrors(errors)

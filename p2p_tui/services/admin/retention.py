@@ -24,7 +24,7 @@ from typing import Any
 
 import peewee as pw
 
-from p2p_tui.services import common
+from p2p_tui.services import clock
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import settings
 from p2p_tui.store.models import Match, Meta, Physician, PurgeLog, Referral
@@ -96,7 +96,7 @@ def retention_days() -> int:
 
 def plan(on: date | None = None) -> PurgePlan:
     """What a purge on `on` (default today) would remove; changes nothing."""
-    on = on or common.today()
+    on = on or clock.today()
     cutoff = on - timedelta(days=retention_days())
     physicians = tuple(pid for (pid,) in _rows(_PHYSICIANS_SQL, cutoff.isoformat()))
     purged_now = set(physicians)
@@ -160,7 +160,7 @@ def daily_check(on: date | None = None) -> PurgePlan | None:
 
     The day of the last run is kept in the meta table under `last_purge_check`.
     """
-    on = on or common.today()
+    on = on or clock.today()
     if last_check() == on:
         return None
     done = purge(on, dry_run=False)

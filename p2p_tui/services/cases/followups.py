@@ -27,7 +27,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any, cast
 
-from p2p_tui.services import common
+from p2p_tui.services import clock, common
 from p2p_tui.services.cases import lifecycle
 from p2p_tui.services.cases.clocks import ClockLengths, add_working_days, working_days_between
 from p2p_tui.services.errors import ValidationError
@@ -321,12 +321,12 @@ def _build(on: date, include_snoozed: bool, referral_id: int | None) -> list[Que
 
 def queue(on: date | None = None, *, include_snoozed: bool = False) -> list[QueueItem]:
     """Every open item on `on` (default today), most urgent first; snoozed ones only if asked."""
-    return _build(on or common.today(), include_snoozed, None)
+    return _build(on or clock.today(), include_snoozed, None)
 
 
 def items_for(referral_id: int, on: date | None = None) -> list[QueueItem]:
     """One case's items on `on` (default today), snoozed ones included, most urgent first."""
-    return _build(on or common.today(), True, referral_id)
+    return _build(on or clock.today(), True, referral_id)
 
 
 def _require_item(referral_id: int, kind: str, on: date) -> QueueItem:
@@ -347,7 +347,7 @@ def snooze(referral_id: int, kind: str, until: date | str, reason: str, on: date
     The latest snooze of an item decides (snoozing again replaces an earlier date); a snooze ends when
     the item's clock restarts (a new match, contact or follow-up). Safety items are never snoozed.
     """
-    on = on or common.today()
+    on = on or clock.today()
     kind = common.choice("item", kind, QUEUE_KINDS)
     reason = common.choice("reason", reason, SNOOZE_REASONS)
     day = common.parse_date("until", until)
@@ -369,7 +369,7 @@ def done(referral_id: int, kind: str, on: date | None = None, mode: str = "phone
     pending consent is recorded as given. An unmatched case must be matched, and a survey recorded,
     through their own screens: those are refused with the way to do them.
     """
-    on = on or common.today()
+    on = on or clock.today()
     kind = common.choice("item", kind, QUEUE_KINDS)
     _require_item(referral_id, kind, on)
     if kind == "unmatched":

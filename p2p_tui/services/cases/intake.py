@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from p2p_tui.services import common
+from p2p_tui.services import clock, common
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import settings
 from p2p_tui.store.models import Physician, Referral, ReferralStressor, StatusChange
@@ -131,7 +131,7 @@ def consent_needed(pathway: str, source: str) -> bool:
 
 def create_referral(data: ReferralInput, on: date | None = None) -> Referral:
     """Validate and record a new referral (call inside `store.atomic()`)."""
-    on = on or common.today()
+    on = on or clock.today()
     physician = clean_physician(data.physician)
     received = common.past_date("received", common.parse_date("received", data.received_on), on)
     pathway = common.choice("pathway", data.pathway, PATHWAYS)

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from p2p_tui.services import common
+from p2p_tui.services import clock, common
 from p2p_tui.services.errors import ValidationError
+from p2p_tui.store import query
 from p2p_tui.store.models import (
     Contact,
     Escalation,
@@ -64,7 +65,7 @@ def transition(referral: Referral, to_status: str, on: date) -> None:
 
 def end_case(referral_id: int, outcome: str, on: date | None = None) -> Referral:
     """Close, decline (the physician declined support) or mark unreachable."""
-    on = on or common.today()
+    on = on or clock.today()
     outcome = common.choice("outcome", outcome, ENDINGS)
     referral = get_referral(referral_id)
     transition(referral, outcome, on)
@@ -74,7 +75,7 @@ def end_case(referral_id: int, outcome: str, on: date | None = None) -> Referral
 def reopen(referral_id: int, on: date | None = None) -> Referral:
     """Reopen an ended case as new (to be matched again)."""
     referral = get_referral(referral_id)
-    transition(referral, "new", on or common.today())
+    transition(referral, "new", on or clock.today())
     return referral
 
 
@@ -91,7 +92,7 @@ def active_match(referral: Referral) -> Match | None:
 
 def set_consent(referral_id: int, consent: str, on: date | None = None) -> Referral:
     """Record the physician's consent (given or refused) on a reach-out that needs it."""
-    on = on or common.today()
+    on = on or clock.today()
     referral = get_referral(referral_id)
     if referral.consent == "not_needed":
         raise ValidationError(
@@ -112,7 +113,7 @@ def record_contact(
     An initial contact moves a matched case to contacted; a follow-up moves a contacted case to
     followed_up. A reach-out that needs consent refuses any contact until consent is given.
     """
-    today = today or common.today()
+    today = today or clock.today()
     on = common.past_date("date", on or today, today)
     kind = common.choice("kind", kind, CONTACT_KINDS)
     mode = common.choice("mode", mode, CONTACT_MODES)
@@ -219,16 +220,33 @@ def timeline(referral_id: int) -> list[TimelineEntry]:
     return entries
 
 
+# A supporter's open cases: active matches on referrals still open. The one definition, used by the
+# matching rules (capacity, load), the roster and the supporter's page.
+OPEN_CASES_SQL = f"""
+SELECT m.supporter_id, m.referral_id FROM "match" m JOIN referral r ON r.id = m.referral_id
+WHERE m.active = 1 AND r.status IN ({", ".join("?" * len(OPEN_STATUSES))})"""  # noqa: S608 - placeholders only
+
+
+def open_cases() -> dict[int, list[int]]:
+    """Every supporter's open cases (referral ids, ascending), in one query; absent means none."""
+    found: dict[int, list[int]] = {}
+    for supporter_id, referral_id in sorted(query.rows(OPEN_CASES_SQL, *OPEN_STATUSES)):
+        found.setdefault(supporter_id, []).append(referral_id)
+    return found
+
+
+def open_case_counts() -> dict[int, int]:
+    """How many open cases each supporter has now; absent means none."""
+    return {supporter: len(ids) for supporter, ids in open_cases().items()}
+
+
+def open_case_ids(supporter: Supporter | int) -> list[int]:
+    """One supporter's open cases (referral ids, ascending)."""
+    supporter_id = supporter if isinstance(supporter, int) else supporter.id
+    sql = OPEN_CASES_SQL + " AND m.supporter_id = ?"
+    return sorted(r for _s, r in query.rows(sql, *OPEN_STATUSES, supporter_id))
+
+
 def active_case_count(supporter: Supporter | int) -> int:
-    """How many open cases a supporter has now (active matches on open referrals)."""
-    count: int = (
-        Match.select()
-        .join(Referral)
-        .where(
-            Match.supporter == supporter,
-            Match.active == True,  # noqa: E712
-            Referral.status.in_(OPEN_STATUSES),
-        )
-        .count()
-    )
-    return count
+    """How many open cases a supporter has now."""
+    return len(open_case_ids(supporter))

@@ -30,11 +30,12 @@ from datetime import date
 from operator import attrgetter
 from typing import Any
 
-from p2p_tui.services import common
+from p2p_tui.services import clock, common
 from p2p_tui.services.cases import lifecycle
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.store.models import Match, Referral, Supporter
-from p2p_tui.store.vocab import CAREER_STAGES, LOGISTICS_NOTE_MAX, OPEN_STATUSES
+from p2p_tui.store import query
+from p2p_tui.store.models import Match, Referral
+from p2p_tui.store.vocab import CAREER_STAGES, LOGISTICS_NOTE_MAX
 
 HARD_RULES = (
     "active",
@@ -165,11 +166,6 @@ ROSTER_SQL = """
 SELECT s.id, s.status, s.max_active, s.unavailable_until,
        p.id, p.name, p.career_stage, p.county, p.specialty, p.interventional
 FROM supporter s JOIN physician p ON p.id = s.physician_id ORDER BY s.id"""
-# open cases as lifecycle.active_case_count counts them: active matches on open referrals
-OPEN_CASES_SQL = f"""
-SELECT m.supporter_id, COUNT(*) FROM "match" m JOIN referral r ON r.id = m.referral_id
-WHERE m.active = 1 AND r.status IN ({", ".join("?" * len(OPEN_STATUSES))})
-GROUP BY m.supporter_id"""  # noqa: S608 - placeholders only
 # rest runs from the start of the last case taken on (a declined one was not taken on)
 LAST_CASE_SQL = """
 SELECT supporter_id, MAX(matched_on) FROM "match"
@@ -185,20 +181,14 @@ def _day(value: date | str) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value[:10])
 
 
-def _rows(sql: str, *params: object) -> list[Any]:
-    """Rows as SQLite returns them, through the database the models are bound to."""
-    rows: list[Any] = Supporter._meta.database.execute_sql(sql, params).fetchall()
-    return rows
-
-
 def _context(referral_id: int, on: date) -> _Context:
     """The referral's facts and the roster-wide state (raises ValidationError for an unknown id)."""
-    found = _rows(REFERRAL_SQL, referral_id)
+    found = query.rows(REFERRAL_SQL, referral_id)
     if not found:
         raise ValidationError("referral", f"there is no referral {referral_id}")
     acute, physician_id, key, stage, county, specialty = found[0]
     conflicts: dict[int, set[str]] = {}
-    for supporter_id, kind in _rows(CONFLICTS_SQL, physician_id, key):
+    for supporter_id, kind in query.rows(CONFLICTS_SQL, physician_id, key):
         conflicts.setdefault(supporter_id, set()).add(kind)
     return _Context(
         on=on,
@@ -207,16 +197,16 @@ def _context(referral_id: int, on: date) -> _Context:
         county=county,
         specialty=common.name_key(specialty),
         acute=bool(acute),
-        open_counts=dict(_rows(OPEN_CASES_SQL, *OPEN_STATUSES)),
-        last_case={s: _day(d) for s, d in _rows(LAST_CASE_SQL, DECLINED)},
+        open_counts=lifecycle.open_case_counts(),
+        last_case={s: _day(d) for s, d in query.rows(LAST_CASE_SQL, DECLINED)},
         conflicts=conflicts,
-        declined={s for (s,) in _rows(DECLINED_SQL, referral_id, DECLINED)},
+        declined={s for (s,) in query.rows(DECLINED_SQL, referral_id, DECLINED)},
     )
 
 
 def _roster() -> list[_Row]:
     """Every supporter with the physician fields the rules read."""
-    return _rows(ROSTER_SQL)
+    return query.rows(ROSTER_SQL)
 
 
 class _Judge:
@@ -364,7 +354,7 @@ def rank(referral_id: int, on: date | None = None) -> list[Candidate]:
     Raises:
         ValidationError: on field "referral" if there is no such referral.
     """
-    on = on or common.today()
+    on = on or clock.today()
     ranked = _Judge(_context(referral_id, on)).candidates(_roster())  # in supporter id order
     # two stable sorts: by score descending (ties keep the id order), then eligible first
     ranked.sort(key=attrgetter("score"), reverse=True)
@@ -413,7 +403,7 @@ def confirm_match(
             "override_reason" if the choice overrides a soft rule (or is not the top eligible
             candidate) without a reason of 5 to 140 characters.
     """
-    on = on or common.today()
+    on = on or clock.today()
     referral = lifecycle.get_referral(referral_id)
     if referral.status != "new":
         raise ValidationError("status", f"only a new case can be matched (this one is {referral.status})")
@@ -450,7 +440,7 @@ def supporter_declined(referral_id: int, on: date | None = None) -> Referral:
     The supporter then fails `not_declined_before` for this case. A matched or contacted case can be
     handed back (a supporter may withdraw after the first conversation); call inside `store.atomic()`.
     """
-    on = on or common.today()
+    on = on or clock.today()
     referral = lifecycle.get_referral(referral_id)
     if referral.status not in ("matched", "contacted"):
         raise ValidationError(

@@ -7,9 +7,9 @@ of detail the program never records. The crisis resources are shown beside the e
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time
+from datetime import date, time
 
-from p2p_tui.services import common
+from p2p_tui.services import clock, common
 from p2p_tui.services.cases.lifecycle import get_referral, is_open
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store.models import Escalation
@@ -29,10 +29,6 @@ def crisis_lines() -> list[str]:
     return [f"{name}: {how}" for name, how in CRISIS_RESOURCES]
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).astimezone()
-
-
 def clean_time(value: str | time) -> str:
     """A time of day as HH:MM (24-hour clock)."""
     if isinstance(value, time):
@@ -47,10 +43,10 @@ def clean_time(value: str | time) -> str:
 
 def escalate(referral_id: int, to: str, on: date | None = None, at: str | time | None = None) -> Escalation:
     """Record a safety escalation on an open case: the date, the time (HH:MM) and to whom."""
-    now = _now()
+    now = clock.now()
     on = on or now.date()
     escalated_to = common.choice("to", to, ESCALATED_TO)
-    clock = clean_time(at if at is not None else now.time())
+    at_time = clean_time(at if at is not None else now.time())
     referral = get_referral(referral_id)
     if not is_open(referral):
         raise ValidationError(
@@ -59,7 +55,7 @@ def escalate(referral_id: int, to: str, on: date | None = None, at: str | time |
     if on < referral.received_on:
         raise ValidationError("date", "cannot be before the referral was received")
     escalation: Escalation = Escalation.create(
-        referral=referral, escalated_on=on, escalated_at=clock, escalated_to=escalated_to
+        referral=referral, escalated_on=on, escalated_at=at_time, escalated_to=escalated_to
     )
     return escalation
 
@@ -74,7 +70,7 @@ def get_escalation(escalation_id: int) -> Escalation:
 
 def acknowledge(escalation_id: int, on: date | None = None) -> Escalation:
     """Mark an escalation as followed through (it leaves the safety queue); the first date is kept."""
-    on = on or common.today()
+    on = on or clock.today()
     escalation = get_escalation(escalation_id)
     if escalation.acknowledged_on is not None:
         return escalation

@@ -12,7 +12,7 @@ from typing import cast
 
 import peewee as pw
 
-from p2p_tui.services import common
+from p2p_tui.services import clock, common
 from p2p_tui.services.cases.lifecycle import get_referral, last_contact_on
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store.models import Contact, Survey
@@ -78,7 +78,7 @@ def clean_survey(data: SurveyInput) -> SurveyInput:
 
 def record_survey(referral_id: int, data: SurveyInput, on: date | None = None) -> Survey:
     """Record a survey for a referral that has had a contact, dated on or after its last contact."""
-    submitted = on or common.today()
+    submitted = on or clock.today()
     answers = clean_survey(data)
     referral = get_referral(referral_id)
     last = last_contact_on(referral)
@@ -112,7 +112,7 @@ def outstanding(on: date | None = None) -> list[int]:
     A survey filed before the follow-up (after the first contact, say) does not answer for it: the
     same rule as the queue's survey item.
     """
-    on = on or common.today()
+    on = on or clock.today()
     answered = Survey.select(Survey.id).where(
         Survey.referral == Contact.referral,
         Survey.submitted_on >= Contact.contact_on,

@@ -9,7 +9,7 @@ from typing import cast
 
 import peewee as pw
 
-from p2p_tui.services import common
+from p2p_tui.services import clock, common
 from p2p_tui.services.cases.intake import PhysicianInput, clean_physician, upsert_physician
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store.models import Conflict, Nomination, Physician, Supporter
@@ -66,7 +66,7 @@ def _optional_date(field: str, value: date | str | None) -> date | None:
 
 def add_supporter(data: SupporterInput, on: date | None = None) -> Supporter:
     """Add a supporter to the roster (or update the one this physician already is)."""
-    on = on or common.today()
+    on = on or clock.today()
     person = clean_physician(data.physician)
     status = common.choice("status", data.status, SUPPORTER_STATUSES)
     max_active = clean_max_active(data.max_active)
@@ -98,7 +98,7 @@ def add_supporter(data: SupporterInput, on: date | None = None) -> Supporter:
 
 def nominate(supporter_id: int, nominated_by: str, on: date | None = None) -> Nomination:
     """Record a colleague's nomination (the same colleague counts once)."""
-    on = on or common.today()
+    on = on or clock.today()
     supporter = get_supporter(supporter_id)
     by = common.text("nominated_by", nominated_by)
     for existing in Nomination.select().where(Nomination.supporter == supporter):
@@ -121,7 +121,7 @@ def nomination_counts() -> dict[int, int]:
 
 def set_status(supporter_id: int, status: str, on: date | None = None) -> Supporter:
     """Move a supporter to a new status, refusing illegal steps with the legal ones named."""
-    on = on or common.today()
+    on = on or clock.today()
     supporter = get_supporter(supporter_id)
     status = common.choice("status", status, SUPPORTER_STATUSES)
     legal = STATUS_STEPS[supporter.status]
@@ -141,7 +141,7 @@ def set_status(supporter_id: int, status: str, on: date | None = None) -> Suppor
 
 def pause_until(supporter_id: int, until: date | str, on: date | None = None) -> Supporter:
     """Make a supporter unavailable for new cases until a date (after a hard case, leave, ...)."""
-    on = on or common.today()
+    on = on or clock.today()
     supporter = get_supporter(supporter_id)
     day = common.parse_date("unavailable_until", until)
     if day <= on:
@@ -167,7 +167,7 @@ def add_conflict(
     physician_id: int | None = None,
 ) -> Conflict:
     """Never match this supporter with the named physician (known now or added later)."""
-    on = on or common.today()
+    on = on or clock.today()
     supporter = get_supporter(supporter_id)
     kind = common.choice("kind", kind, CONFLICT_KINDS)
     name = common.text("evaluates" if kind == "evaluates" else "conflict", physician_name)

@@ -14,7 +14,7 @@ from typing import cast
 
 import peewee as pw
 
-from p2p_tui.services import common
+from p2p_tui.services import clock, common
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.people.roster import get_supporter
 from p2p_tui.services.reporting.quarters import Quarter
@@ -104,7 +104,7 @@ def add_event(
 
     The rate defaults to the honorarium rate in Settings and is stored on the event.
     """
-    on = on or common.today()
+    on = on or clock.today()
     kind = common.choice("kind", kind, TRAINING_KINDS)
     day = common.past_date("held_on", common.parse_date("held_on", held_on), on)
     cleaned_hours = clean_hours("hours", hours)

@@ -12,7 +12,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from p2p_tui.services import common
+from p2p_tui.services import clock
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import Store
 from p2p_tui.tui.widgets.save_indicator import SaveIndicator
@@ -99,7 +99,7 @@ class AreaScreen(Screen[None]):
     def data_token(self) -> tuple[int, object, bool]:
         """What the screen's contents depend on: every change to the database (SQLite counts them on
         the connection), the date (the queue's clocks move at midnight), and privacy mode."""
-        return (self.store.db.raw().total_changes, common.today(), self.p2p.privacy)
+        return (self.store.db.raw().total_changes, clock.today(), self.p2p.privacy)
 
     def reload(self) -> None:
         """Re-read this screen's data from the store and redraw (called on every resume)."""

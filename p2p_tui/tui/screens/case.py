@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Label, Static
 
-from p2p_tui.services import common
+from p2p_tui.services import clock
 from p2p_tui.services.cases import intake, lifecycle, safety, surveys
 from p2p_tui.store.models import Physician, Referral
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
@@ -143,7 +143,7 @@ class CaseScreen(AreaScreen):
     # -- actions ----------------------------------------------------------------------------------
 
     def _today(self) -> date:
-        return common.today()
+        return clock.today()
 
     def action_match(self) -> None:
         """Rank the supporters for this case (only a new case can be matched)."""

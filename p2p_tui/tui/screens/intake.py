@@ -23,7 +23,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from p2p_tui.services import common
+from p2p_tui.services import clock, common
 from p2p_tui.services.cases import intake
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import settings
@@ -52,7 +52,7 @@ def phone_ok(value: str) -> bool:
 
 def received_ok(value: str) -> bool:
     """A date YYYY-MM-DD, not in the future."""
-    return _ok(lambda: common.past_date("received", common.parse_date("received", value), common.today()))
+    return _ok(lambda: common.past_date("received", common.parse_date("received", value), clock.today()))
 
 
 def options(values: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -112,7 +112,7 @@ class IntakeScreen(AreaScreen):
                 "Received",
                 MaskedInput(
                     "9999-99-99",
-                    value=common.today().isoformat(),
+                    value=clock.today().isoformat(),
                     id="received",
                     compact=True,
                     validators=[Function(received_ok, "received: a date YYYY-MM-DD, not in the future")],
@@ -160,7 +160,7 @@ class IntakeScreen(AreaScreen):
         self.query_one("#county", Select).set_options([(c, c) for c in counties])
         for field in ("name", "email", "phone", "specialty"):
             self.query_one(f"#{field}", Input).value = ""
-        self.query_one("#received", MaskedInput).value = common.today().isoformat()
+        self.query_one("#received", MaskedInput).value = clock.today().isoformat()
         for field in ("career_stage", "pathway", "source"):
             self.query_one(f"#{field}", Select).clear()
         self.query_one("#preferred_contact", Select).value = "email"

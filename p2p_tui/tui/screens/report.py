@@ -27,7 +27,7 @@ from textual.message import Message
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from p2p_tui.services import common
+from p2p_tui.services import clock
 from p2p_tui.services.reporting import formats, quarterly
 from p2p_tui.services.reporting.quarterly import Breakdown, Cell, Summary
 from p2p_tui.services.reporting.quarters import Quarter
@@ -243,7 +243,7 @@ class ReportScreen(AreaScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.quarter = Quarter.of(common.today())
+        self.quarter = Quarter.of(clock.today())
         self.summary: Summary | None = None
         self.computed: tuple[Quarter, int] | None = None  # what `summary` was computed from
         self.exporting = False

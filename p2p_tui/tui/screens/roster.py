@@ -20,7 +20,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Select, Static
 from textual.widgets.data_table import RowDoesNotExist
 
-from p2p_tui.services import common
+from p2p_tui.services import clock
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.people import roster
 from p2p_tui.store import settings
@@ -132,7 +132,7 @@ class RosterScreen(AreaScreen):
         status = str(self.query_one("#status", Select).value)
         self.shown_filter = status
         rows = self.read(lambda: roster_rows(status))
-        today = common.today()
+        today = clock.today()
         table = self.query_one("#roster", Table)
         keep = table.selected_key()
         table.clear()

@@ -20,7 +20,7 @@ from textual.markup import escape
 from textual.validation import Length
 from textual.widgets import Label, Static
 
-from p2p_tui.services import common
+from p2p_tui.services import clock, common
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.people import roster, training
 from p2p_tui.store.models import Conflict, Match, Nomination, Physician, Referral
@@ -172,7 +172,7 @@ class SupporterScreen(AreaScreen):
 
     def reload(self) -> None:
         v = self.view = self.read(lambda: load(self.supporter_id))
-        today = common.today()
+        today = clock.today()
         if v.unavailable_until and v.unavailable_until > today:
             available = f"unavailable until {v.unavailable_until.isoformat()}"
         elif v.status == "paused":
@@ -252,7 +252,7 @@ class SupporterScreen(AreaScreen):
 
     def action_pause(self) -> None:
         """No new cases until a date (after a hard case, on leave, ...)."""
-        today = common.today()
+        today = clock.today()
 
         def chosen(until: str | None) -> None:
             if until is not None:

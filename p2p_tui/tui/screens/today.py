@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from p2p_tui.services import common
+from p2p_tui.services import clock
 from p2p_tui.services.cases import followups
 from p2p_tui.store.vocab import SNOOZE_REASONS
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
@@ -64,7 +64,7 @@ class TodayScreen(AreaScreen):
         self.query_one("#queue", Table).focus()
 
     def reload(self) -> None:
-        today = common.today()
+        today = clock.today()
         items = self.read(lambda: followups.queue(today))
         # The most urgent first; a table of thousands would take seconds to fill (0.15 ms a row).
         self.items = {f"{i.referral_id}:{i.kind}": i for i in items[:SHOWN]}
@@ -150,7 +150,7 @@ class TodayScreen(AreaScreen):
         item = self.selected()
         if item is None:
             return
-        until = common.today() + timedelta(days=7)
+        until = clock.today() + timedelta(days=7)
 
         def chosen(reason: str | None) -> None:
             if reason is not None:

@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Label, Static
 from textual.widgets.data_table import RowDoesNotExist
 
-from p2p_tui.services import common
+from p2p_tui.services import clock
 from p2p_tui.services.people import training
 from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store import settings
@@ -102,7 +102,7 @@ class TrainingScreen(AreaScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.quarter = Quarter.of(common.today())
+        self.quarter = Quarter.of(clock.today())
         self.view: QuarterView | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -185,7 +185,7 @@ class TrainingScreen(AreaScreen):
                 self.reload()
                 self.put_cursor(str(event.id))
 
-        self.app.push_screen(EventFormDialog(common.today(), rate), chosen)
+        self.app.push_screen(EventFormDialog(clock.today(), rate), chosen)
 
     @on(DataTable.RowSelected, "#events")
     def action_attendance(self) -> None:

@@ -69,33 +69,25 @@ class FindProvider(Provider):
         app = _app(self)
         if app.store is None or app.privacy or len(query.strip()) < 2:
             return
-        from p2p_tui.services.cases import intake
-        from p2p_tui.store.models import Referral, Supporter
+        from p2p_tui.services.cases import views
 
         with app.store.lock:
-            people = intake.suggest_physicians(query, limit=10)
-            rows = []
-            for person in people:
-                supporter = Supporter.get_or_none(Supporter.physician == person)
-                latest = (
-                    Referral.select(Referral.id)
-                    .where(Referral.physician == person)
-                    .order_by(Referral.id.desc())
-                    .first()
-                )
-                rows.append((person.name, supporter.id if supporter else None, latest.id if latest else None))
+            people = views.find_people(query, limit=10)
         matcher = self.matcher(query)
-        for name, supporter_id, referral_id in rows:
-            if referral_id is not None:
-                text = f"{name}: case #{referral_id}"  # matcher.highlight treats text as plain
+        for person in people:
+            if person.referral_id is not None:
+                text = f"{person.name}: case #{person.referral_id}"  # matcher.highlight treats text as plain
                 yield Hit(
-                    1.0, matcher.highlight(text), partial(app.open_case, referral_id), help="Open the case"
+                    1.0,
+                    matcher.highlight(text),
+                    partial(app.open_case, person.referral_id),
+                    help="Open the case",
                 )
-            if supporter_id is not None:
-                text = f"{name}: supporter #{supporter_id}"
+            if person.supporter_id is not None:
+                text = f"{person.name}: supporter #{person.supporter_id}"
                 yield Hit(
                     0.9,
                     matcher.highlight(text),
-                    partial(app.open_supporter, supporter_id),
+                    partial(app.open_supporter, person.supporter_id),
                     help="Open the roster page",
                 )

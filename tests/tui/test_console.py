@@ -18,6 +18,7 @@ from p2p_tui.services.people import roster
 from p2p_tui.store import Store, settings
 from p2p_tui.store.models import Contact, Snooze
 from p2p_tui.tui.app import P2PApp
+from p2p_tui.tui.commands import FindProvider
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
 from p2p_tui.tui.screens.case import CaseScreen
 from p2p_tui.tui.screens.cases import CasesScreen
@@ -68,6 +69,20 @@ def populated(vault_path: Path) -> Iterator[Path]:
 async def opened(pilot: Any, app: P2PApp) -> None:
     await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
     await wait_for(pilot, lambda: "to do" in screen_text(pilot))
+
+
+async def test_the_palette_finds_a_physician_and_offers_their_case_or_roster_page(populated: Path) -> None:
+    app = P2PApp(populated, passphrase=PASSPHRASE)
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot, app)
+        provider = FindProvider(app.screen)
+        referred = [(hit.text, hit.help) for hit in [h async for h in provider.search("quinn")]]
+        supporters = [hit.text for hit in [h async for h in provider.search("Sky S")]]
+        assert [h async for h in provider.search("x")] == []  # two letters at least
+        app.privacy = True
+        assert [h async for h in provider.search("quinn")] == []  # names masked: nothing found
+    assert referred == [(f"{NAMES[0]}: case #1", "Open the case")]
+    assert supporters == [f"{NAMES[2]}: supporter #2"]
 
 
 async def test_help_lists_every_key_of_the_screen(populated: Path) -> None:

@@ -26,7 +26,7 @@ from p2p_tui.services import clock as services_clock
 from p2p_tui.store import Store, settings
 from p2p_tui.tui.commands import AREA_TITLES, FindProvider, GoToProvider
 from p2p_tui.tui.dialogs.recovery_code import RecoveryCodeDialog
-from p2p_tui.tui.messages import SaveStateChanged, Unlocked
+from p2p_tui.tui.messages import GoTo, OpenCase, OpenSupporter, RestoreBackup, SaveStateChanged, Unlocked
 from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.screens.create import CreateScreen
 from p2p_tui.tui.screens.unlock import UnlockScreen
@@ -248,6 +248,22 @@ class P2PApp(App[None]):
         else:
             page.show(referral_id)
             self.push_screen(key)
+
+    @on(OpenCase)
+    def _open_case_asked(self, message: OpenCase) -> None:
+        self.open_case(message.referral_id)
+
+    @on(OpenSupporter)
+    def _open_supporter_asked(self, message: OpenSupporter) -> None:
+        self.open_supporter(message.supporter_id)
+
+    @on(GoTo)
+    async def _go_asked(self, message: GoTo) -> None:
+        await self.action_go(message.area)
+
+    @on(RestoreBackup)
+    async def _restore_asked(self, message: RestoreBackup) -> None:
+        await self.restore_backup(message.backup)
 
     def open_supporter(self, supporter_id: int) -> None:
         """Push a supporter's roster page."""

@@ -20,6 +20,7 @@ from p2p_tui.tui.dialogs.contact import ContactDialog, ContactInput
 from p2p_tui.tui.dialogs.safety import SafetyDialog
 from p2p_tui.tui.dialogs.survey import SurveyDialog
 from p2p_tui.tui.dialogs.text_entry import TextDialog
+from p2p_tui.tui.messages import OpenSupporter
 from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.widgets.table import Table
 
@@ -219,4 +220,4 @@ class CaseScreen(AreaScreen):
     def action_open_supporter(self) -> None:
         """Open the matched supporter's roster page."""
         if self.view is not None and self.view.supporter_id is not None:
-            self.p2p.open_supporter(self.view.supporter_id)
+            self.post_message(OpenSupporter(self.view.supporter_id))

@@ -28,6 +28,7 @@ from p2p_tui.services.cases import intake, views
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import settings
 from p2p_tui.store.vocab import CAREER_STAGES, PATHWAYS, PREFERRED_CONTACTS, SOURCES, STRESSORS
+from p2p_tui.tui.messages import OpenCase
 from p2p_tui.tui.screens.base import AreaScreen
 
 
@@ -302,7 +303,7 @@ class IntakeScreen(AreaScreen):
             return
         self.notify(f"Referral saved as case #{referral_id}.")
         self.app.pop_screen()
-        self.p2p.open_case(referral_id)
+        self.post_message(OpenCase(referral_id))
 
     def reload(self) -> None:
         """Nothing to read: the form is cleared on each showing (clear_form)."""

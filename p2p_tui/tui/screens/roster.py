@@ -24,6 +24,7 @@ from p2p_tui.store import settings
 from p2p_tui.store.vocab import SUPPORTER_STATUSES
 from p2p_tui.tui.dialogs.form import CSS_FILE
 from p2p_tui.tui.dialogs.supporter_form import SupporterFormDialog
+from p2p_tui.tui.messages import OpenSupporter
 from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.widgets.table import Table
 
@@ -116,13 +117,13 @@ class RosterScreen(AreaScreen):
     @on(DataTable.RowSelected, "#roster")
     def row_chosen(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
-            self.p2p.open_supporter(int(event.row_key.value))
+            self.post_message(OpenSupporter(int(event.row_key.value)))
 
     def action_open(self) -> None:
         """Open the supporter under the cursor."""
         key = self.query_one("#roster", Table).selected_key()
         if key is not None:
-            self.p2p.open_supporter(int(key))
+            self.post_message(OpenSupporter(int(key)))
 
     def action_filter(self) -> None:
         """Move to the status filter (Enter opens it)."""

@@ -22,6 +22,7 @@ from p2p_tui.store.vocab import TRAINING_KINDS
 from p2p_tui.tui.dialogs.attendance import AttendanceDialog, AttendanceInput
 from p2p_tui.tui.dialogs.event_form import KIND_LABELS, EventFormDialog, EventInput
 from p2p_tui.tui.dialogs.form import CSS_FILE
+from p2p_tui.tui.messages import OpenSupporter
 from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.widgets.table import Table
 
@@ -166,4 +167,4 @@ class TrainingScreen(AreaScreen):
     @on(DataTable.RowSelected, "#honoraria")
     def open_supporter(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
-            self.p2p.open_supporter(int(event.row_key.value))
+            self.post_message(OpenSupporter(int(event.row_key.value)))

@@ -14,11 +14,8 @@ import click
 
 from p2p_tui.commands.base import InvalidInput, common_options, open_store, vault_command, vault_path
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.services.people.training import HonorariumLine
-from p2p_tui.services.reporting import formats, pdf, quarterly
+from p2p_tui.services.reporting import formats, quarterly, render
 from p2p_tui.services.reporting.quarters import Quarter
-
-FORMATS = ("md", "csv", "json", "pdf")
 
 
 def _quarter(text: str) -> Quarter:
@@ -48,22 +45,13 @@ def _target(output: Path | None, fmt: str, force: bool) -> Path | None:
     return output
 
 
-def render_text(summary: quarterly.Summary, fmt: str, honoraria: list[HonorariumLine] | None) -> str:
-    """The summary as md, csv or json text."""
-    if fmt == "csv":
-        return formats.to_csv(summary, honoraria)
-    if fmt == "json":
-        return formats.to_json(summary, honoraria)
-    return formats.to_markdown(summary, honoraria)
-
-
 @click.command("report")
 @common_options
 @click.option("--quarter", "quarter_text", required=True, metavar="YYYYQN", help="The quarter, e.g. 2026Q3.")
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
+    type=click.Choice(render.FORMATS),
     default="md",
     show_default=True,
     help="Markdown, CSV (section,label,value), JSON, or a board-ready PDF (needs --output).",
@@ -104,13 +92,11 @@ def command(quarter_text: str, fmt: str, output: Path | None, force: bool, honor
     finally:
         store.close()
     if target is None:
-        click.echo(render_text(summary, fmt, statement), nl=False)
+        click.echo(render.render(summary, fmt, statement).decode("utf-8"), nl=False)
         return
+    data = render.render(summary, fmt, statement)  # made before the file, so a failure leaves none
     try:
-        if fmt == "pdf":
-            pdf.to_pdf(summary, target, statement)
-        else:
-            formats.write_private(target, render_text(summary, fmt, statement).encode("utf-8"))
+        formats.write_private(target, data)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise InvalidInput(f"--output: {target} could not be written ({reason}); nothing was left") from None

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from p2p_tui.commands.base import InvalidInput, common_options, open_store, vault_command
+from p2p_tui.commands.base import InvalidInput, common_options, opened_store, vault_command
 from p2p_tui.services.reporting import deidentify
 from p2p_tui.vault import private_file
 
@@ -51,12 +51,8 @@ def command(output: Path | None, quarter: str | None, force: bool) -> None:
     deidentify.clean_quarter(quarter)  # a bad quarter is refused before the passphrase is asked
     if output is not None and output.exists() and not force:
         raise InvalidInput(f"--output: {output} already exists; choose a new file or add --force")
-    store = open_store()
-    try:
-        with store.lock:
-            text = deidentify.export_csv(quarter)
-    finally:
-        store.close()
+    with opened_store() as store, store.lock:
+        text = deidentify.export_csv(quarter)
     if output is None:
         click.echo(text, nl=False)
         return

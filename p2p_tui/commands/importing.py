@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from p2p_tui.commands.base import InvalidInput, common_options, open_store, vault_command
+from p2p_tui.commands.base import InvalidInput, common_options, opened_store, vault_command
 from p2p_tui.services.admin.importing import HEADERS, KINDS, ImportPlan, import_csv
 from p2p_tui.services.errors import ValidationErrors
 from p2p_tui.store import Store
@@ -36,15 +36,13 @@ def command(kind: str, file: Path, dry_run: bool) -> None:
     A file with any bad row is rejected whole, every error listed by row and field.
     """
     text = read_text(file)
-    store = open_store()
     plan: ImportPlan | None = None
     failed: ValidationErrors | None = None
-    try:
-        plan = run(store, kind, text, dry_run)
-    except ValidationErrors as exc:
-        failed = exc
-    finally:
-        store.close()
+    with opened_store() as store:
+        try:
+            plan = run(store, kind, text, dry_run)
+        except ValidationErrors as exc:
+            failed = exc
     if failed is not None:
         for error in failed.errors:
             click.echo(str(error), err=True)

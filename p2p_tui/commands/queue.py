@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 import click
 
-from p2p_tui.commands.base import common_options, open_store, vault_command
+from p2p_tui.commands.base import common_options, opened_store, vault_command
 from p2p_tui.services import clock
 from p2p_tui.services.cases import followups
 from p2p_tui.services.cases.followups import QueueItem
@@ -75,12 +75,8 @@ def command(on: datetime | None, as_json: bool) -> None:
     Snoozed items are left out. Referral ids only, never names.
     """
     day = on.date() if on is not None else clock.today()
-    store = open_store()
-    try:
-        with store.lock:
-            everything = followups.queue(day, include_snoozed=True)
-    finally:
-        store.close()
+    with opened_store() as store, store.lock:
+        everything = followups.queue(day, include_snoozed=True)
     shown = [item for item in everything if item.snoozed_until is None]
     if as_json:
         click.echo(json.dumps([item.to_json() for item in shown], indent=2))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from p2p_tui.commands.base import InvalidInput, common_options, open_store, vault_command, vault_path
+from p2p_tui.commands.base import InvalidInput, common_options, opened_store, vault_command, vault_path
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.reporting import formats, quarterly, render
 from p2p_tui.services.reporting.quarters import Quarter
@@ -84,13 +84,9 @@ def command(quarter_text: str, fmt: str, output: Path | None, force: bool, honor
     """
     quarter = _quarter(quarter_text)
     target = _target(output, fmt, force)
-    store = open_store()
-    try:
-        with store.lock:
-            summary = quarterly.summarize(quarter)
-            statement = quarterly.honorarium_statement(quarter) if honoraria else None
-    finally:
-        store.close()
+    with opened_store() as store, store.lock:
+        summary = quarterly.summarize(quarter)
+        statement = quarterly.honorarium_statement(quarter) if honoraria else None
     if target is None:
         click.echo(render.render(summary, fmt, statement).decode("utf-8"), nl=False)
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 import os
 import signal
 import sys
@@ -14,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from p2p_tui.paths import default_demo_vault, default_vault
+from p2p_tui.paths import VAULT_FILE, default_demo_vault, default_vault
 from p2p_tui.services.admin import passphrase
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import Store
@@ -60,9 +61,23 @@ def common_options(func: F) -> F:
         type=click.Path(dir_okay=False, path_type=Path),
         expose_value=False,
         callback=_remember,
-        help="The vault file (default: program.p2pvault in your user data folder).",
+        help=f"The vault file (default: {VAULT_FILE} in your user data folder).",
     )(func)
     return func
+
+
+def help_from(**values: object) -> Callable[[F], F]:
+    """Fill the `{name}` fields of a command's docstring, which click shows as its --help, with the
+    numbers and lists it restates from the code (weights, lengths, columns), so the two cannot drift.
+
+    Put it right above the function: `@click.command` reads the docstring when it runs.
+    """
+
+    def fill(func: F) -> F:
+        func.__doc__ = inspect.cleandoc(func.__doc__ or "").format(**values)
+        return func
+
+    return fill
 
 
 def options() -> Options:

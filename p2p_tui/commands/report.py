@@ -8,14 +8,43 @@ Read-only: the vault file is left byte for byte as it was.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import click
 
-from p2p_tui.commands.base import InvalidInput, common_options, opened_store, vault_command, vault_path
+from p2p_tui.commands.base import (
+    InvalidInput,
+    common_options,
+    help_from,
+    opened_store,
+    vault_command,
+    vault_path,
+)
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.reporting import formats, quarterly, render
 from p2p_tui.services.reporting.quarters import Quarter
+from p2p_tui.store import settings
+
+
+def contents(width: int = 98) -> str:
+    """What the summary holds, as the help says it: the breakdowns, the trend's length, the threshold."""
+    names = [name.replace("_", " ") for name in quarterly.BREAKDOWNS]
+    t = settings.DEFAULTS["suppression_threshold"]
+    text = (
+        f"Referrals by {', '.join(names[:-1])} and {names[-1]}; days to match and to first contact (median, "
+        "90th percentile); follow-up completion; PHP referrals; safety escalations; supporter activity, "
+        f"training hours and honoraria in total; survey aggregates; a {quarterly.TREND_QUARTERS + 1}-quarter "
+        f'trend. Counts from 1 to {t - 1} (the threshold in Settings, less one) are shown "<{t}", and '
+        f'others withheld ("{quarterly.WITHHELD}") where a small count could be worked out from a total.'
+    )
+    return "\n".join(textwrap.wrap(text, width))
+
+
+def format_help() -> str:
+    """The --format help, naming every format `render` makes."""
+    named = [render.DESCRIPTIONS[fmt] for fmt in render.FORMATS if fmt != "pdf"]
+    return f"{', '.join(named)}, or {render.DESCRIPTIONS['pdf']} (needs --output)."
 
 
 def _quarter(text: str) -> Quarter:
@@ -54,7 +83,7 @@ def _target(output: Path | None, fmt: str, force: bool) -> Path | None:
     type=click.Choice(render.FORMATS),
     default="md",
     show_default=True,
-    help="Markdown, CSV (section,label,value), JSON, or a board-ready PDF (needs --output).",
+    help=format_help(),
 )
 @click.option(
     "--output",
@@ -69,15 +98,12 @@ def _target(output: Path | None, fmt: str, force: bool) -> Path | None:
     help="Add the honorarium statement: IDENTIFYING (names and amounts), for payment only.",
 )
 @vault_command
+@help_from(contents=contents())
 def command(quarter_text: str, fmt: str, output: Path | None, force: bool, honoraria: bool) -> None:
     """The quarterly utilization summary, de-identified, for the program's board.
 
     \b
-    Referrals by pathway, source, stressor, career stage, county and outcome; days to match and to
-    first contact (median, 90th percentile); follow-up completion; PHP referrals; safety escalations;
-    supporter activity, training hours and honoraria in total; survey aggregates; a five-quarter trend.
-    Counts from 1 to 4 (the threshold in Settings, less one) are shown "<5", and others withheld
-    ("—") where a small count could be worked out from a total.
+    {contents}
 
     --honoraria adds the statement that names each supporter with hours and amount: it is
     identifying, for payment only, and is printed apart under that heading.

@@ -31,6 +31,7 @@ NOT_ANSWERED = "not_answered"
 NO_CONVERSATION = "no_conversation"
 MAX_THRESHOLD = 100
 TREND_QUARTERS = 4  # earlier quarters in the trend, beside the quarter itself
+BREAKDOWNS = ("pathway", "source", "stressor", "career_stage", "county", "outcome")  # in Summary order
 NO_REFERRALS = "No referrals this quarter."
 STRESSOR_NOTE = (
     "A referral counts once for each of its stressors, so the stressor rows add up to more than the "

@@ -5,7 +5,8 @@ referral, kept after the retention purge); beside it, non-identifying aggregates
 the quarter, training hours and the honoraria total, distinct supporter ids in `match` and `contact`.
 A count from 1 to threshold - 1 is shown "<5"; within each breakdown (whose total is the quarter's
 published referral total) more cells are withheld, shown "—", until no hidden cell can be worked out
-(`protect`). Formats: `report_formats`, `report_pdf`. The identifying honorarium statement is apart.
+(`protect`). Files: `render` (which imports the formats; this module imports none of them). The
+identifying honorarium statement is apart.
 Call `summarize` and `honorarium_statement` under `store.lock` (they read the in-memory database).
 """
 
@@ -14,7 +15,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, cast
 
 from p2p_tui.services.errors import ValidationError
@@ -30,6 +30,8 @@ OUTCOMES = ("open", "closed", "declined", "unreachable")
 NOT_ANSWERED = "not_answered"
 NO_CONVERSATION = "no_conversation"
 MAX_THRESHOLD = 100
+TREND_QUARTERS = 4  # earlier quarters in the trend, beside the quarter itself
+BREAKDOWNS = ("pathway", "source", "stressor", "career_stage", "county", "outcome")  # in Summary order
 NO_REFERRALS = "No referrals this quarter."
 STRESSOR_NOTE = (
     "A referral counts once for each of its stressors, so the stressor rows add up to more than the "
@@ -391,7 +393,9 @@ def _quarter(quarter: str | Quarter) -> Quarter:
     return quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
 
 
-def summarize(quarter: str | Quarter, *, threshold: int | None = None, trend_quarters: int = 4) -> Summary:
+def summarize(
+    quarter: str | Quarter, *, threshold: int | None = None, trend_quarters: int = TREND_QUARTERS
+) -> Summary:
     """The quarter's summary, with `trend_quarters` earlier quarters in the trend (call under the lock)."""
     q = _quarter(quarter)
     t = clean_threshold(threshold)
@@ -449,35 +453,3 @@ def honorarium_statement(quarter: str | Quarter) -> list[HonorariumLine]:
     format that prints it.
     """
     return training.honoraria(_quarter(quarter))
-
-
-# -- formats: in their own modules, which import this one (so imported here on first use) ---------
-Honoraria = Sequence[HonorariumLine] | None
-
-
-def to_markdown(summary: Summary, honoraria: Honoraria = None) -> str:
-    """The summary as Markdown; the identifying statement follows only when given."""
-    from p2p_tui.services.reporting.formats import to_markdown as render
-
-    return render(summary, honoraria)
-
-
-def to_csv(summary: Summary, honoraria: Honoraria = None) -> str:
-    """The summary as CSV in long format, `section,label,value`."""
-    from p2p_tui.services.reporting.formats import to_csv as render
-
-    return render(summary, honoraria)
-
-
-def to_json(summary: Summary, honoraria: Honoraria = None) -> str:
-    """The summary as JSON."""
-    from p2p_tui.services.reporting.formats import to_json as render
-
-    return render(summary, honoraria)
-
-
-def to_pdf(summary: Summary, path: Path, honoraria: Honoraria = None) -> None:
-    """The summary as a board report PDF at `path` (written atomically, mode 0600)."""
-    from p2p_tui.services.reporting.pdf import to_pdf as render
-
-    render(summary, path, honoraria)

@@ -27,15 +27,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import ParamSpec, TypeVar, cast
 
-import peewee as pw
-
 from p2p_tui.services import clock, common
 from p2p_tui.services.cases import intake
 from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput
 from p2p_tui.services.errors import ValidationError, ValidationErrors
 from p2p_tui.services.people import roster
 from p2p_tui.services.people.roster import SupporterInput
-from p2p_tui.store import settings
+from p2p_tui.store import query, settings
 from p2p_tui.store.models import Conflict, Physician, Referral, Supporter
 from p2p_tui.store.vocab import (
     CAREER_STAGES,
@@ -153,8 +151,7 @@ def import_csv(kind: str, text: str, *, dry_run: bool, on: date | None = None) -
     if any(e.field == "header" for e in errors):
         raise ValidationErrors(errors)
     plan = ImportPlan(kind=kind, rows=len(rows), dry_run=dry_run)
-    database = cast(pw.Database, Physician._meta.database)
-    with database.atomic() as txn:
+    with query.atomic() as txn:
         if kind == "roster":
             _import_roster(rows, plan, on, errors)
         else:

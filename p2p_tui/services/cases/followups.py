@@ -25,14 +25,14 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from functools import lru_cache
 from operator import itemgetter
-from typing import Any, cast
+from typing import Any
 
 from p2p_tui.services import clock, common
 from p2p_tui.services.cases import lifecycle
 from p2p_tui.services.cases.clocks import ClockLengths, add_working_days, working_days_between
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.store import settings
-from p2p_tui.store.models import Escalation, Referral, Snooze
+from p2p_tui.store import query, settings
+from p2p_tui.store.models import Escalation, Snooze
 from p2p_tui.store.vocab import QUEUE_KINDS, SNOOZE_REASONS
 
 KIND_WEIGHTS: dict[str, float] = {
@@ -209,10 +209,9 @@ ONE = re.compile(r"/\*one ([a-z_.]+)\*/")
 def _rows(sql: str, params: tuple[Any, ...], referral_id: int | None) -> list[tuple[Any, ...]]:
     """Run a query for every case, or (`referral_id`) for one case through the indexes."""
     if referral_id is not None:
-        sql, count = ONE.subn(r"AND \1 = ?", sql.replace(" NOT INDEXED", ""))
+        sql, count = ONE.subn(r"AND \1 = ?", sql)
         params = (*params, *([referral_id] * count))
-    db = Referral._meta.database
-    return cast(list[tuple[Any, ...]], db.execute_sql(sql, params).fetchall())
+    return query.rows(sql, *params)
 
 
 def _tenths(value: float) -> int:

@@ -33,7 +33,7 @@ from p2p_tui.services.cases.clocks import ClockLengths, add_working_days, workin
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import query, settings
 from p2p_tui.store.models import Escalation, Snooze
-from p2p_tui.store.vocab import QUEUE_KINDS, SNOOZE_REASONS
+from p2p_tui.store.vocab import OPEN_STATUSES, QUEUE_KINDS, SNOOZE_REASONS
 
 KIND_WEIGHTS: dict[str, float] = {
     "safety": 40.0,  # > the most any other item can reach (10 + OVERDUE_CAP + AGE_CAP): always first
@@ -144,13 +144,18 @@ def lateness(due: date, on: date) -> int:
 # -- the query ------------------------------------------------------------------------------------
 
 # Every item, one row each: referral id, code (the index in CODES: the kind and its clock), the day
-# the item's clock started, the day the referral was received. Four set-based parts:
-# - open cases by status, with the active match's date or the last contact where the clock needs it;
-# - pending consent on open cases (matched ones run the first-contact clock, others the match clock);
-# - follow-ups with no survey since, on any case, closed included, unless the physician was purged
-#   (a follow-up with no survey on or after it means the last one has none either);
-# - safety escalations not yet acknowledged, on any case (a safety item never disappears unseen).
-QUEUE_SQL = """
+# the item's clock started, the day the referral was received. This is the one definition of when
+# each clock starts (DESIGN section 5; `clocks` counts the working days from there):
+# - match (a new case): the day it became new, its receipt or its reopening (`status_on`);
+# - first contact (a matched case): the active match's date;
+# - check-in (a contacted case): the last real contact, so each contact restarts it;
+# - survey: the last follow-up contact with no survey on or after it, on any case, closed included,
+#   unless the physician was purged (a follow-up with no survey since means the last one has none);
+# - consent pending, on open cases: the first-contact clock on a matched case, else the match clock
+#   from the day the case took its status (its receipt, reopening or last contact);
+# - safety: the first escalation not yet acknowledged, due that day, on any case (a safety item never
+#   disappears unseen).
+QUEUE_SQL = f"""
 SELECT r.id,
     CASE r.status WHEN 'new' THEN 1 WHEN 'matched' THEN 2 ELSE 3 END,
     CASE r.status
@@ -171,7 +176,7 @@ SELECT r.id,
         ELSE r.status_on END,
     r.received_on
 FROM referral r
-WHERE r.status IN ('new', 'matched', 'contacted', 'followed_up') AND r.consent = 'pending' /*one r.id*/
+WHERE r.status IN {OPEN_STATUSES} AND r.consent = 'pending' /*one r.id*/
 UNION ALL
 SELECT f.referral_id, 4, f.last_on, r.received_on
 FROM (SELECT c.referral_id, max(c.contact_on) AS last_on FROM contact c
@@ -187,7 +192,7 @@ SELECT e.referral_id, 0, min(e.escalated_on), r.received_on
 FROM escalation e JOIN referral r ON r.id = e.referral_id
 WHERE e.acknowledged_on IS NULL /*one e.referral_id*/
 GROUP BY e.referral_id
-"""
+"""  # noqa: S608 - a fixed vocabulary only
 # code -> (kind, the setting of its clock: None for safety, due the day of the escalation)
 CODES: tuple[tuple[str, str | None], ...] = (
     ("safety", None),

@@ -270,6 +270,9 @@ def test_acknowledging_takes_an_escalation_off_the_open_list(store: Store) -> No
         with pytest.raises(ValidationError) as caught:
             safety.acknowledge(early.id, on=date(2026, 7, 2))
         assert caught.value.field == "date"
+        with pytest.raises(ValidationError) as caught:
+            safety.acknowledge(early.id, on=date(2026, 11, 19))  # after today (the frozen clock)
+        assert caught.value.field == "date"
         assert safety.acknowledge(early.id, on=date(2026, 7, 5)).acknowledged_on == date(2026, 7, 5)
         assert safety.acknowledge(early.id, on=date(2026, 7, 9)).acknowledged_on == date(2026, 7, 5)
         assert [e.id for e in safety.open_escalations()] == [same_day.id, late.id]

@@ -28,11 +28,11 @@ from operator import itemgetter
 from typing import Any
 
 from p2p_tui.services import clock, common
-from p2p_tui.services.cases import lifecycle
+from p2p_tui.services.cases import lifecycle, safety
 from p2p_tui.services.cases.clocks import ClockLengths, add_working_days, working_days_between
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import query, settings
-from p2p_tui.store.models import Escalation, Snooze
+from p2p_tui.store.models import Snooze
 from p2p_tui.store.vocab import OPEN_STATUSES, QUEUE_KINDS, SNOOZE_REASONS
 
 KIND_WEIGHTS: dict[str, float] = {
@@ -369,9 +369,11 @@ def snooze(referral_id: int, kind: str, until: date | str, reason: str, on: date
 def done(referral_id: int, kind: str, on: date | None = None, mode: str = "phone") -> str:
     """Do an item with one key; returns a short description of what was recorded.
 
-    A first contact or a check-in records that contact (by `mode`), a safety item is acknowledged, a
-    pending consent is recorded as given. An unmatched case must be matched, and a survey recorded,
-    through their own screens: those are refused with the way to do them.
+    Each goes through the service that owns its rule: a first contact or a check-in records that
+    contact (by `mode`, `lifecycle.record_contact`), a safety item acknowledges the case's escalations
+    (`safety.acknowledge`), a pending consent is recorded as given (`lifecycle.set_consent`). An
+    unmatched case must be matched, and a survey recorded, through their own screens: those are
+    refused with the way to do them.
     """
     on = on or clock.today()
     kind = common.choice("item", kind, QUEUE_KINDS)
@@ -381,14 +383,11 @@ def done(referral_id: int, kind: str, on: date | None = None, mode: str = "phone
     if kind == "survey":
         raise ValidationError("item", "record the supporter's survey")
     if kind == "safety":
-        Escalation.update(acknowledged_on=on).where(
-            Escalation.referral == referral_id,
-            Escalation.acknowledged_on.is_null(),
-        ).execute()
+        safety.acknowledge_case(referral_id, on)
         return "safety escalation acknowledged"
     if kind == "consent_pending":
         lifecycle.set_consent(referral_id, "given", on)
         return "consent recorded as given"
     contact_kind = "initial" if kind == "no_first_contact" else "follow_up"
-    contact = lifecycle.record_contact(referral_id, contact_kind, mode, on, today=on)
+    contact = lifecycle.record_contact(referral_id, contact_kind, mode, on)
     return f"{contact_kind.replace('_', '-')} contact recorded ({contact.mode})"

@@ -12,6 +12,7 @@ from datetime import date, time
 from p2p_tui.services import clock, common
 from p2p_tui.services.cases.lifecycle import get_referral, is_open
 from p2p_tui.services.errors import ValidationError
+from p2p_tui.store import query
 from p2p_tui.store.models import Escalation
 from p2p_tui.store.vocab import ESCALATED_TO
 
@@ -69,8 +70,12 @@ def get_escalation(escalation_id: int) -> Escalation:
 
 
 def acknowledge(escalation_id: int, on: date | None = None) -> Escalation:
-    """Mark an escalation as followed through (it leaves the safety queue); the first date is kept."""
-    on = on or clock.today()
+    """Mark an escalation as followed through (it leaves the safety queue); the first date is kept.
+
+    The date is neither before the escalation nor after today.
+    """
+    today = clock.today()
+    on = common.past_date("date", on or today, today)
     escalation = get_escalation(escalation_id)
     if escalation.acknowledged_on is not None:
         return escalation
@@ -79,6 +84,13 @@ def acknowledge(escalation_id: int, on: date | None = None) -> Escalation:
     escalation.acknowledged_on = on
     escalation.save()
     return escalation
+
+
+def acknowledge_case(referral_id: int, on: date | None = None) -> list[Escalation]:
+    """Acknowledge every escalation of a case not yet acknowledged, each by `acknowledge` (the
+    queue's Done on a safety item); all or none (a savepoint)."""
+    with query.atomic():
+        return [acknowledge(e.id, on) for e in escalations_of(referral_id) if e.acknowledged_on is None]
 
 
 def open_escalations() -> list[Escalation]:

@@ -23,8 +23,3 @@ SNOOZE_REASONS = ("awaiting_reply", "scheduled", "supporter_away", "physician_aw
 # Sources for which a reach-out needs the physician's consent before any contact (DESIGN section 4).
 CONSENT_SOURCES = ("leadership", "colleague")
 LOGISTICS_NOTE_MAX = 140
-
-
-def sql_in(values: tuple[str, ...]) -> str:
-    """A SQL list literal of fixed vocabulary values, for CHECK constraints."""
-    return "(" + ", ".join(f"'{v}'" for v in values) + ")"

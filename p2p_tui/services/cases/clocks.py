@@ -89,19 +89,6 @@ def _covering(first: date, last: date) -> _Calendar:
     return cal
 
 
-def holidays_between(first: date, last: date) -> dict[date, str]:
-    """The Prince Edward Island public holidays from `first` to `last` (inclusive), with their names."""
-    found = holidays.country_holidays(COUNTRY, subdiv=SUBDIVISION, years=range(first.year, last.year + 1))
-    return {day: str(name) for day, name in sorted(found.items()) if first <= day <= last}
-
-
-def is_working_day(day: date) -> bool:
-    """Whether `day` is a weekday and not a Prince Edward Island public holiday."""
-    cal = _covering(day, day)
-    i = day.toordinal() - cal.base
-    return cal.before[i + 1] > cal.before[i]
-
-
 def add_working_days(day: date, n: int) -> date:
     """The working day `n` working days after `day`.
 

@@ -93,15 +93,6 @@ def acknowledge_case(referral_id: int, on: date | None = None) -> list[Escalatio
         return [acknowledge(e.id, on) for e in escalations_of(referral_id) if e.acknowledged_on is None]
 
 
-def open_escalations() -> list[Escalation]:
-    """Escalations not yet acknowledged, oldest first."""
-    return list(
-        Escalation.select()
-        .where(Escalation.acknowledged_on.is_null())
-        .order_by(Escalation.escalated_on, Escalation.escalated_at, Escalation.id)
-    )
-
-
 def escalations_of(referral_id: int) -> list[Escalation]:
     """A referral's escalations, oldest first."""
     return list(

@@ -8,14 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import cast
-
-import peewee as pw
 
 from p2p_tui.services import clock, common
 from p2p_tui.services.cases.lifecycle import get_referral, last_contact_on
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.store.models import Contact, Survey
+from p2p_tui.store.models import Survey
 from p2p_tui.store.vocab import SURVEY_DURATIONS
 
 SCALE = (1, 5)
@@ -104,29 +101,3 @@ def surveys_of(referral_id: int) -> list[Survey]:
     return list(
         Survey.select().where(Survey.referral == referral_id).order_by(Survey.submitted_on, Survey.id)
     )
-
-
-def outstanding(on: date | None = None) -> list[int]:
-    """Referral ids with a follow-up contact (on or before `on`) and no survey since it, oldest first.
-
-    A survey filed before the follow-up (after the first contact, say) does not answer for it: the
-    same rule as the queue's survey item.
-    """
-    on = on or clock.today()
-    answered = Survey.select(Survey.id).where(
-        Survey.referral == Contact.referral,
-        Survey.submitted_on >= Contact.contact_on,
-        Survey.submitted_on <= on,
-    )
-    query = (
-        Contact.select(Contact.referral)
-        .where(
-            Contact.kind == "follow_up",
-            Contact.contact_on <= on,
-            ~pw.fn.EXISTS(answered),
-        )
-        .group_by(Contact.referral)
-        .order_by(pw.fn.MIN(Contact.contact_on), Contact.referral)
-        .tuples()
-    )
-    return [referral_id for (referral_id,) in cast(list[tuple[int]], list(query))]

@@ -27,9 +27,9 @@ from p2p_tui.services import clock
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import query, settings
 from p2p_tui.store.models import Match, Meta, Physician, PurgeLog, Referral
+from p2p_tui.store.vocab import ENDED_STATUSES
 
 LAST_CHECK_KEY = "last_purge_check"
-ENDINGS = ("closed", "declined", "unreachable")
 CHUNK = 500  # ids per UPDATE (well under SQLite's limit on bound parameters)
 
 # Physicians to purge: not yet purged, not on the roster, with at least one case and every case ended
@@ -41,11 +41,11 @@ WHERE p.purged_on IS NULL
   AND NOT EXISTS (SELECT 1 FROM supporter s WHERE s.physician_id = p.id)
   AND EXISTS (SELECT 1 FROM referral r WHERE r.physician_id = p.id)
   AND NOT EXISTS (SELECT 1 FROM referral r WHERE r.physician_id = p.id
-                  AND NOT (r.status IN {ENDINGS} AND r.closed_on IS NOT NULL AND r.closed_on <= ?))
+                  AND NOT (r.status IN {ENDED_STATUSES} AND r.closed_on IS NOT NULL AND r.closed_on <= ?))
 ORDER BY p.id"""  # noqa: S608 - fixed vocabulary only
 _CASES_SQL = f"""
 SELECT r.id, r.physician_id, r.logistics_note <> '' FROM referral r
-WHERE r.status IN {ENDINGS} AND r.closed_on IS NOT NULL AND r.closed_on <= ?
+WHERE r.status IN {ENDED_STATUSES} AND r.closed_on IS NOT NULL AND r.closed_on <= ?
 ORDER BY r.id"""  # noqa: S608 - fixed vocabulary only
 
 

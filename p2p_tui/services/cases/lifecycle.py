@@ -18,7 +18,14 @@ from p2p_tui.store.models import (
     Supporter,
     Survey,
 )
-from p2p_tui.store.vocab import CONTACT_KINDS, CONTACT_MODES, LOGISTICS_NOTE_MAX, OPEN_STATUSES
+from p2p_tui.store.vocab import (
+    CONSENT_ANSWERS,
+    CONTACT_KINDS,
+    CONTACT_MODES,
+    ENDED_STATUSES,
+    LOGISTICS_NOTE_MAX,
+    OPEN_STATUSES,
+)
 
 # Every legal step. Ending statuses may be reopened to "new" (the physician calls back).
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -30,7 +37,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "declined": ("new",),
     "unreachable": ("new",),
 }
-ENDINGS = ("closed", "declined", "unreachable")
+ENDINGS = ENDED_STATUSES
 
 
 def get_referral(referral_id: int) -> Referral:
@@ -99,7 +106,7 @@ def set_consent(referral_id: int, consent: str, on: date | None = None) -> Refer
             "consent",
             "this referral does not need consent (only a reach-out from leadership or a colleague does)",
         )
-    referral.consent = common.choice("consent", consent, ("given", "pending", "refused"))
+    referral.consent = common.choice("consent", consent, CONSENT_ANSWERS)
     referral.consent_on = on if referral.consent != "pending" else None
     referral.save(only=[Referral.consent, Referral.consent_on])
     return referral

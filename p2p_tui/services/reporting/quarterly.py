@@ -21,10 +21,17 @@ from p2p_tui.services.people import training
 from p2p_tui.services.people.training import HonorariumLine
 from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store import query, settings
-from p2p_tui.store.vocab import CAREER_STAGES, PATHWAYS, SOURCES, STRESSORS, SURVEY_DURATIONS
+from p2p_tui.store.vocab import (
+    CAREER_STAGES,
+    ENDED_STATUSES,
+    PATHWAYS,
+    SOURCES,
+    STRESSORS,
+    SURVEY_DURATIONS,
+)
 
 WITHHELD = "—"
-OUTCOMES = ("open", "closed", "declined", "unreachable")
+OUTCOMES = ("open", *ENDED_STATUSES)  # as the de-identified record keeps a status
 NOT_ANSWERED = "not_answered"
 NO_CONVERSATION = "no_conversation"
 MAX_THRESHOLD = 100

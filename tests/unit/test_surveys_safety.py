@@ -104,7 +104,7 @@ def test_a_survey_when_no_conversation_happened_leaves_those_answers_empty(store
         )
 
 
-def test_a_survey_needs_a_contact_and_a_date_not_before_the_last_one(store: Store) -> None:
+def test_a_survey_needs_a_contact_and_a_date_from_the_last_one_to_today(store: Store) -> None:
     with store.atomic():
         fresh = new_case("Bea New")
         with pytest.raises(ValidationError) as caught:
@@ -113,6 +113,9 @@ def test_a_survey_needs_a_contact_and_a_date_not_before_the_last_one(store: Stor
         referral = contacted_case(follow_up=date(2026, 7, 10))
         with pytest.raises(ValidationError) as caught:
             surveys.record_survey(referral.id, GOOD, on=date(2026, 7, 9))
+        assert caught.value.field == "submitted_on"
+        with pytest.raises(ValidationError) as caught:
+            surveys.record_survey(referral.id, GOOD, on=date(2026, 11, 19))  # after today (frozen)
         assert caught.value.field == "submitted_on"
         with pytest.raises(ValidationError) as caught:
             surveys.record_survey(9999, GOOD, on=TODAY)
@@ -218,6 +221,9 @@ def test_escalation_input_is_validated(store: Store) -> None:
             assert caught.value.field == "time"
         with pytest.raises(ValidationError) as caught:
             safety.escalate(referral.id, "php", on=date(2026, 6, 30), at="10:00")
+        assert caught.value.field == "date"
+        with pytest.raises(ValidationError) as caught:  # after today (the frozen clock): as for a contact
+            safety.escalate(referral.id, "php", on=date(2026, 11, 19), at="10:00")
         assert caught.value.field == "date"
         with pytest.raises(ValidationError) as caught:
             safety.escalate(9999, "php", on=TODAY, at="10:00")

@@ -10,7 +10,7 @@ import re
 from datetime import date, time
 
 from p2p_tui.services import clock, common
-from p2p_tui.services.cases.lifecycle import get_referral, is_open
+from p2p_tui.services.cases.lifecycle import case_date, get_referral, is_open
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import query
 from p2p_tui.store.models import Escalation
@@ -43,9 +43,9 @@ def clean_time(value: str | time) -> str:
 
 
 def escalate(referral_id: int, to: str, on: date | None = None, at: str | time | None = None) -> Escalation:
-    """Record a safety escalation on an open case: the date, the time (HH:MM) and to whom."""
+    """Record a safety escalation on an open case: the date (not after today, not before the referral
+    was received), the time (HH:MM) and to whom."""
     now = clock.now()
-    on = on or now.date()
     escalated_to = common.choice("to", to, ESCALATED_TO)
     at_time = clean_time(at if at is not None else now.time())
     referral = get_referral(referral_id)
@@ -53,8 +53,7 @@ def escalate(referral_id: int, to: str, on: date | None = None, at: str | time |
         raise ValidationError(
             "referral", f"this case has ended ({referral.status}); reopen it first to record an escalation"
         )
-    if on < referral.received_on:
-        raise ValidationError("date", "cannot be before the referral was received")
+    on = case_date(referral, on, now.date())
     escalation: Escalation = Escalation.create(
         referral=referral, escalated_on=on, escalated_at=at_time, escalated_to=escalated_to
     )

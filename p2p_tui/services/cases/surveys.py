@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from p2p_tui.services import clock, common
-from p2p_tui.services.cases.lifecycle import get_referral, last_contact_on
+from p2p_tui.services import common
+from p2p_tui.services.cases.lifecycle import case_date, get_referral, last_contact_on
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store.models import Survey
 from p2p_tui.store.vocab import SURVEY_DURATIONS
@@ -74,10 +74,11 @@ def clean_survey(data: SurveyInput) -> SurveyInput:
 
 
 def record_survey(referral_id: int, data: SurveyInput, on: date | None = None) -> Survey:
-    """Record a survey for a referral that has had a contact, dated on or after its last contact."""
-    submitted = on or clock.today()
+    """Record a survey for a referral that has had a contact, dated on or after its last contact and
+    not after today."""
     answers = clean_survey(data)
     referral = get_referral(referral_id)
+    submitted = case_date(referral, on, field="submitted_on")
     last = last_contact_on(referral)
     if last is None:
         raise ValidationError("referral", "a survey needs at least one recorded contact on the case first")

@@ -15,18 +15,23 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
 
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.people import training
 from p2p_tui.services.people.training import HonorariumLine
 from p2p_tui.services.reporting.quarters import Quarter
-from p2p_tui.store import settings
-from p2p_tui.store.models import Referral
-from p2p_tui.store.vocab import CAREER_STAGES, PATHWAYS, SOURCES, STRESSORS, SURVEY_DURATIONS
+from p2p_tui.store import query, settings
+from p2p_tui.store.vocab import (
+    CAREER_STAGES,
+    ENDED_STATUSES,
+    PATHWAYS,
+    SOURCES,
+    STRESSORS,
+    SURVEY_DURATIONS,
+)
 
 WITHHELD = "—"
-OUTCOMES = ("open", "closed", "declined", "unreachable")
+OUTCOMES = ("open", *ENDED_STATUSES)  # as the de-identified record keeps a status
 NOT_ANSWERED = "not_answered"
 NO_CONVERSATION = "no_conversation"
 MAX_THRESHOLD = 100
@@ -221,12 +226,6 @@ def breakdown(
 # -- reading --------------------------------------------------------------------------------------
 
 
-def _rows(sql: str, *params: object) -> list[tuple[Any, ...]]:
-    """Rows of a raw SQL query on the open store's database (the caller holds `store.lock`)."""
-    conn = Referral._meta.database.connection()
-    return cast(list[tuple[Any, ...]], conn.execute(sql, params).fetchall())
-
-
 def _marks(count: int) -> str:
     return ", ".join("?" * count)
 
@@ -261,7 +260,7 @@ def _quarter_counts(quarter: Quarter) -> tuple[int, dict[str, Rows], Rows, list[
     # the columns and tests are this module's constants; every value is a parameter
     exprs = ", ".join(["COUNT(*)", *(f"COUNT(*) FILTER (WHERE {test})" for test in tests)])
     sql = f"SELECT {exprs} FROM utilization WHERE quarter = ?"  # noqa: S608
-    values = [int(v) for v in _rows(sql, *params, str(quarter))[0]]
+    values = [int(v) for v in query.rows(sql, *params, str(quarter))[0]]
     total, at = values[0], 1
     by: dict[str, Rows] = {}
     for column, known in dims.items():
@@ -279,7 +278,7 @@ def _others(quarter: Quarter, column: str, known: tuple[str, ...]) -> Rows:
         f"SELECT {column}, COUNT(*) FROM utilization WHERE quarter = ? "  # noqa: S608 - a constant column
         f"AND {column} NOT IN ({_marks(len(known))}) GROUP BY {column} ORDER BY {column}"
     )
-    return [(str(value), int(count)) for value, count in _rows(sql, str(quarter), *known)]
+    return [(str(value), int(count)) for value, count in query.rows(sql, str(quarter), *known)]
 
 
 def _times(histogram: Counter[int], threshold: int) -> tuple[float | None, float | None]:
@@ -322,7 +321,7 @@ def _survey(quarter: Quarter, threshold: int) -> SurveyAggregate:
     exprs += ["AVG(peer_helpfulness)", "COUNT(supporter_distress)", "AVG(supporter_distress)"]
     exprs += ["SUM(wants_debrief != 0)"]
     sql = f"SELECT {', '.join(exprs)} FROM survey WHERE submitted_on BETWEEN ? AND ?"  # noqa: S608
-    row = _rows(sql, *SURVEY_DURATIONS, quarter.start.isoformat(), quarter.end.isoformat())[0]
+    row = query.rows(sql, *SURVEY_DURATIONS, quarter.start.isoformat(), quarter.end.isoformat())[0]
     count, no_conversation = int(row[0]), int(row[1] or 0)
     durations = [int(v or 0) for v in row[2 : 2 + len(SURVEY_DURATIONS)]]
     not_answered = int(row[2 + len(SURVEY_DURATIONS)] or 0)
@@ -349,11 +348,11 @@ def _supporters(quarter: Quarter) -> tuple[int, int, int]:
     """Distinct supporters with a contact, distinct supporters holding a match, contacts (the quarter)."""
     start, end = quarter.start.isoformat(), quarter.end.isoformat()
     sql = "SELECT COUNT(DISTINCT supporter_id), COUNT(*) FROM contact WHERE contact_on BETWEEN ? AND ?"
-    active, contacts = _rows(sql, start, end)[0]
+    active, contacts = query.rows(sql, start, end)[0]
     sql = (
         'SELECT COUNT(DISTINCT supporter_id) FROM "match" WHERE matched_on <= ? AND IFNULL(ended_on, ?) >= ?'
     )
-    (with_cases,) = _rows(sql, end, start, start)[0]
+    (with_cases,) = query.rows(sql, end, start, start)[0]
     return int(active), int(with_cases), int(contacts)
 
 
@@ -364,7 +363,7 @@ def _trend(quarters: list[Quarter], threshold: int) -> tuple[list[TrendPoint], d
     """
     names = [str(q) for q in quarters]
     sql = "SELECT quarter, days_to_match, days_to_first_contact FROM utilization WHERE quarter IN "
-    combos = Counter(_rows(f"{sql}({_marks(len(names))})", *names))
+    combos = Counter(query.rows(f"{sql}({_marks(len(names))})", *names))
     totals: Counter[str] = Counter()
     to_match: dict[str, Counter[int]] = {name: Counter() for name in names}
     to_contact: Counter[int] = Counter()

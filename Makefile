@@ -48,7 +48,7 @@ contracts: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -n auto -q
 
-## make bench: the benchmarks of DESIGN section 7 (not tests), against plain SQLite and SQLCipher
+## make bench: the benchmarks of ARCHITECTURE.md §7 (not tests), against plain SQLite and SQLCipher
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench
 

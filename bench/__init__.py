@@ -1,1 +1,1 @@
-"""Benchmarks of DESIGN section 7 (not tests): the vault against plain SQLite and SQLCipher."""
+"""Benchmarks of ARCHITECTURE.md §7 (not tests): the vault against plain SQLite and SQLCipher."""

@@ -1,5 +1,5 @@
 """What every benchmark shares: the 95th percentile, and the engines the vault is compared with (plain
-SQLite and SQLCipher over a file, WAL, synchronous=FULL, as DESIGN section 7 asks)."""
+SQLite and SQLCipher over a file, WAL, synchronous=FULL, as ARCHITECTURE.md §7 asks)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 Builds a roster of 1,000 supporters (random career stage, county, specialty, capacity, some paused or
 away, a few hundred conflicts), a few hundred referrals with their matches (open and closed, so loads
 and last-case dates are realistic), then times `rank()` for one new referral 50 times and prints the
-median and p95 against the DESIGN budget (section 7: <= 10 ms over 1,000 supporters).
+median and p95 against the budget (ARCHITECTURE.md §7: <= 10 ms over 1,000 supporters).
 
 As every benchmark does, the same ranking is timed on the same data in plain SQLite (a WAL file,
 synchronous=FULL) and, when `sqlcipher3` is installed (`make bench`), SQLCipher (raw key, so no PBKDF2

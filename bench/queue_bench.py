@@ -1,4 +1,4 @@
-"""The follow-up queue at 10,000 referrals against its 20 ms budget (DESIGN section 7).
+"""The follow-up queue at 10,000 referrals against its 20 ms budget (ARCHITECTURE.md §7).
 
 `python -m bench.queue_bench [--referrals N] [--runs R] [--dir DIR]`
 

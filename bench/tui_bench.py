@@ -1,4 +1,4 @@
-"""Console benchmarks (DESIGN section 7): key to next screen painted, per screen, at 10,000 referrals,
+"""Console benchmarks (ARCHITECTURE.md §7): key to next screen painted, per screen, at 10,000 referrals,
 against pushing an empty screen in the same run; and process start to the unlock prompt.
 
 Run: `python -m bench.tui_bench [--referrals 10000] [--runs 7]`

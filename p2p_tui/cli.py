@@ -1,4 +1,4 @@
-"""Command line (click): a stable contract that scripts and tests rely on (DESIGN section 6).
+"""Command line (click): a stable contract that scripts and tests rely on (ARCHITECTURE.md §6).
 
 This module is the group and the registration of its commands only; each command lives in
 `p2p_tui/commands/` (the vault's own in `vault`, the demo in `demo`, the console in `console`).

@@ -12,7 +12,7 @@ from p2p_tui.services import clock
 from p2p_tui.store import Store
 from p2p_tui.vault import KdfParams
 
-# Argon2id at its minimum: tests create vaults through this explicit argument (DESIGN section 2).
+# Argon2id at its minimum: tests create vaults through this explicit argument (ARCHITECTURE.md §2).
 CHEAP_KDF = KdfParams(memory_kib=8, iterations=1, lanes=1)
 PASSPHRASE = "correct horse battery staple"
 

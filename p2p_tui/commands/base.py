@@ -130,7 +130,7 @@ def new_passphrase(source: Path | None = None, prompt: str = "New passphrase") -
 
 @contextlib.contextmanager
 def exit_codes() -> Iterator[None]:
-    """Turn invalid input and the vault's named errors into their message and exit code (DESIGN 6).
+    """Turn invalid input and the vault's named errors into their message and exit code (ARCHITECTURE.md §6).
 
     ValidationError exits 1 naming the field; a VaultError prints its message and next step and exits
     with its own code (1 not found or not written, 3 wrong passphrase, 4 damaged, 5 in use).

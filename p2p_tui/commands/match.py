@@ -1,7 +1,7 @@
 """`p2p-tui match REFERRAL_ID [--json] [--on YYYY-MM-DD]`: the roster ranked for one referral (read-only).
 
 Every supporter is listed, eligible ones first by score, each with every term of the score; an
-ineligible one names the hard rule it breaks. `--json` prints the list of candidates (DESIGN section 6:
+ineligible one names the hard rule it breaks. `--json` prints the list of candidates (ARCHITECTURE.md §6:
 each with `supporter`, `eligible`, `score` and `reasons`, each reason with `rule`, `passed`, `detail`).
 Nothing is written: the vault file is left byte for byte as it was.
 """

@@ -1,4 +1,4 @@
-"""`p2p-tui purge [--dry-run]`: apply the retention policy now (DESIGN section 4).
+"""`p2p-tui purge [--dry-run]`: apply the retention policy now (ARCHITECTURE.md §4).
 
 Clears the identifying fields of cases that ended at least `retention_days` ago (Settings, default
 90) and of their physicians once none of their cases is kept (supporters always stay). Prints counts

@@ -1,6 +1,6 @@
 """`p2p-tui report --quarter 2026Q3 [--format pdf|md|csv|json] [--output FILE] [--force] [--honoraria]`.
 
-The quarterly utilization summary, de-identified and with small counts suppressed (DESIGN section 5).
+The quarterly utilization summary, de-identified and with small counts suppressed (ARCHITECTURE.md §5).
 Markdown to standard output by default; a file is written atomically with mode 0600 and never over an
 existing one unless --force. The identifying honorarium statement is added only with --honoraria.
 Read-only: the vault file is left byte for byte as it was.

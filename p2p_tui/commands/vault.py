@@ -1,8 +1,8 @@
 """The vault's own commands: `init`, `check`, `passwd`, `backup --to FILE`, `restore [--from FILE]`.
 
 Each works on `--vault` (or the default vault) and takes the passphrase from `--passphrase-file`, the
-environment or a prompt (`p2p_tui.commands.base`); the exit codes are the command line's (DESIGN
-section 6).
+environment or a prompt (`p2p_tui.commands.base`); the exit codes are the command line's (ARCHITECTURE.md
+§6).
 """
 
 from __future__ import annotations

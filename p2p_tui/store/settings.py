@@ -9,7 +9,7 @@ from p2p_tui.store.models import Setting
 
 DEFAULTS: dict[str, Any] = {
     "counties": ["Kings", "Queens", "Prince"],
-    # clocks, in working days on the Prince Edward Island calendar (DESIGN section 5)
+    # clocks, in working days on the Prince Edward Island calendar (ARCHITECTURE.md §5)
     "clock_match_days": 1,
     "clock_first_contact_days": 2,
     "clock_follow_up_days": 7,

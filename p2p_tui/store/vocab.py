@@ -1,4 +1,4 @@
-"""The program's fixed vocabularies (DESIGN section 4): one place, used by schema, models and services."""
+"""The program's fixed vocabularies (ARCHITECTURE.md §4): one place, used by schema, models and services."""
 
 from __future__ import annotations
 
@@ -22,6 +22,6 @@ SURVEY_DURATIONS = ("under_15", "15_30", "30_60", "over_60")
 ESCALATED_TO = ("php", "crisis_line_988", "emergency_911", "other")
 QUEUE_KINDS = ("safety", "unmatched", "no_first_contact", "check_in", "survey", "consent_pending")
 SNOOZE_REASONS = ("awaiting_reply", "scheduled", "supporter_away", "physician_away", "other")
-# Sources for which a reach-out needs the physician's consent before any contact (DESIGN section 4).
+# Sources for which a reach-out needs the physician's consent before any contact (ARCHITECTURE.md §4).
 CONSENT_SOURCES = ("leadership", "colleague")
 LOGISTICS_NOTE_MAX = 140

@@ -81,7 +81,7 @@ class P2PApp(App[None]):
     ]
 
     privacy: reactive[bool] = reactive(False, init=False)
-    # Nothing identifying may reach the clipboard (DESIGN section 8): no selecting text with the mouse,
+    # Nothing identifying may reach the clipboard (ARCHITECTURE.md §8): no selecting text with the mouse,
     # and copying (Ctrl+C in a field, a selection) is refused below, so no OSC 52 escape is ever sent.
     ALLOW_SELECT = False
 

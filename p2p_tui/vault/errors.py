@@ -7,7 +7,7 @@ from __future__ import annotations
 
 
 class VaultError(Exception):
-    """Base of every error the vault raises; `exit_code` follows DESIGN section 6."""
+    """Base of every error the vault raises; `exit_code` follows ARCHITECTURE.md §6."""
 
     exit_code = 1
 

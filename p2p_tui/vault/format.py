@@ -44,7 +44,7 @@ MAX_HEADER = PREFIX.size + 1 + MAX_SLOTS * SLOT_LEN + TAIL.size
 HEAD_READ = MAX_HEADER + SHA_LEN  # enough of a file to check its header
 
 KDF_ARGON2ID = 1
-# Reader bounds (DESIGN section 2): anything outside is refused before the KDF runs.
+# Reader bounds (ARCHITECTURE.md §2): anything outside is refused before the KDF runs.
 MAX_MEMORY_KIB = 2 * 1024 * 1024
 MAX_ITERATIONS = 20
 MAX_LANES = 16

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from p2p_tui.vault.format import KdfParams, Slot, SlotKind
 
 DATA_KEY_LEN = 32
-# DESIGN section 2: 256 MiB / 3 / 4 by default, calibrated to about 0.5 s, never below 64 MiB / 3 / 4.
+# ARCHITECTURE.md §2.2: a new passphrase slot is calibrated to about 0.5 s, from 64 MiB / 3 / 4 up.
 DEFAULT_KDF = KdfParams(memory_kib=256 * 1024, iterations=3, lanes=4)
 FLOOR_KDF = KdfParams(memory_kib=64 * 1024, iterations=3, lanes=4)
 CEILING_MEMORY_KIB = 1024 * 1024

@@ -1,4 +1,4 @@
-"""The command line's contract: commands, passphrase sources and exit codes (DESIGN section 6)."""
+"""The command line's contract: commands, passphrase sources and exit codes (ARCHITECTURE.md §6)."""
 
 from __future__ import annotations
 

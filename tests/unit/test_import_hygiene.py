@@ -1,4 +1,4 @@
-"""The import contract (DESIGN section 1), run in the suite: no Textual under services/, store/ and
+"""The import contract (ARCHITECTURE.md §1), run in the suite: no Textual under services/, store/ and
 vault/, no peewee under vault/, layers that point down only, and a console and command line that read
 and write through the services, never through the models or peewee."""
 

@@ -1,6 +1,6 @@
 """CSV imports of the roster and of referrals: all or nothing, every bad row listed, with a dry run.
 
-The headers are a stable contract (DESIGN section 6):
+The headers are a stable contract (ARCHITECTURE.md §6):
 
 - roster: ``name,email,phone,career_stage,county,specialty,interventional,status,max_active,evaluates``
 - referrals: ``received,name,email,phone,career_stage,county,specialty,pathway,source,stressors,

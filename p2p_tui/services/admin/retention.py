@@ -1,4 +1,4 @@
-"""Retention (DESIGN section 4): purge the identifying fields of cases ended long enough ago.
+"""Retention (ARCHITECTURE.md §4): purge the identifying fields of cases ended long enough ago.
 
 A case is past retention when it ended (closed, declined or unreachable) at least `retention_days`
 (a setting, default 90) before the day of the purge. Purging it clears its logistics note. A

@@ -1,4 +1,4 @@
-"""The program's clocks, in working days on the Prince Edward Island calendar (DESIGN section 5).
+"""The program's clocks, in working days on the Prince Edward Island calendar (ARCHITECTURE.md §5).
 
 A working day is a weekday that is not a public holiday in Prince Edward Island, as the `holidays`
 package knows them (`holidays.country_holidays("CA", subdiv="PE")`). The calendar is built once per

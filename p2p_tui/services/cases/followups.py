@@ -1,6 +1,6 @@
 """The follow-up queue: every open item, ranked by an urgency score whose terms are shown.
 
-The idea is Taskwarrior's urgency (DESIGN section 5): a sum of terms, each with its value and a plain
+The idea is Taskwarrior's urgency (ARCHITECTURE.md §5): a sum of terms, each with its value and a plain
 reason, so the coordinator sees why an item sits where it does.
 
 - kind: safety 40, unmatched 10, no first contact 8, check-in 6, survey 3, consent pending 2 (safety
@@ -14,7 +14,7 @@ never names: it is shown on screens and printed in terminals.
 It is built from two set-based queries (every item: open cases with their active match or last
 contact, pending consents, follow-ups still waiting for a survey, unacknowledged escalations; then
 the active snoozes), never one query per case, to stay within its 20 ms budget at 10,000 referrals
-(DESIGN section 7; `python -m bench.queue_bench`).
+(ARCHITECTURE.md §7; `python -m bench.queue_bench`).
 """
 
 from __future__ import annotations
@@ -145,7 +145,7 @@ def lateness(due: date, on: date) -> int:
 
 # Every item, one row each: referral id, code (the index in CODES: the kind and its clock), the day
 # the item's clock started, the day the referral was received. This is the one definition of when
-# each clock starts (DESIGN section 5; `clocks` counts the working days from there):
+# each clock starts (ARCHITECTURE.md §5; `clocks` counts the working days from there):
 # - match (a new case): the day it became new, its receipt or its reopening (`status_on`);
 # - first contact (a matched case): the active match's date;
 # - check-in (a contacted case): the last real contact, so each contact restarts it;

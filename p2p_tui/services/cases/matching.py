@@ -1,4 +1,4 @@
-"""Matching (DESIGN section 5): rank the whole roster for one referral, confirm a match, hand a case back.
+"""Matching (ARCHITECTURE.md §5): rank the whole roster for one referral, confirm a match, hand a case back.
 
 Every supporter on the roster is a candidate, each with the verdict of every rule:
 
@@ -16,7 +16,7 @@ fails one, or one scored below the top eligible candidate, is an override: it ne
 A reason's detail names the rule's finding in words and counts ("same county of work", "3 of 4 cases
 open"), never an identifying value: the candidate's name is in `Candidate.name` only.
 
-Ranking one referral over 1,000 supporters must take at most 10 ms (DESIGN section 7), so `rank` runs a
+Ranking one referral over 1,000 supporters must take at most 10 ms (ARCHITECTURE.md §7), so `rank` runs a
 fixed handful of queries (the roster, open-case counts, last-case dates, conflicts, earlier declines)
 whatever the roster's size, and shares the `Reason` objects that are identical between candidates.
 """
@@ -81,7 +81,7 @@ class Candidate:
     reasons: tuple[Reason, ...]
 
     def to_json(self) -> dict[str, Any]:
-        """The `match --json` shape (DESIGN section 6)."""
+        """The `match --json` shape (ARCHITECTURE.md §6)."""
         return {
             "supporter": {"id": self.supporter_id, "name": self.name},
             "eligible": self.eligible,
@@ -362,7 +362,7 @@ def rank(referral_id: int, on: date | None = None) -> list[Candidate]:
     return ranked
 
 
-# The program's own two soft rules (DESIGN section 5): going against either is an override.
+# The program's own two soft rules (ARCHITECTURE.md §5): going against either is an override.
 PROGRAM_RULES = ("other_county", "interventional")
 
 

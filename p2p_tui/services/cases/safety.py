@@ -16,7 +16,7 @@ from p2p_tui.store import query
 from p2p_tui.store.models import Escalation
 from p2p_tui.store.vocab import ESCALATED_TO
 
-# (name, how to reach): shown with every safety escalation (DESIGN section 8).
+# (name, how to reach): shown with every safety escalation (ARCHITECTURE.md §8).
 CRISIS_RESOURCES: tuple[tuple[str, str], ...] = (
     ("Physician Health Program (Medical Society of PEI)", "confidential: contact the Medical Society of PEI"),
     ("9-8-8 Suicide Crisis Helpline", "call or text 988"),

@@ -1,4 +1,4 @@
-"""De-identified utilization records (DESIGN section 4): read, export as CSV, and check against the cases.
+"""De-identified utilization records (ARCHITECTURE.md §4): read, export as CSV, and check against the cases.
 
 The records live in the `utilization` table, one per referral, kept current by the triggers of
 migration m0004 and kept after the retention purge. What leaves this module carries no referral id

@@ -1,4 +1,4 @@
-"""The quarterly utilization summary (DESIGN section 5): de-identified figures, small counts suppressed.
+"""The quarterly utilization summary (ARCHITECTURE.md §5): de-identified figures, small counts suppressed.
 
 Figures about referred physicians come from the `utilization` table only (one de-identified row per
 referral, kept after the retention purge); beside it, non-identifying aggregates: surveys submitted in

@@ -1,4 +1,4 @@
-"""Schema 2: the program's data (DESIGN section 4): people, roster, cases, matches, contacts, training,
+"""Schema 2: the program's data (ARCHITECTURE.md §4): people, roster, cases, matches, contacts, training,
 surveys, safety escalations and snoozes. No column holds what was said in a conversation."""
 
 from __future__ import annotations

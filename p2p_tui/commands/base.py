@@ -129,9 +129,10 @@ def vault_command(func: F) -> F:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(1)
         except VaultError as exc:
-            click.echo(f"Error: {exc.message}", err=True)
-            if exc.next_step:
-                click.echo(exc.next_step, err=True)
+            message, next_step = exc.for_command_line()
+            click.echo(f"Error: {message}", err=True)
+            if next_step:
+                click.echo(next_step, err=True)
             sys.exit(exc.exit_code)
 
     return wrapper  # type: ignore[return-value]

@@ -165,7 +165,7 @@ def backup(target: Path) -> None:
 def _write_private(target: Path, data: bytes, generation: int) -> None:
     """Write a verified copy atomically with mode 0600, or raise VaultWriteError leaving nothing."""
     try:
-        private_file.write_private(target, data, overwrite=False)
+        private_file.write_private(target, data, overwrite=False, vault=vault_path())
         if peek_generation(target) != generation:
             target.unlink()
             raise OSError(errno.EIO, "the copy does not read back as written")

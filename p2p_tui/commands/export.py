@@ -11,15 +11,15 @@ from pathlib import Path
 
 import click
 
-from p2p_tui.commands.base import InvalidInput, common_options, open_store, vault_command
+from p2p_tui.commands.base import InvalidInput, common_options, open_store, vault_command, vault_path
 from p2p_tui.services.reporting import deidentify
 from p2p_tui.vault import private_file
 
 
-def write_private(target: Path, text: str, *, force: bool) -> None:
+def write_private(target: Path, text: str, *, force: bool, vault: Path | None = None) -> None:
     """Write `text` to `target` atomically with mode 0600; without `force`, never over an existing file."""
     try:
-        private_file.write_private(target, text.encode("utf-8"), overwrite=force)
+        private_file.write_private(target, text.encode("utf-8"), overwrite=force, vault=vault)
     except FileExistsError:
         raise InvalidInput(f"--output: {target} already exists; choose a new file or add --force") from None
     except OSError as exc:
@@ -60,6 +60,6 @@ def command(output: Path | None, quarter: str | None, force: bool) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    write_private(output, text, force=force)
+    write_private(output, text, force=force, vault=vault_path())
     rows = text.count("\n") - 1
     click.echo(f"Wrote {rows} records to {output}.", err=True)

@@ -108,9 +108,11 @@ def command(quarter_text: str, fmt: str, output: Path | None, force: bool, honor
         return
     try:
         if fmt == "pdf":
-            pdf.to_pdf(summary, target, statement)
+            pdf.to_pdf(summary, target, statement, vault=vault_path())
         else:
-            formats.write_private(target, render_text(summary, fmt, statement).encode("utf-8"))
+            formats.write_private(
+                target, render_text(summary, fmt, statement).encode("utf-8"), vault=vault_path()
+            )
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise InvalidInput(f"--output: {target} could not be written ({reason}); nothing was left") from None

@@ -42,7 +42,7 @@ def referral(name: str, received: str, email: str) -> int:
 @pytest.fixture
 def vault(tmp_path: Path) -> Path:
     """One case past retention (with a logistics note) and one recent open case."""
-    path = tmp_path / "program.p2pvault"
+    path = tmp_path / "vault" / "program.p2pvault"  # in a folder of its own: no output may go there
     store, _ = Store.create(path, PASSPHRASE, kdf=CHEAP_KDF)
     with store.atomic():
         old = referral("Olga Oldcase", OLD.isoformat(), "olga@private.example.org")

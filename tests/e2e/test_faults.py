@@ -249,7 +249,8 @@ def test_backup_command_reports_a_short_disk_by_name(
 
     path = opened.vault.path
     opened.close()
-    target = tmp_path / "copy.p2pvault"
+    target = tmp_path / "copies" / "copy.p2pvault"  # not in the vault's folder: that is refused
+    target.parent.mkdir()
     real_write = os.write
 
     def short_then_full(fd: int, data: Any) -> int:

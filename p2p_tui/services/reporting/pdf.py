@@ -297,7 +297,13 @@ def render(
 
 
 def to_pdf(
-    summary: Summary, path: Path, honoraria: Sequence[HonorariumLine] | None = None, *, compress: bool = True
+    summary: Summary,
+    path: Path,
+    honoraria: Sequence[HonorariumLine] | None = None,
+    *,
+    vault: Path | None,
+    compress: bool = True,
 ) -> None:
-    """Write the board report to `path` atomically, mode 0600 (the statement only when given)."""
-    fmt.write_private(Path(path), render(summary, honoraria, compress=compress))
+    """Write the board report to `path` atomically, mode 0600 (the statement only when given), never
+    over or beside `vault` (the vault the command works on)."""
+    fmt.write_private(Path(path), render(summary, honoraria, compress=compress), vault=vault)

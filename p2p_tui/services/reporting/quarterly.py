@@ -476,8 +476,9 @@ def to_json(summary: Summary, honoraria: Honoraria = None) -> str:
     return render(summary, honoraria)
 
 
-def to_pdf(summary: Summary, path: Path, honoraria: Honoraria = None) -> None:
-    """The summary as a board report PDF at `path` (written atomically, mode 0600)."""
+def to_pdf(summary: Summary, path: Path, honoraria: Honoraria = None, *, vault: Path | None) -> None:
+    """The summary as a board report PDF at `path` (written atomically, mode 0600, never over or
+    beside `vault`)."""
     from p2p_tui.services.reporting.pdf import to_pdf as render
 
-    render(summary, path, honoraria)
+    render(summary, path, honoraria, vault=vault)

@@ -10,7 +10,8 @@ training events with attendance. Rows go in directly by SQL with foreign keys of
 so migration m0004's triggers leave the rows as written; the summary reads none of the identifying
 tables). The same rows go into the vault's in-memory database, plain SQLite (a file, WAL,
 synchronous=FULL) and SQLCipher (raw key); then `summarize("2026Q3")` is timed `--runs` times per
-engine, interleaved round-robin (median, p95, ratio to the vault), and `to_pdf()` once on the vault.
+engine, interleaved round-robin (median, p95, ratio to the vault), and a PDF rendered and written once
+on the vault.
 Everything lives in a temporary folder removed at the end.
 """
 
@@ -32,7 +33,7 @@ from typing import Any
 import peewee as pw
 
 from bench.common import FileDatabase, p95
-from p2p_tui.services.reporting import formats, pdf, quarterly
+from p2p_tui.services.reporting import formats, quarterly, render
 from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store import Store
 from p2p_tui.store.migrations import migrate
@@ -183,18 +184,18 @@ def measure(n: int, quarters: int, runs: int, folder: Path) -> None:
             store.bind()
             summary = quarterly.summarize(QUARTER)
         start = perf()
-        pdf.to_pdf(summary, folder / f"summary-{n}.pdf", vault=None)  # the bench's own temp folder
+        formats.write_private(folder / f"summary-{n}.pdf", render.render(summary, "pdf"), vault=None)
         pdf_ms = (perf() - start) * 1e3
         start = perf()
-        for render in (formats.to_markdown, formats.to_csv, formats.to_json):
-            render(summary)
+        for fmt in ("md", "csv", "json"):
+            render.render(summary, fmt)
         text_ms = (perf() - start) * 1e3
     finally:
         for db in databases:
             db.close()
         store.close()
     print_table(n, runs, samples)
-    print(f"to_pdf() once: {pdf_ms:.1f} ms; md + csv + json once: {text_ms:.1f} ms")
+    print(f"PDF once: {pdf_ms:.1f} ms; md + csv + json once: {text_ms:.1f} ms")
 
 
 def print_table(n: int, runs: int, samples: dict[str, list[float]]) -> None:

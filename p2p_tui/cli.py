@@ -1,37 +1,20 @@
 """Command line (click): a stable contract that scripts and tests rely on (DESIGN section 6).
 
+This module is the group and the registration of its commands only; each command lives in
+`p2p_tui/commands/` (the vault's own in `vault`, the demo in `demo`, the console in `console`).
 Exit codes: 0 ok, 1 invalid input or failed operation (the message names the row/field or the cause),
-2 usage, 3 wrong passphrase, 4 vault damaged or tampered, 5 vault in use by another process.
+2 usage, 3 wrong passphrase, 4 vault damaged or tampered, 5 vault in use by another process
+(`p2p_tui.commands.base.exit_codes`).
 """
 
 from __future__ import annotations
 
-import errno
-import sys
-from pathlib import Path
-
 import click
 
 from p2p_tui import __version__
-from p2p_tui.commands import export, importing, match, purge, queue, report
-from p2p_tui.commands.base import (
-    DEMO_PASSPHRASE,
-    InvalidInput,
-    ask_passphrase,
-    common_options,
-    given_passphrase,
-    new_passphrase,
-    open_store,
-    vault_command,
-    vault_path,
-)
+from p2p_tui.commands import console, demo, export, importing, match, purge, queue, report, vault
+from p2p_tui.commands.base import common_options
 from p2p_tui.hardening import harden
-from p2p_tui.store import Store
-from p2p_tui.store import restore as restoring
-from p2p_tui.vault import VaultExists, VaultWriteError, peek_generation, private_file
-from p2p_tui.vault import backups as vault_backups
-
-# -- the group ------------------------------------------------------------------------------------
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,227 +29,15 @@ def main(ctx: click.Context) -> None:
     """
     harden()
     if ctx.invoked_subcommand is None:
-        open_console(vault_path(), given_passphrase())
+        console.open_default()
 
 
-def open_console(path: Path, passphrase: str | None, hint: str = "") -> None:
-    """Run the full-screen console."""
-    from p2p_tui.tui.app import P2PApp
-
-    P2PApp(path, passphrase=passphrase, hint=hint).run()
-
-
-# -- vault commands -------------------------------------------------------------------------------
-
-
-@main.command()
-@common_options
-@vault_command
-def init() -> None:
-    """Create a new, empty vault and print its recovery code (shown once)."""
-    path = vault_path()
-    if path.exists():
-        raise VaultExists(f"A vault already exists at {path}.", "Open it with: p2p-tui")
-    passphrase = new_passphrase(prompt="Choose a passphrase")
-    click.echo("Creating the vault (tuning the key derivation to this machine)...", err=True)
-    store, code = Store.create(path, passphrase)
-    store.close()
-    click.echo(f"Created {path}")
-    show_recovery_code(code)
-
-
-def show_recovery_code(code: str) -> None:
-    """Print the recovery code once, with what it is for."""
-    click.echo("")
-    click.echo("Recovery code (shown only now; write it on paper and keep it locked away):")
-    click.echo(f"    {code}")
-    click.echo("It opens the vault if the passphrase is forgotten: p2p-tui passwd --recovery")
-
-
-@main.command()
-@common_options
-@vault_command
-def check() -> None:
-    """Unlock the vault and check it: integrity, schema, backups."""
-    store = open_store()
-    try:
-        with store.lock:
-            conn = store.db.raw()
-            integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
-            fk_problems = conn.execute("PRAGMA foreign_key_check").fetchall()
-            schema = store.db.scalar("SELECT value FROM meta WHERE key = 'schema_version'")
-            from p2p_tui.services.reporting import deidentify
-
-            stale = deidentify.check_consistency()
-        found = vault_backups.listing(store.vault.path)
-        intact = sum(1 for b in found if b.header_intact())
-        click.echo(f"vault:        {store.vault.path}")
-        click.echo(f"generation:   {store.vault.generation}")
-        click.echo(f"schema:       {schema}")
-        click.echo(f"integrity:    {', '.join(integrity)}")
-        click.echo(f"foreign keys: {'ok' if not fk_problems else f'{len(fk_problems)} problems'}")
-        click.echo(f"backups:      {len(found)} ({intact} with an intact header)")
-        click.echo(f"de-identified records: {'ok' if not stale else f'{len(stale)} out of date'}")
-        ok = integrity == ["ok"] and not fk_problems and not stale
-    finally:
-        store.close()
-    if not ok:
-        click.echo("Error: the database inside the vault is inconsistent.", err=True)
-        click.echo(f"Restore from a backup: p2p-tui restore --vault {vault_path()}", err=True)
-        sys.exit(4)
-
-
-@main.command()
-@common_options
-@click.option("--recovery", is_flag=True, help="Unlock with the recovery code instead.")
-@click.option(
-    "--new-passphrase-file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Read the new passphrase from FILE instead of asking.",
-)
-@vault_command
-def passwd(recovery: bool, new_passphrase_file: Path | None) -> None:
-    """Change the passphrase (re-wraps its key slot; the data and recovery code stay)."""
-    store = open_store(recovery=recovery)
-    try:
-        if new_passphrase_file is None and not recovery and given_passphrase() is not None:
-            raise click.UsageError("give the new passphrase with --new-passphrase-file")
-        value = new_passphrase(new_passphrase_file)
-        store.change_passphrase(value)
-        click.echo("Passphrase changed. Backups made before now still open with the old one.")
-    finally:
-        store.close()
-
-
-@main.command()
-@common_options
-@click.option(
-    "--to",
-    "target",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the copy (an encrypted vault, same passphrase).",
-)
-@vault_command
-def backup(target: Path) -> None:
-    """Write a verified, encrypted copy of the vault to FILE."""
-    if target.exists():
-        raise InvalidInput(f"--to: {target} already exists; choose a new file")
-    store = open_store()
-    try:
-        store.saver.flush()
-        data = store.vault.path.read_bytes()
-        _write_private(target, data, store.vault.generation)
-    finally:
-        store.close()
-    click.echo(f"Backup written to {target} (generation {peek_generation(target)}).")
-
-
-def _write_private(target: Path, data: bytes, generation: int) -> None:
-    """Write a verified copy atomically with mode 0600, or raise VaultWriteError leaving nothing."""
-    try:
-        private_file.write_private(target, data, overwrite=False, vault=vault_path())
-        if peek_generation(target) != generation:
-            target.unlink()
-            raise OSError(errno.EIO, "the copy does not read back as written")
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise VaultWriteError(
-            f"The backup could not be written ({reason}); nothing was left at {target}.",
-            "Free space or choose another place, then try again.",
-        ) from exc
-
-
-@main.command()
-@common_options
-@click.option(
-    "--from",
-    "source",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Restore this backup file (otherwise the backups are listed to choose from).",
-)
-@vault_command
-def restore(source: Path | None) -> None:
-    """List the backups (date, generation, whether each opens) and restore one over the vault."""
-    path = vault_path()
-    passphrase = ask_passphrase("Passphrase of the backup")
-    if source is None:
-        found = vault_backups.listing(path)
-        if not found:
-            click.echo(f"No backups of {path}.")
-            return
-        click.echo(f"{'#':>3}  {'taken (local time)':19}  {'generation':>10}  opens")
-        for i, b in enumerate(found, 1):
-            local = b.taken_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-            click.echo(f"{i:>3}  {local:19}  {b.generation:>10}  {_opens(b, passphrase)}")
-        choice = click.prompt(
-            "Restore which (number; Ctrl+C to cancel)", type=click.IntRange(1, len(found)), err=True
-        )
-        source = found[choice - 1].path
-    restore_from(path, source, passphrase)
-
-
-def _opens(candidate: vault_backups.Backup, passphrase: str) -> str:
-    verdict = restoring.check(candidate, passphrase)
-    return "yes" if verdict.opens else f"no ({verdict.why_not})"
-
-
-def restore_from(path: Path, source: Path, passphrase: str) -> None:
-    """Replace the vault with a backup; the current file is kept as a backup first."""
-    new_generation = restoring.restore_from(path, source, passphrase)
-    click.echo(f"Restored {source.name} into {path} as generation {new_generation}.")
-
-
-# -- demo -----------------------------------------------------------------------------------------
-
-
-@main.command()
-@common_options
-@click.option("--no-open", is_flag=True, help="Create the demo vault but do not open the console.")
-@vault_command
-def demo(no_open: bool) -> None:
-    """Create a demo vault of synthetic data (replacing an earlier demo vault), then open it."""
-    path = vault_path(demo=True)
-    passphrase = given_passphrase() or DEMO_PASSPHRASE
-    if path.exists():
-        _remove_old_demo(path, passphrase)
-    click.echo("Creating the demo vault of synthetic people...", err=True)
-    store, _code = Store.create(path, passphrase)
-    try:
-        from p2p_tui.services import clock
-        from p2p_tui.services import demo as demo_data
-
-        with store.atomic():
-            store.db.raw().execute("INSERT INTO meta(key, value) VALUES ('demo', '1')")
-            counts = demo_data.populate(clock.today())
-            from p2p_tui.services.admin import retention
-
-            retention.daily_check(clock.today())  # ended cases past retention lose their names
-    finally:
-        store.close()
-    click.echo(f"Demo vault: {path}")
-    click.echo(f"Passphrase: {passphrase}")
-    click.echo(f"Synthetic data: {counts['supporter']} supporters, {counts['referral']} referrals")
-    if not no_open:
-        open_console(path, passphrase, hint=f"Demo vault of synthetic people; its passphrase: {passphrase}")
-
-
-def _remove_old_demo(path: Path, passphrase: str) -> None:
-    """Delete an earlier demo vault; refuse anything that is not one."""
-    store = Store.open(path, passphrase)
-    try:
-        is_demo = store.db.scalar("SELECT value FROM meta WHERE key = 'demo'") == "1"
-    finally:
-        store.close()
-    if not is_demo:
-        raise VaultExists(f"{path} is a real vault, not a demo.", "Choose another --vault for the demo.")
-    path.unlink()
-    for old in vault_backups.listing(path):
-        old.path.unlink(missing_ok=True)
-
-
-# -- the program's commands (each in p2p_tui/commands/) ------------------------------------------
-
+main.add_command(vault.init, "init")
+main.add_command(vault.check, "check")
+main.add_command(vault.passwd, "passwd")
+main.add_command(vault.backup, "backup")
+main.add_command(vault.restore, "restore")
+main.add_command(demo.command, "demo")
 main.add_command(importing.command, "import")
 main.add_command(match.command, "match")
 main.add_command(queue.command, "queue")

@@ -1,1 +1,1 @@
-"""Command-line commands beyond the vault's own (registered on the group in `p2p_tui.cli`)."""
+"""The command line's commands, one module each (registered on the group in `p2p_tui.cli`)."""

@@ -1,19 +1,21 @@
-"""What every command shares: --vault and --passphrase-file anywhere, passphrase sources, error exits."""
+"""What every command shares: --vault and --passphrase-file anywhere, passphrases, `opened_store`, exits."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import inspect
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from p2p_tui.paths import default_demo_vault, default_vault
+from p2p_tui.paths import VAULT_FILE, default_demo_vault, default_vault
 from p2p_tui.services.admin import passphrase
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import Store
@@ -59,9 +61,23 @@ def common_options(func: F) -> F:
         type=click.Path(dir_okay=False, path_type=Path),
         expose_value=False,
         callback=_remember,
-        help="The vault file (default: program.p2pvault in your user data folder).",
+        help=f"The vault file (default: {VAULT_FILE} in your user data folder).",
     )(func)
     return func
+
+
+def help_from(**values: object) -> Callable[[F], F]:
+    """Fill the `{name}` fields of a command's docstring, which click shows as its --help, with the
+    numbers and lists it restates from the code (weights, lengths, columns), so the two cannot drift.
+
+    Put it right above the function: `@click.command` reads the docstring when it runs.
+    """
+
+    def fill(func: F) -> F:
+        func.__doc__ = inspect.cleandoc(func.__doc__ or "").format(**values)
+        return func
+
+    return fill
 
 
 def options() -> Options:
@@ -112,8 +128,28 @@ def new_passphrase(source: Path | None = None, prompt: str = "New passphrase") -
     return value
 
 
+@contextlib.contextmanager
+def exit_codes() -> Iterator[None]:
+    """Turn invalid input and the vault's named errors into their message and exit code (DESIGN 6).
+
+    ValidationError exits 1 naming the field; a VaultError prints its message and next step and exits
+    with its own code (1 not found or not written, 3 wrong passphrase, 4 damaged, 5 in use).
+    """
+    try:
+        yield
+    except ValidationError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    except VaultError as exc:
+        message, next_step = exc.for_command_line()  # once exited: what is on disk, not the console's words
+        click.echo(f"Error: {message}", err=True)
+        if next_step:
+            click.echo(next_step, err=True)
+        sys.exit(exc.exit_code)
+
+
 def vault_command(func: F) -> F:
-    """Turn the vault's named errors into their message and exit code; finish saves on SIGTERM."""
+    """Run a command under `exit_codes`; finish saves on SIGTERM (and SIGHUP) by exiting cleanly."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -123,27 +159,39 @@ def vault_command(func: F) -> F:
         for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
             if sig is not None:
                 signal.signal(sig, stop)
-        try:
+        with exit_codes():
             return func(*args, **kwargs)
-        except ValidationError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(1)
-        except VaultError as exc:
-            message, next_step = exc.for_command_line()
-            click.echo(f"Error: {message}", err=True)
-            if next_step:
-                click.echo(next_step, err=True)
-            sys.exit(exc.exit_code)
 
     return wrapper  # type: ignore[return-value]
 
 
-def open_store(recovery: bool = False) -> Store:
-    """Unlock the vault of this invocation."""
-    path = vault_path()
+@contextlib.contextmanager
+def opened_store(
+    path: Path | None = None, passphrase: str | None = None, *, recovery: bool = False
+) -> Iterator[Store]:
+    """The unlocked vault of this invocation, closed (its last save finished) when the block ends.
+
+    Resolves the vault (`--vault` or the default), reads the passphrase (`--passphrase-file`, the
+    environment or a prompt; the recovery code is asked for with `recovery`), opens the Store, and maps
+    the vault's errors, while opening, inside the block or on closing, to their exit codes.
+
+    Args:
+        path: Another vault than this invocation's (the demo's).
+        passphrase: The passphrase, when the command already has it (the demo's).
+        recovery: Unlock with the recovery code, asked for, instead of the passphrase.
+    """
+    with exit_codes():
+        store = _unlock(path or vault_path(), passphrase, recovery)
+        try:
+            yield store
+        finally:
+            store.close()
+
+
+def _unlock(path: Path, passphrase: str | None, recovery: bool) -> Store:
     if recovery:
         code: str = click.prompt("Recovery code", err=True)
         return Store.open(path, code, recovery=True)
     if not path.exists():
         raise VaultNotFound(f"There is no vault at {path}.", "Create one with: p2p-tui init")
-    return Store.open(path, ask_passphrase())
+    return Store.open(path, ask_passphrase() if passphrase is None else passphrase)

@@ -7,17 +7,28 @@ referral id, name or contact. Read-only: the vault file is left byte for byte as
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import click
 
-from p2p_tui.commands.base import InvalidInput, common_options, open_store, vault_command, vault_path
+from p2p_tui.commands.base import InvalidInput, common_options, help_from, opened_store, vault_command
 from p2p_tui.services.reporting import deidentify
 from p2p_tui.vault import private_file
 
+LIST_COLUMNS = {"stressors": "';'-joined"}  # how the help describes a column holding a list
 
-def write_private(target: Path, text: str, *, force: bool, vault: Path | None = None) -> None:
-    """Write `text` to `target` atomically with mode 0600; without `force`, never over an existing file."""
+
+def column_list(width: int = 100) -> str:
+    """The export's columns as the help lists them, wrapped to `width`."""
+    names = [f"{name} ({LIST_COLUMNS[name]})" if name in LIST_COLUMNS else name for name in deidentify.FIELDS]
+    text = f"Columns: {', '.join(names)} (flags 1/0; an empty number of days: not yet)."
+    return "\n".join(textwrap.wrap(text, width))
+
+
+def write_private(target: Path, text: str, *, force: bool, vault: Path | None) -> None:
+    """Write `text` to `target` atomically with mode 0600; without `force`, never over an existing file;
+    never over or beside `vault` (RefusedOutput, exit 1)."""
     try:
         private_file.write_private(target, text.encode("utf-8"), overwrite=force, vault=vault)
     except FileExistsError:
@@ -37,13 +48,12 @@ def write_private(target: Path, text: str, *, force: bool, vault: Path | None = 
 @click.option("--quarter", metavar="2026Q3", help="Only the referrals received in this quarter.")
 @click.option("--force", is_flag=True, help="Replace FILE if it already exists.")
 @vault_command
+@help_from(columns=column_list())
 def command(output: Path | None, quarter: str | None, force: bool) -> None:
     """Export the de-identified utilization records as CSV (one row per referral).
 
     \b
-    Columns: month_received, quarter, career_stage, county, pathway, source, stressors (';'-joined),
-    acute_interventional, outcome, days_to_match, days_to_first_contact, follow_up_done, survey_done,
-    php_referred, safety_escalation (flags 1/0; an empty number of days: not yet).
+    {columns}
 
     No names, contacts or referral ids. Each row is still one physician's case: keep the file as
     confidential as a report, and share counts (p2p-tui report) rather than rows.
@@ -51,15 +61,11 @@ def command(output: Path | None, quarter: str | None, force: bool) -> None:
     deidentify.clean_quarter(quarter)  # a bad quarter is refused before the passphrase is asked
     if output is not None and output.exists() and not force:
         raise InvalidInput(f"--output: {output} already exists; choose a new file or add --force")
-    store = open_store()
-    try:
-        with store.lock:
-            text = deidentify.export_csv(quarter)
-    finally:
-        store.close()
+    with opened_store() as store, store.lock:
+        text = deidentify.export_csv(quarter)
     if output is None:
         click.echo(text, nl=False)
         return
-    write_private(output, text, force=force, vault=vault_path())
+    write_private(output, text, force=force, vault=store.vault.path)
     rows = text.count("\n") - 1
     click.echo(f"Wrote {rows} records to {output}.", err=True)

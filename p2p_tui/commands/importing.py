@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from p2p_tui.commands.base import InvalidInput, common_options, open_store, vault_command
-from p2p_tui.services.admin.importing import HEADERS, KINDS, ImportPlan, import_csv
+from p2p_tui.commands.base import InvalidInput, common_options, help_from, opened_store, vault_command
+from p2p_tui.services.admin.importing import HEADERS, KINDS, SEPARATOR, ImportPlan, import_csv
 from p2p_tui.services.errors import ValidationErrors
 from p2p_tui.store import Store
 
@@ -25,6 +25,7 @@ NOTHING_IMPORTED = "Nothing was imported: fix the rows above and import again."
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the file and show what would change; change nothing.")
 @vault_command
+@help_from(separator=SEPARATOR, **{kind: ",".join(header) for kind, header in HEADERS.items()})
 def command(kind: str, file: Path, dry_run: bool) -> None:
     """Import a roster or referrals CSV file (UTF-8, header on line 1).
 
@@ -32,19 +33,17 @@ def command(kind: str, file: Path, dry_run: bool) -> None:
     roster:    {roster}
     referrals: {referrals}
 
-    Lists (evaluates, stressors) are separated by ';'; flags are yes or no; dates YYYY-MM-DD.
+    Lists (evaluates, stressors) are separated by '{separator}'; flags are yes or no; dates YYYY-MM-DD.
     A file with any bad row is rejected whole, every error listed by row and field.
     """
     text = read_text(file)
-    store = open_store()
     plan: ImportPlan | None = None
     failed: ValidationErrors | None = None
-    try:
-        plan = run(store, kind, text, dry_run)
-    except ValidationErrors as exc:
-        failed = exc
-    finally:
-        store.close()
+    with opened_store() as store:
+        try:
+            plan = run(store, kind, text, dry_run)
+        except ValidationErrors as exc:
+            failed = exc
     if failed is not None:
         for error in failed.errors:
             click.echo(str(error), err=True)
@@ -52,12 +51,6 @@ def command(kind: str, file: Path, dry_run: bool) -> None:
         sys.exit(1)
     for line in plan.summary if plan is not None else []:
         click.echo(line)
-
-
-if command.help:
-    command.help = command.help.format(
-        roster=",".join(HEADERS["roster"]), referrals=",".join(HEADERS["referrals"])
-    )
 
 
 def run(store: Store, kind: str, text: str, dry_run: bool) -> ImportPlan:

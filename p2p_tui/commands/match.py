@@ -13,7 +13,7 @@ from datetime import date
 
 import click
 
-from p2p_tui.commands.base import common_options, open_store, vault_command
+from p2p_tui.commands.base import common_options, opened_store, vault_command
 from p2p_tui.services import clock, common
 from p2p_tui.services.cases import matching
 from p2p_tui.services.cases.matching import Candidate
@@ -80,12 +80,8 @@ def table(referral_id: int, on: date, ranked: list[Candidate]) -> list[str]:
 def command(referral_id: int, as_json: bool, on_text: str | None) -> None:
     """Rank every supporter for referral REFERRAL_ID by the program's rules (changes nothing)."""
     on = common.parse_date("--on", on_text) if on_text else clock.today()
-    store = open_store()
-    try:
-        with store.lock:
-            ranked = matching.rank(referral_id, on)
-    finally:
-        store.close()
+    with opened_store() as store, store.lock:
+        ranked = matching.rank(referral_id, on)
     if as_json:
         click.echo(json.dumps([c.to_json() for c in ranked], indent=2, ensure_ascii=False))
     else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from p2p_tui.commands.base import common_options, open_store, vault_command
+from p2p_tui.commands.base import common_options, opened_store, vault_command
 from p2p_tui.services import clock
 from p2p_tui.services.admin import retention
 
@@ -26,16 +26,13 @@ def command(dry_run: bool) -> None:
     The de-identified utilization records are kept; the purge log keeps the date and the counts.
     """
     day = clock.today()
-    store = open_store()
-    try:
+    with opened_store() as store:
         if dry_run:
             with store.lock:
                 done = retention.purge(day, dry_run=True)
         else:
             with store.atomic():
                 done = retention.purge(day, dry_run=False)
-    finally:
-        store.close()
     click.echo(done.summary())
     click.echo(f"(cases that ended on or before {done.cutoff.isoformat()}; supporters are kept)")
     if not dry_run and not done.empty:

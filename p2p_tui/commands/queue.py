@@ -11,11 +11,12 @@ from datetime import date, datetime
 
 import click
 
-from p2p_tui.commands.base import common_options, open_store, vault_command
+from p2p_tui.commands.base import common_options, help_from, opened_store, vault_command
 from p2p_tui.services import clock
 from p2p_tui.services.cases import followups
 from p2p_tui.services.cases.followups import QueueItem
 
+KIND_NAMES = {"check_in": "check-in"}  # as the help names a kind; the others: the code with spaces
 HEADER = f"{'urgency':>7}  {'kind':<16}  {'referral':>8}  {'due':<10}  {'when':<11}  terms"
 INDENT = " " * 7 + "  "
 
@@ -32,6 +33,25 @@ def when(item: QueueItem, on: date) -> str:
 
 def _number(value: float) -> str:
     return f"{value:g}"
+
+
+def kind_name(kind: str) -> str:
+    """A queue kind as the help names it: `check-in`, `no first contact`."""
+    return KIND_NAMES.get(kind, kind.replace("_", " "))
+
+
+URGENCY_TERMS = {  # the --help's formula, from the weights the queue is ranked by
+    "kinds": ", ".join(f"{kind_name(kind)} {_number(w)}" for kind, w in followups.KIND_WEIGHTS.items()),
+    "overdue": (
+        f"{_number(followups.OVERDUE_PER_DAY)} a working day overdue"
+        f" (at most {_number(followups.OVERDUE_CAP)}),"
+        f" {_number(followups.DUE_TODAY)} when due today, 0 before"
+    ),
+    "age": (
+        f"{_number(followups.AGE_PER_DAY)} a calendar day since the referral was received"
+        f" (at most {_number(followups.AGE_CAP)})"
+    ),
+}
 
 
 def table(items: list[QueueItem], on: date, hidden: int) -> list[str]:
@@ -63,24 +83,21 @@ def table(items: list[QueueItem], on: date, hidden: int) -> list[str]:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the items as a JSON list.")
 @vault_command
+@help_from(**URGENCY_TERMS)
 def command(on: datetime | None, as_json: bool) -> None:
     """Show the follow-up queue: every open item ranked by urgency, with the terms of its score.
 
     \b
     urgency = kind + overdue + age:
-      kind     safety 20, unmatched 10, no first contact 8, check-in 6, survey 3, consent pending 2
-      overdue  2 a working day overdue (at most 20), 1 when due today, 0 before
-      age      0.1 a calendar day since the referral was received (at most 5)
+      kind     {kinds}
+      overdue  {overdue}
+      age      {age}
 
     Snoozed items are left out. Referral ids only, never names.
     """
     day = on.date() if on is not None else clock.today()
-    store = open_store()
-    try:
-        with store.lock:
-            everything = followups.queue(day, include_snoozed=True)
-    finally:
-        store.close()
+    with opened_store() as store, store.lock:
+        everything = followups.queue(day, include_snoozed=True)
     shown = [item for item in everything if item.snoozed_until is None]
     if as_json:
         click.echo(json.dumps([item.to_json() for item in shown], indent=2))

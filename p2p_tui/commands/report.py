@@ -8,17 +8,43 @@ Read-only: the vault file is left byte for byte as it was.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import click
 
-from p2p_tui.commands.base import InvalidInput, common_options, open_store, vault_command, vault_path
+from p2p_tui.commands.base import (
+    InvalidInput,
+    common_options,
+    help_from,
+    opened_store,
+    vault_command,
+    vault_path,
+)
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.services.people.training import HonorariumLine
-from p2p_tui.services.reporting import formats, pdf, quarterly
+from p2p_tui.services.reporting import formats, quarterly, render
 from p2p_tui.services.reporting.quarters import Quarter
+from p2p_tui.store import settings
 
-FORMATS = ("md", "csv", "json", "pdf")
+
+def contents(width: int = 98) -> str:
+    """What the summary holds, as the help says it: the breakdowns, the trend's length, the threshold."""
+    names = [name.replace("_", " ") for name in quarterly.BREAKDOWNS]
+    t = settings.DEFAULTS["suppression_threshold"]
+    text = (
+        f"Referrals by {', '.join(names[:-1])} and {names[-1]}; days to match and to first contact (median, "
+        "90th percentile); follow-up completion; PHP referrals; safety escalations; supporter activity, "
+        f"training hours and honoraria in total; survey aggregates; a {quarterly.TREND_QUARTERS + 1}-quarter "
+        f'trend. Counts from 1 to {t - 1} (the threshold in Settings, less one) are shown "<{t}", and '
+        f'others withheld ("{quarterly.WITHHELD}") where a small count could be worked out from a total.'
+    )
+    return "\n".join(textwrap.wrap(text, width))
+
+
+def format_help() -> str:
+    """The --format help, naming every format `render` makes."""
+    named = [render.DESCRIPTIONS[fmt] for fmt in render.FORMATS if fmt != "pdf"]
+    return f"{', '.join(named)}, or {render.DESCRIPTIONS['pdf']} (needs --output)."
 
 
 def _quarter(text: str) -> Quarter:
@@ -48,25 +74,16 @@ def _target(output: Path | None, fmt: str, force: bool) -> Path | None:
     return output
 
 
-def render_text(summary: quarterly.Summary, fmt: str, honoraria: list[HonorariumLine] | None) -> str:
-    """The summary as md, csv or json text."""
-    if fmt == "csv":
-        return formats.to_csv(summary, honoraria)
-    if fmt == "json":
-        return formats.to_json(summary, honoraria)
-    return formats.to_markdown(summary, honoraria)
-
-
 @click.command("report")
 @common_options
 @click.option("--quarter", "quarter_text", required=True, metavar="YYYYQN", help="The quarter, e.g. 2026Q3.")
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
+    type=click.Choice(render.FORMATS),
     default="md",
     show_default=True,
-    help="Markdown, CSV (section,label,value), JSON, or a board-ready PDF (needs --output).",
+    help=format_help(),
 )
 @click.option(
     "--output",
@@ -81,38 +98,27 @@ def render_text(summary: quarterly.Summary, fmt: str, honoraria: list[Honorarium
     help="Add the honorarium statement: IDENTIFYING (names and amounts), for payment only.",
 )
 @vault_command
+@help_from(contents=contents())
 def command(quarter_text: str, fmt: str, output: Path | None, force: bool, honoraria: bool) -> None:
     """The quarterly utilization summary, de-identified, for the program's board.
 
     \b
-    Referrals by pathway, source, stressor, career stage, county and outcome; days to match and to
-    first contact (median, 90th percentile); follow-up completion; PHP referrals; safety escalations;
-    supporter activity, training hours and honoraria in total; survey aggregates; a five-quarter trend.
-    Counts from 1 to 4 (the threshold in Settings, less one) are shown "<5", and others withheld
-    ("—") where a small count could be worked out from a total.
+    {contents}
 
     --honoraria adds the statement that names each supporter with hours and amount: it is
     identifying, for payment only, and is printed apart under that heading.
     """
     quarter = _quarter(quarter_text)
     target = _target(output, fmt, force)
-    store = open_store()
-    try:
-        with store.lock:
-            summary = quarterly.summarize(quarter)
-            statement = quarterly.honorarium_statement(quarter) if honoraria else None
-    finally:
-        store.close()
+    with opened_store() as store, store.lock:
+        summary = quarterly.summarize(quarter)
+        statement = quarterly.honorarium_statement(quarter) if honoraria else None
     if target is None:
-        click.echo(render_text(summary, fmt, statement), nl=False)
+        click.echo(render.render(summary, fmt, statement).decode("utf-8"), nl=False)
         return
+    data = render.render(summary, fmt, statement)  # made before the file, so a failure leaves none
     try:
-        if fmt == "pdf":
-            pdf.to_pdf(summary, target, statement, vault=vault_path())
-        else:
-            formats.write_private(
-                target, render_text(summary, fmt, statement).encode("utf-8"), vault=vault_path()
-            )
+        formats.write_private(target, data, vault=store.vault.path)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise InvalidInput(f"--output: {target} could not be written ({reason}); nothing was left") from None

@@ -23,6 +23,7 @@ from p2p_tui.services.cases import intake, lifecycle
 from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput
 from p2p_tui.services.people import roster
 from p2p_tui.services.people.roster import SupporterInput
+from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store import settings
 from p2p_tui.store.models import (
     MODELS,
@@ -72,11 +73,6 @@ def add_workdays(day: date, n: int) -> date:
         if day.weekday() < 5:
             n -= step
     return day
-
-
-def quarter_start(day: date) -> date:
-    """The first day of the quarter holding `day`."""
-    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
 def add_months(day: date, months: int) -> date:
@@ -151,7 +147,8 @@ class _Demo:
         self.rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
         self.fake = Faker("en_CA")
         self.fake.seed_instance(seed)
-        self.start = quarter_start(on).replace(year=quarter_start(on).year - 1)
+        start = Quarter.of(on).start
+        self.start = start.replace(year=start.year - 1)  # a year before the quarter of `on` began
         self.counties: list[str] = list(settings.get("counties"))
         self.rate = float(settings.get("honorarium_rate"))
         self.used_names: set[str] = set()

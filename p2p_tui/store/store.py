@@ -62,7 +62,7 @@ class Store:
         recovery: bool = False,
         on_state: StateListener | None = None,
     ) -> Store:
-        """Open and unlock a vault, migrating its schema forward if it is older."""
+        """Open and unlock a vault, migrating an older schema forward (in memory until the first save)."""
         vault, image = Vault.open(Path(path), secret, recovery=recovery)
         try:
             db = cls.load_image(image, vault.path)
@@ -71,10 +71,11 @@ class Store:
             raise
         store = cls(vault, db, on_state)
         try:
+            # An older schema is migrated in memory only: the file is rewritten by the first real
+            # change, so a read-only command or a rejected import leaves an old vault byte-identical.
             if current_version(db.raw()) < LATEST:
                 with store.lock:
                     migrate(db.raw())
-                store.save_now()
             store.apply_policy()
         except BaseException:
             store.abandon()

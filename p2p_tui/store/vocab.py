@@ -9,8 +9,10 @@ PATHWAYS = ("reach_in", "reach_out")
 SOURCES = ("self", "colleague", "cpspei", "mspei", "php", "cmpa", "leadership", "media", "other")
 STRESSORS = ("adverse_event", "complaint", "conflict", "life_stressor", "burnout", "other")
 CONSENT = ("not_needed", "pending", "given", "refused")
-CASE_STATUSES = ("new", "matched", "contacted", "followed_up", "closed", "declined", "unreachable")
+CONSENT_ANSWERS = ("given", "pending", "refused")  # what is recorded where consent is needed
 OPEN_STATUSES = ("new", "matched", "contacted", "followed_up")
+ENDED_STATUSES = ("closed", "declined", "unreachable")  # an ended case may be reopened as new
+CASE_STATUSES = OPEN_STATUSES + ENDED_STATUSES
 CONTACT_KINDS = ("initial", "follow_up")
 CONTACT_MODES = ("phone", "video", "in_person", "email")
 MATCH_END_REASONS = ("supporter_declined", "reassigned", "case_ended")
@@ -23,8 +25,3 @@ SNOOZE_REASONS = ("awaiting_reply", "scheduled", "supporter_away", "physician_aw
 # Sources for which a reach-out needs the physician's consent before any contact (DESIGN section 4).
 CONSENT_SOURCES = ("leadership", "colleague")
 LOGISTICS_NOTE_MAX = 140
-
-
-def sql_in(values: tuple[str, ...]) -> str:
-    """A SQL list literal of fixed vocabulary values, for CHECK constraints."""
-    return "(" + ", ".join(f"'{v}'" for v in values) + ")"

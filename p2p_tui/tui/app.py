@@ -24,9 +24,10 @@ from textual.screen import ModalScreen, Screen
 
 from p2p_tui.services import clock as services_clock
 from p2p_tui.store import Store, settings
+from p2p_tui.tui import compat
 from p2p_tui.tui.commands import AREA_TITLES, FindProvider, GoToProvider
 from p2p_tui.tui.dialogs.recovery_code import RecoveryCodeDialog
-from p2p_tui.tui.messages import SaveStateChanged, Unlocked
+from p2p_tui.tui.messages import GoTo, OpenCase, OpenSupporter, RestoreBackup, SaveStateChanged, Unlocked
 from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.screens.create import CreateScreen
 from p2p_tui.tui.screens.unlock import UnlockScreen
@@ -57,6 +58,7 @@ def area_screen(name: str) -> AreaScreen:
     return screens.AREAS[name]()
 
 
+@compat.quiet_crashes(crash_report)  # Textual's own report shows locals and messages: either may hold a name
 class P2PApp(App[None]):
     """The coordinator's console."""
 
@@ -249,6 +251,22 @@ class P2PApp(App[None]):
             page.show(referral_id)
             self.push_screen(key)
 
+    @on(OpenCase)
+    def _open_case_asked(self, message: OpenCase) -> None:
+        self.open_case(message.referral_id)
+
+    @on(OpenSupporter)
+    def _open_supporter_asked(self, message: OpenSupporter) -> None:
+        self.open_supporter(message.supporter_id)
+
+    @on(GoTo)
+    async def _go_asked(self, message: GoTo) -> None:
+        await self.action_go(message.area)
+
+    @on(RestoreBackup)
+    async def _restore_asked(self, message: RestoreBackup) -> None:
+        await self.restore_backup(message.backup)
+
     def open_supporter(self, supporter_id: int) -> None:
         """Push a supporter's roster page."""
         from p2p_tui.tui.screens.supporter import SupporterScreen
@@ -353,15 +371,6 @@ class P2PApp(App[None]):
         """Refused: the system clipboard outlives the console and is shared with every program."""
         del text
         self.notify("Copying is off in p2p-tui: nothing from the vault may reach the clipboard.")
-
-    def _fatal_error(self) -> None:
-        """An unexpected error: say where, never what (Textual's own report shows local variables and
-        the exception's message, either of which may hold a name). The last save completes on exit."""
-        import sys
-
-        self.bell()
-        self._exit_renderables.append(crash_report(sys.exc_info()[1] or self._exception))
-        self._close_messages_no_wait()
 
     def top_screen(self) -> Screen[object]:
         """The screen on top (typed helper for tests)."""

@@ -7,12 +7,11 @@ nothing either.
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-if TYPE_CHECKING:
-    from p2p_tui.tui.app import P2PApp
+from p2p_tui.tui.console import Console, console_of
+from p2p_tui.tui.messages import GoTo, OpenCase, OpenSupporter
 
 AREA_TITLES: dict[str, str] = {
     "today": "Today: the follow-up queue",
@@ -24,26 +23,36 @@ AREA_TITLES: dict[str, str] = {
 }
 
 
-def _app(provider: Provider) -> P2PApp:
-    from p2p_tui.tui.app import P2PApp
-
-    app = provider.app
-    assert isinstance(app, P2PApp)  # noqa: S101 - narrows the type
-    return app
+def _app(provider: Provider) -> Console:
+    return console_of(provider.app)
 
 
 class GoToProvider(Provider):
     """Go to any area, or start a new referral."""
 
     def _commands(self) -> list[tuple[str, str, object]]:
-        app = _app(self)
+        provider_app = self.app
         found: list[tuple[str, str, object]] = [
-            (f"Go to {title}", f"F-key or palette: {name}", partial(app.action_go, name))
+            (f"Go to {title}", f"F-key or palette: {name}", partial(provider_app.post_message, GoTo(name)))
             for name, title in AREA_TITLES.items()
         ]
-        found.append(("New referral", "Take a referral in (F7)", app.action_new_referral))
-        found.append(("Privacy mode", "Mask every name and contact (F8)", app.action_toggle_privacy))
-        found.append(("Lock", "Close the vault until the passphrase is entered (Ctrl+L)", app.action_lock))
+        found.append(
+            ("New referral", "Take a referral in (F7)", partial(provider_app.run_action, "new_referral"))
+        )
+        found.append(
+            (
+                "Privacy mode",
+                "Mask every name and contact (F8)",
+                partial(provider_app.run_action, "toggle_privacy"),
+            )
+        )
+        found.append(
+            (
+                "Lock",
+                "Close the vault until the passphrase is entered (Ctrl+L)",
+                partial(provider_app.run_action, "lock"),
+            )
+        )
         return found
 
     async def discover(self) -> Hits:
@@ -69,33 +78,25 @@ class FindProvider(Provider):
         app = _app(self)
         if app.store is None or app.privacy or len(query.strip()) < 2:
             return
-        from p2p_tui.services.cases import intake
-        from p2p_tui.store.models import Referral, Supporter
+        from p2p_tui.services.cases import views
 
         with app.store.lock:
-            people = intake.suggest_physicians(query, limit=10)
-            rows = []
-            for person in people:
-                supporter = Supporter.get_or_none(Supporter.physician == person)
-                latest = (
-                    Referral.select(Referral.id)
-                    .where(Referral.physician == person)
-                    .order_by(Referral.id.desc())
-                    .first()
-                )
-                rows.append((person.name, supporter.id if supporter else None, latest.id if latest else None))
+            people = views.find_people(query, limit=10)
         matcher = self.matcher(query)
-        for name, supporter_id, referral_id in rows:
-            if referral_id is not None:
-                text = f"{name}: case #{referral_id}"  # matcher.highlight treats text as plain
+        for person in people:
+            if person.referral_id is not None:
+                text = f"{person.name}: case #{person.referral_id}"  # matcher.highlight treats text as plain
                 yield Hit(
-                    1.0, matcher.highlight(text), partial(app.open_case, referral_id), help="Open the case"
+                    1.0,
+                    matcher.highlight(text),
+                    partial(self.app.post_message, OpenCase(person.referral_id)),
+                    help="Open the case",
                 )
-            if supporter_id is not None:
-                text = f"{name}: supporter #{supporter_id}"
+            if person.supporter_id is not None:
+                text = f"{person.name}: supporter #{person.supporter_id}"
                 yield Hit(
                     0.9,
                     matcher.highlight(text),
-                    partial(app.open_supporter, supporter_id),
+                    partial(self.app.post_message, OpenSupporter(person.supporter_id)),
                     help="Open the roster page",
                 )

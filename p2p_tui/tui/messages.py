@@ -1,4 +1,5 @@
-"""Messages that cross from worker threads to the app (post_message is thread-safe)."""
+"""Messages to the app: from worker threads (post_message is thread-safe), and from screens and palette
+commands asking for navigation (so no screen imports the app)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from textual.message import Message
 
 from p2p_tui.store import Store
 from p2p_tui.vault import SaveState, VaultError
+from p2p_tui.vault.backups import Backup
 
 
 @dataclass
@@ -24,3 +26,34 @@ class Unlocked(Message):
 
     store: Store
     recovery_code: str | None = None
+
+
+# -- navigation: screens and palette commands ask the app by message, never by calling it -------------
+
+
+@dataclass
+class OpenCase(Message):
+    """Show a case's page."""
+
+    referral_id: int
+
+
+@dataclass
+class OpenSupporter(Message):
+    """Show a supporter's roster page."""
+
+    supporter_id: int
+
+
+@dataclass
+class GoTo(Message):
+    """Show a top-level area (`today`, `cases`, ...)."""
+
+    area: str
+
+
+@dataclass
+class RestoreBackup(Message):
+    """Save and lock; the unlock screen then restores `backup`."""
+
+    backup: Backup

@@ -21,8 +21,8 @@ from textual.widgets import Input
 
 from p2p_tui.services import clock, demo
 from p2p_tui.services.admin import retention
+from p2p_tui.services.cases import views
 from p2p_tui.store import Store
-from p2p_tui.store.models import Referral
 from p2p_tui.tui.app import P2PApp
 from p2p_tui.vault import KdfParams
 
@@ -79,9 +79,9 @@ def open_case_in(status: str) -> Step:
         assert isinstance(app, P2PApp)  # noqa: S101 - narrows the type
         assert app.store is not None  # noqa: S101
         with app.store.lock:
-            found = Referral.select().where(Referral.status == status).order_by(Referral.id.desc()).first()
+            found = views.newest_case_id(status)
         if found is not None:
-            app.open_case(found.id)
+            app.open_case(found)
 
     return step
 

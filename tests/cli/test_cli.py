@@ -188,3 +188,31 @@ def test_demo_creates_a_vault_and_will_not_replace_a_real_one(vault: Path, tmp_p
     checked = run("check", "--vault", str(demo))  # the demo took the passphrase it was given
     assert checked.exit_code == 0, checked.output
     assert "integrity:    ok" in checked.output and "de-identified records: ok" in checked.output
+
+
+def test_cli_py_only_registers_the_commands() -> None:
+    """The group lives in p2p_tui/cli.py; every command, and the console it opens, in p2p_tui/commands/."""
+    import inspect
+
+    import p2p_tui.cli as cli
+
+    assert set(main.commands) == {
+        *("init", "check", "passwd", "backup", "restore", "demo", "import", "match", "queue"),
+        *("report", "export-deidentified", "purge"),
+    }
+    for name, command in main.commands.items():
+        assert command.callback is not None
+        assert command.callback.__module__.startswith("p2p_tui.commands."), name
+    defined = [n for n, v in vars(cli).items() if inspect.isfunction(v) and v.__module__ == cli.__name__]
+    assert defined == []  # (main is the click group)
+
+
+def test_one_way_for_a_command_to_open_a_vault() -> None:
+    """Every command unlocks through commands.base.opened_store, which maps errors and closes."""
+    folder = Path(__file__).parents[2] / "p2p_tui" / "commands"
+    for module in folder.glob("*.py"):
+        text = module.read_text(encoding="utf-8")
+        if module.name != "base.py":
+            assert "Store.open(" not in text, module.name
+            closes = text.count("store.close()")
+            assert closes == text.count("Store.create("), module.name  # (only a vault just created)

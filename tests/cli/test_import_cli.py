@@ -131,3 +131,13 @@ def test_excels_byte_order_mark_is_accepted(vault: Path, tmp_path: Path) -> None
 def test_usage_errors_exit_2(vault: Path, tmp_path: Path) -> None:
     assert run("import", "people", str(EXAMPLES / "roster.csv"), "--vault", str(vault)).exit_code == 2
     assert run("import", "roster", str(tmp_path / "missing.csv"), "--vault", str(vault)).exit_code == 2
+
+
+def test_the_import_help_shows_the_headers_and_the_separator() -> None:
+    from p2p_tui.services.admin.importing import HEADERS, SEPARATOR
+
+    result = CliRunner().invoke(main, ["import", "--help"])
+    assert result.exit_code == 0, result.output
+    for kind, header in HEADERS.items():
+        assert f"{kind}:".ljust(11) + ",".join(header) in result.output
+    assert f"separated by '{SEPARATOR}'" in result.output

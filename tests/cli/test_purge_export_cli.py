@@ -159,6 +159,14 @@ def test_the_private_writer_refuses_an_existing_file_even_past_the_early_check(t
     target = tmp_path / "exists.csv"
     target.write_text("theirs", encoding="utf-8")
     with pytest.raises(InvalidInput, match="already exists"):
-        write_private(target, "ours", force=False)
+        write_private(target, "ours", force=False, vault=None)
     assert target.read_text(encoding="utf-8") == "theirs"
     assert [p.name for p in tmp_path.iterdir()] == ["exists.csv"]
+
+
+def test_the_export_help_lists_every_column() -> None:
+    result = run("export-deidentified", "--help")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    columns = ", ".join(f"{n} (';'-joined)" if n == "stressors" else n for n in deidentify.FIELDS)
+    assert f"Columns: {columns} (flags 1/0;" in text

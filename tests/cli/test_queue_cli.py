@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 
 from p2p_tui.cli import main
 from p2p_tui.services.cases import followups
-from p2p_tui.store import Store
+from p2p_tui.store import Store, vocab
 from p2p_tui.store.models import Physician
 from tests.conftest import CHEAP_KDF, PASSPHRASE
 from tests.unit.test_followups import Program
@@ -136,3 +136,20 @@ def test_a_wrong_passphrase_exits_3(vault: Path) -> None:
         main, ["queue", "--vault", str(vault)], env={"P2P_TUI_PASSPHRASE": "not the passphrase"}
     )
     assert result.exit_code == 3
+
+
+def test_the_help_shows_the_real_weights() -> None:
+    """The formula in `queue --help` is made from the weights the queue is ranked by."""
+    from p2p_tui.commands.queue import kind_name
+
+    result = run("queue", "--help")
+    assert result.exit_code == 0, result.output
+    assert f"safety {followups.KIND_WEIGHTS['safety']:g}," in result.output  # 40, once written 20
+    kinds = ", ".join(f"{kind_name(k)} {w:g}" for k, w in followups.KIND_WEIGHTS.items())
+    assert f"kind     {kinds}\n" in result.output
+    assert "no first contact 8, check-in 6" in result.output
+    overdue = f"{followups.OVERDUE_PER_DAY:g} a working day overdue (at most {followups.OVERDUE_CAP:g})"
+    assert f"overdue  {overdue}, {followups.DUE_TODAY:g} when due today" in result.output
+    assert f"age      {followups.AGE_PER_DAY:g} a calendar day" in result.output
+    assert f"(at most {followups.AGE_CAP:g})" in result.output
+    assert set(followups.KIND_WEIGHTS) == set(vocab.QUEUE_KINDS)  # every kind has its weight shown

@@ -188,3 +188,21 @@ def test_a_fresh_vault_reports_an_empty_quarter(tmp_path: Path) -> None:
     result = run("report", "--vault", str(path), "--quarter", "2026Q3", "--format", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["empty"] is True
+
+
+def test_the_help_says_what_the_code_does() -> None:
+    """Formats, breakdowns, the trend's length and the threshold in `report --help` come from the code."""
+    from p2p_tui.services.reporting import quarterly, render
+    from p2p_tui.store import settings
+
+    result = run("report", "--help")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())  # (click wraps the options' help)
+    assert f"--format [{'|'.join(render.FORMATS)}]" in text
+    for fmt in render.FORMATS:
+        assert render.DESCRIPTIONS[fmt] in text
+    names = [name.replace("_", " ") for name in quarterly.BREAKDOWNS]
+    assert f"Referrals by {', '.join(names[:-1])} and {names[-1]};" in text
+    assert f"a {quarterly.TREND_QUARTERS + 1}-quarter trend" in text
+    t = settings.DEFAULTS["suppression_threshold"]
+    assert f'Counts from 1 to {t - 1} (the threshold in Settings, less one) are shown "<{t}"' in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 
+from p2p_tui.tui import compat
 from p2p_tui.tui.app import P2PApp
 
 
@@ -13,7 +14,7 @@ async def choose(pilot: Pilot[None], selector: str, value: str) -> None:
     select = pilot.app.screen.query_one(selector, Select)
     select.focus()
     await pilot.pause()
-    values = [v for _, v in select._options]  # noqa: SLF001 - the overlay's order, the blank included
+    values = compat.select_values(select)  # the overlay's order, the blank included
     current = 0 if select.is_blank() else values.index(select.value)
     target = values.index(value)
     await pilot.press("enter")

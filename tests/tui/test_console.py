@@ -11,13 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import RenderableType
 
 from p2p_tui.services.cases import intake, lifecycle, matching
 from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput
 from p2p_tui.services.people import roster
 from p2p_tui.store import Store, settings
 from p2p_tui.store.models import Contact, Snooze
+from p2p_tui.tui import compat
 from p2p_tui.tui.app import P2PApp
+from p2p_tui.tui.commands import FindProvider
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
 from p2p_tui.tui.screens.case import CaseScreen
 from p2p_tui.tui.screens.cases import CasesScreen
@@ -68,6 +71,20 @@ def populated(vault_path: Path) -> Iterator[Path]:
 async def opened(pilot: Any, app: P2PApp) -> None:
     await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
     await wait_for(pilot, lambda: "to do" in screen_text(pilot))
+
+
+async def test_the_palette_finds_a_physician_and_offers_their_case_or_roster_page(populated: Path) -> None:
+    app = P2PApp(populated, passphrase=PASSPHRASE)
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot, app)
+        provider = FindProvider(app.screen)
+        referred = [(hit.text, hit.help) for hit in [h async for h in provider.search("quinn")]]
+        supporters = [hit.text for hit in [h async for h in provider.search("Sky S")]]
+        assert [h async for h in provider.search("x")] == []  # two letters at least
+        app.privacy = True
+        assert [h async for h in provider.search("quinn")] == []  # names masked: nothing found
+    assert referred == [(f"{NAMES[0]}: case #1", "Open the case")]
+    assert supporters == [f"{NAMES[2]}: supporter #2"]
 
 
 async def test_help_lists_every_key_of_the_screen(populated: Path) -> None:
@@ -220,7 +237,7 @@ async def test_a_failed_save_shows_the_error_and_keeps_the_data(
         with app.store.atomic():
             settings.put("retention_days", 120)
         await wait_for(pilot, lambda: "NOT SAVED" in screen_text(pilot))
-        assert any("No space left on device" in str(n.message) for n in app._notifications)  # noqa: SLF001
+        assert any("No space left on device" in str(n.message) for n in compat.notifications(app))
         with app.store.lock:
             assert settings.get("retention_days") == 120  # kept in memory
         broken[0] = False
@@ -321,8 +338,8 @@ async def test_the_console_uses_the_crash_report(populated: Path) -> None:
             raise ValueError(NAMES[0])
 
     app = Crashing(populated, passphrase=PASSPHRASE)
-    shown: list[object] = []
-    app._print_error_renderables = lambda: shown.extend(app._exit_renderables)  # type: ignore[method-assign]  # noqa: SLF001
+    shown: list[RenderableType] = []
+    compat.capture_exit_output(app, shown)
     with pytest.raises(ValueError):
         async with app.run_test(size=SIZE) as pilot:
             await opened(pilot, app)
@@ -342,8 +359,9 @@ async def test_nothing_reaches_the_clipboard(populated: Path) -> None:
     written: list[str] = []
     async with app.run_test(size=SIZE) as pilot:
         await opened(pilot, app)
-        real_write = app._driver.write  # type: ignore[union-attr]  # noqa: SLF001 - what goes to the terminal
-        app._driver.write = lambda data: (written.append(data), real_write(data))[1]  # type: ignore[method-assign,union-attr]  # noqa: SLF001
+        terminal = compat.driver(app)  # what goes to the terminal
+        real_write = terminal.write
+        terminal.write = lambda data: (written.append(data), real_write(data))[1]  # type: ignore[method-assign]
         await pilot.press("f7")
         await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen))
         app.screen.query_one("#name", TextInput).value = NAMES[0]

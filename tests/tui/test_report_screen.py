@@ -19,7 +19,7 @@ from p2p_tui.services.reporting.quarterly import Cell, Summary
 from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store import Store
 from p2p_tui.store.models import Physician
-from p2p_tui.tui import pictures
+from p2p_tui.tui import compat, pictures
 from p2p_tui.tui.app import P2PApp
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
 from p2p_tui.tui.screens.report import FORMATS, ReportScreen, reserve, words
@@ -108,7 +108,7 @@ def shown_cells(summary: Summary) -> list[Cell]:
 
 
 def messages(app: P2PApp) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)  # noqa: SLF001
+    return "\n".join(str(n.message) for n in compat.notifications(app))
 
 
 # -- the screen -------------------------------------------------------------------------------------
@@ -280,7 +280,7 @@ async def test_an_export_that_cannot_be_written_says_what_to_do(
     async with app.run_test(size=pictures.SIZE) as pilot:
         await open_report(pilot, app)
         await export(pilot, app, "md")
-        errors = [n for n in app._notifications if n.severity == "error"]  # noqa: SLF001
+        errors = [n for n in compat.notifications(app) if n.severity == "error"]
         assert errors and "press e" in str(errors[-1].message)
         assert "Traceback" not in str(errors[-1].message)
         assert not report(app).exporting

@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input
 
 from p2p_tui.store import Store, settings
+from p2p_tui.tui import compat
 from p2p_tui.tui.app import P2PApp
 from p2p_tui.tui.dialogs.backups import BackupsDialog
 from p2p_tui.tui.dialogs.passphrase import PassphraseDialog
@@ -25,7 +26,7 @@ NEW_PASSPHRASE = "a brand new passphrase"
 
 
 def toasts(app: P2PApp) -> str:
-    return "\n".join(n.message for n in app._notifications)
+    return "\n".join(n.message for n in compat.notifications(app))
 
 
 def make_vault(path: Path) -> None:

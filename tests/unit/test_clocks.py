@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from p2p_tui.services.cases import clocks, lifecycle
-from p2p_tui.services.cases.clocks import add_working_days, is_working_day, working_days_between
+from p2p_tui.services.cases import clocks, followups, lifecycle
+from p2p_tui.services.cases.clocks import add_working_days, working_days_between
 from p2p_tui.store import Store, settings
 from tests.unit.test_followups import Program
 
@@ -29,8 +29,15 @@ PEI_2026 = {
 }
 
 
+def is_working_day(day: date) -> bool:
+    """Whether the clocks count `day`: one working day after the day before it."""
+    return working_days_between(day - timedelta(days=1), day) == 1
+
+
 def test_the_calendar_is_prince_edward_islands() -> None:
-    assert clocks.holidays_between(D("2026-01-01"), D("2026-12-31")) == PEI_2026
+    days = (D("2026-01-01") + timedelta(days=i) for i in range(365))
+    off = {day for day in days if day.weekday() < 5 and not is_working_day(day)}
+    assert off == set(PEI_2026)  # each falls on a weekday in 2026
 
 
 @pytest.mark.parametrize("day", sorted(PEI_2026))
@@ -111,7 +118,7 @@ def test_adding_and_counting_agree_over_two_years() -> None:
         day += timedelta(days=1)
 
 
-# -- the clocks of a case -------------------------------------------------------------------------
+# -- the clocks of a case, as the queue runs them (its query is where each clock starts) -------------
 
 
 @pytest.fixture
@@ -120,21 +127,21 @@ def program(store: Store) -> Iterator[Program]:
         yield Program()
 
 
-def test_due_dates_follow_the_case(program: Program) -> None:
+def dues(referral_id: int, on: str) -> dict[str, date]:
+    """The case's clocks still running on that day, as the queue shows them: item kind -> due date."""
+    return {item.kind: item.due_on for item in followups.items_for(referral_id, D(on))}
+
+
+def test_each_clock_starts_from_the_event_before_it(program: Program) -> None:
     rid = program.referral("2026-07-03")  # Friday
-    assert clocks.due_dates(lifecycle.get_referral(rid)) == {"match": D("2026-07-06")}
+    assert dues(rid, "2026-07-03") == {"unmatched": D("2026-07-06")}  # from receipt
     program.match(rid, "2026-07-06")
-    assert clocks.due_dates(lifecycle.get_referral(rid))["first_contact"] == D("2026-07-08")
+    assert dues(rid, "2026-07-06") == {"no_first_contact": D("2026-07-08")}  # from the match
     program.contact(rid, "initial", "2026-07-07")
-    assert clocks.due_dates(lifecycle.get_referral(rid))["check_in"] == D("2026-07-16")
+    assert dues(rid, "2026-07-07") == {"check_in": D("2026-07-16")}  # from the last real contact
     program.contact(rid, "follow_up", "2026-07-16")
-    due = clocks.due_dates(lifecycle.get_referral(rid))
-    assert due == {
-        "match": D("2026-07-06"),
-        "first_contact": D("2026-07-08"),
-        "check_in": D("2026-07-27"),  # restarted from the follow-up, the last real contact
-        "survey": D("2026-08-05"),
-    }
+    # from the follow-up, the last real contact; the check-in is done, so its clock has stopped
+    assert dues(rid, "2026-07-16") == {"survey": D("2026-08-05")}
 
 
 def test_clock_lengths_come_from_the_settings(program: Program) -> None:
@@ -143,12 +150,15 @@ def test_clock_lengths_come_from_the_settings(program: Program) -> None:
     settings.put("clock_survey_days", 5)
     lengths = clocks.ClockLengths.from_settings()
     assert lengths == clocks.ClockLengths(match=3, first_contact=2, check_in=7, survey=5)
-    assert clocks.due_dates(lifecycle.get_referral(rid)) == {"match": D("2026-07-08")}
-    assert clocks.survey_due(D("2026-07-16")) == D("2026-07-23")
+    assert dues(rid, "2026-07-03") == {"unmatched": D("2026-07-08")}
+    program.match(rid, "2026-07-06")
+    program.contact(rid, "initial", "2026-07-07")
+    program.contact(rid, "follow_up", "2026-07-16")
+    assert dues(rid, "2026-07-16") == {"survey": D("2026-07-23")}
 
 
 def test_the_match_clock_of_a_reopened_case_starts_at_the_reopening(program: Program) -> None:
     rid = program.referral("2026-04-01")
     lifecycle.end_case(rid, "declined", D("2026-04-02"))
     lifecycle.reopen(rid, D("2026-07-03"))
-    assert clocks.due_dates(lifecycle.get_referral(rid))["match"] == D("2026-07-06")
+    assert dues(rid, "2026-07-03") == {"unmatched": D("2026-07-06")}

@@ -436,6 +436,29 @@ def test_done_acknowledges_safety_and_gives_consent(program: Program) -> None:
     assert set(dues("2026-07-06", rid)) == {"unmatched"}
 
 
+def test_done_on_a_safety_item_goes_through_acknowledge(program: Program) -> None:
+    rid = program.referral("2026-07-02")
+    program.escalate(rid, "2026-07-03")
+    program.escalate(rid, "2026-07-08")
+    for day in ("2026-07-07", "2026-11-19"):  # before the second escalation; after today (frozen)
+        with pytest.raises(ValidationError) as caught:
+            followups.done(rid, "safety", on=D(day))
+        assert caught.value.field == "date"
+        assert Escalation.select().where(Escalation.acknowledged_on.is_null()).count() == 2  # all or none
+    assert followups.done(rid, "safety", on=D("2026-07-08")) == "safety escalation acknowledged"
+    assert {e.acknowledged_on for e in Escalation.select()} == {D("2026-07-08")}
+    assert "safety" not in dues("2026-07-08", rid)
+
+
+def test_done_on_a_contact_item_keeps_the_contact_rules(program: Program) -> None:
+    rid = program.referral("2026-07-02")
+    program.match(rid, "2026-07-03")
+    with pytest.raises(ValidationError) as caught:
+        followups.done(rid, "no_first_contact", on=D("2026-11-19"))  # after today (frozen)
+    assert caught.value.field == "date"
+    assert Contact.select().count() == 0
+
+
 def test_done_works_on_a_snoozed_item(program: Program) -> None:
     rid = program.referral("2026-07-02")
     program.match(rid, "2026-07-03")

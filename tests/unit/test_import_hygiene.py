@@ -1,13 +1,22 @@
 """The import contract (DESIGN section 1), run in the suite: no Textual under services/, store/ and
-vault/, no peewee under vault/, and layers that point down only."""
+vault/, no peewee under vault/, layers that point down only, and a console and command line that read
+and write through the services, never through the models or peewee."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def contracts() -> list[dict[str, Any]]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    found: list[dict[str, Any]] = config["tool"]["importlinter"]["contracts"]
+    return found
 
 
 def test_import_linter_contracts_hold() -> None:
@@ -20,7 +29,15 @@ def test_import_linter_contracts_hold() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "0 broken" in result.stdout
+    assert f"Contracts: {len(contracts())} kept, 0 broken." in result.stdout
+
+
+def test_the_console_and_the_command_line_may_not_import_models_or_peewee() -> None:
+    console = [c for c in contracts() if "p2p_tui.store.models" in c.get("forbidden_modules", [])]
+    assert len(console) == 1
+    assert console[0]["type"] == "forbidden"
+    assert set(console[0]["source_modules"]) == {"p2p_tui.tui", "p2p_tui.commands", "p2p_tui.cli"}
+    assert set(console[0]["forbidden_modules"]) == {"peewee", "playhouse", "p2p_tui.store.models"}
 
 
 def test_core_layers_import_without_textual() -> None:

@@ -8,14 +8,16 @@ from datetime import date
 
 import pytest
 
+from p2p_tui.services.admin import importing
 from p2p_tui.services.cases import intake
 from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput, create_referral
-from p2p_tui.services.errors import ValidationError
+from p2p_tui.services.errors import ValidationError, ValidationErrors
 from p2p_tui.store import Store
 from p2p_tui.store.models import Physician, Referral, ReferralStressor, StatusChange
 from p2p_tui.store.vocab import CAREER_STAGES, PATHWAYS, PREFERRED_CONTACTS, SOURCES, STRESSORS
 
 ON = date(2026, 7, 10)
+HEADER = ",".join(importing.REFERRALS_HEADER)
 COUNTIES = ("Kings", "Queens", "Prince")
 
 
@@ -180,6 +182,38 @@ def test_consent_given_at_intake_is_dated_the_day_received(store: Store) -> None
     with store.atomic():
         made = create_referral(referral(pathway="reach_out", source="colleague", consent="Given"), on=ON)
         assert (made.consent, made.consent_on) == ("given", date(2026, 7, 1))
+
+
+@pytest.mark.parametrize(
+    ("pathway", "source", "answer", "expected"),
+    [
+        ("reach_in", "self", "", "not_needed"),
+        ("reach_in", "self", " Given ", "not_needed"),
+        ("reach_in", "self", "not_needed", "not_needed"),
+        ("reach_in", "self", "yes", None),  # no answer is asked for, so none is taken
+        ("reach_in", "self", "refused", None),
+        ("reach_out", "leadership", "", "pending"),
+        ("reach_out", "leadership", "REFUSED", "refused"),
+        ("reach_out", "colleague", "not_needed", None),
+    ],
+)
+def test_one_consent_rule_for_intake_and_the_import(
+    store: Store, pathway: str, source: str, answer: str, expected: str | None
+) -> None:
+    line = f"2026-07-01,Ann Smith,ann@example.org,,mid,Kings,,{pathway},{source},burnout,no,{answer}"
+    with store.atomic():
+        if expected is None:
+            with pytest.raises(ValidationError) as caught:
+                create_referral(referral(pathway=pathway, source=source, consent=answer), on=ON)
+            assert caught.value.field == "consent"
+            with pytest.raises(ValidationErrors) as rejected:
+                importing.import_csv("referrals", f"{HEADER}\n{line}\n", dry_run=True, on=ON)
+            assert [e.field for e in rejected.value.errors] == ["consent"]
+        else:
+            made = create_referral(referral(pathway=pathway, source=source, consent=answer), on=ON)
+            assert made.consent == expected
+            importing.import_csv("referrals", f"{HEADER}\n{line}\n", dry_run=False, on=ON)
+            assert {r.consent for r in Referral.select()} == {expected}
 
 
 def test_a_received_date_in_the_future_is_refused_today_is_fine(store: Store) -> None:

@@ -18,16 +18,17 @@ from p2p_tui.services.cases import lifecycle
 from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput, create_referral
 from p2p_tui.services.people.training import HonorariumLine
 from p2p_tui.services.reporting import quarterly
+from p2p_tui.services.reporting import render as reporting
 from p2p_tui.services.reporting.formats import (
     IDENTIFYING,
-    statement_to_csv,
+    statement_rows,
     statement_to_markdown,
     to_csv,
     to_json,
     to_markdown,
     write_private,
 )
-from p2p_tui.services.reporting.pdf import latin1, render, to_pdf
+from p2p_tui.services.reporting.pdf import latin1, render
 from p2p_tui.services.reporting.quarterly import Summary, summarize
 from p2p_tui.store import Store
 from tests.unit.test_reports import (
@@ -84,7 +85,7 @@ def test_markdown_states_the_rule_and_every_figure(golden: tuple[Summary, list[H
     ):
         assert line in text.splitlines(), line
     assert "counts once for each of its stressors" in text
-    assert quarterly.to_markdown(summary) == text  # the service's entry point gives the same
+    assert reporting.render(summary, "md") == text.encode()  # the one entry point gives the same
     assert IDENTIFYING not in text and not any(name in text for name in SUPPORTERS)
 
 
@@ -104,7 +105,7 @@ def test_csv_is_long_format_with_the_published_values(golden: tuple[Summary, lis
     assert found[("trend_referrals", "2026Q1")] == "<5"
     assert found[("trend_median_days_to_match", "2026Q2")] == "2.5"
     assert len(rows) == len(found)  # no (section, label) twice
-    assert quarterly.to_csv(summary) == to_csv(summary)
+    assert reporting.render(summary, "csv") == to_csv(summary).encode()
 
 
 def test_json_carries_values_and_marks(golden: tuple[Summary, list[HonorariumLine]]) -> None:
@@ -121,7 +122,7 @@ def test_json_carries_values_and_marks(golden: tuple[Summary, list[HonorariumLin
     assert data["survey"]["mean_helpfulness"] == 4.3
     assert [p["quarter"] for p in data["trend"]] == ["2025Q3", "2025Q4", "2026Q1", "2026Q2", "2026Q3"]
     assert "honorarium_statement" not in data
-    assert json.loads(quarterly.to_json(summary)) == data
+    assert json.loads(reporting.render(summary, "json")) == data
 
 
 def test_the_pdf_is_a_short_board_report(
@@ -144,7 +145,7 @@ def test_the_pdf_is_a_short_board_report(
     assert "—".encode() not in data
     out = tmp_path / "out"
     out.mkdir()
-    quarterly.to_pdf(summary, out / "summary.pdf", vault=None)
+    write_private(out / "summary.pdf", reporting.render(summary, "pdf"), vault=None)
     assert (out / "summary.pdf").read_bytes().startswith(b"%PDF")
     assert stat.S_IMODE((out / "summary.pdf").stat().st_mode) == 0o600
     assert [p.name for p in out.iterdir()] == ["summary.pdf"]  # no temp file left
@@ -224,7 +225,7 @@ def test_the_honorarium_statement_alone() -> None:
     assert text.startswith(f"# {IDENTIFYING} — honorarium statement, Jul–Sep 2026 (2026Q3)\n")
     assert "| Ada Quillfeather | 5 | $540.00 |" in text and "| Ben \\| Pipe | 1.25 | $125.10 |" in text
     assert "| **Total** | **6.25** | **$665.10** |" in text
-    assert csv_rows(statement_to_csv(lines)) == [
+    assert list(statement_rows(lines)) == [  # the rows to_csv writes after the summary
         ("honorarium_statement", "notice", IDENTIFYING),
         ("honorarium_hours", "Ada Quillfeather", "5"),
         ("honorarium_amount", "Ada Quillfeather", "540.00"),
@@ -261,5 +262,34 @@ def test_the_pdf_writer_leaves_nothing_when_the_folder_is_missing(
     out = tmp_path / "out"
     out.mkdir()
     with pytest.raises(OSError):
-        to_pdf(golden[0], out / "missing" / "summary.pdf", vault=None)
+        write_private(out / "missing" / "summary.pdf", reporting.render(golden[0], "pdf"), vault=None)
     assert list(out.iterdir()) == []
+
+
+def test_one_render_for_every_format(golden: tuple[Summary, list[HonorariumLine]]) -> None:
+    summary, lines = golden
+    assert set(reporting.FORMATS) == {"pdf", "md", "csv", "json"} == set(reporting.DESCRIPTIONS)
+    for fmt in ("md", "csv", "json"):
+        plain, asked = reporting.render(summary, fmt), reporting.render(summary, fmt, lines)
+        assert b"Ada Quillfeather" not in plain and b"Ada Quillfeather" in asked, fmt
+    assert reporting.render(summary, "md", lines) == to_markdown(summary, lines).encode()
+    plain, asked = reporting.render(summary, "pdf"), reporting.render(summary, "pdf", lines)
+    assert plain == render(summary) and asked == render(summary, lines)  # (compressed, as written)
+    assert pdf_pages(asked) > pdf_pages(plain)  # the statement's pages of its own
+    with pytest.raises(ValueError, match="unknown format"):
+        reporting.render(summary, "docx")
+
+
+def test_the_summary_imports_no_format() -> None:
+    """The formats import the summary, never the other way round (no import cycle)."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(quarterly))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {
+        alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
+    }
+    reporting_modules = {m for m in imported if m and m.startswith("p2p_tui.services.reporting")}
+    assert reporting_modules == {"p2p_tui.services.reporting.quarters"}
+    assert not any(hasattr(quarterly, name) for name in ("to_markdown", "to_csv", "to_json", "to_pdf"))

@@ -19,6 +19,7 @@ from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput, create_
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.people import training
 from p2p_tui.services.people.roster import SupporterInput, add_supporter
+from p2p_tui.services.reporting import quarterly
 from p2p_tui.services.reporting.quarterly import Cell, Summary, honorarium_statement, summarize
 from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store import Store, settings
@@ -311,6 +312,8 @@ def test_golden_trend_over_five_quarters(golden: Store) -> None:
         ("2026Q3", "Jul–Sep 2026", "30", 1.0),
     ]
     assert len(summary_of(golden, "2026Q3", trend_quarters=0).trend) == 1
+    assert len(s.trend) == quarterly.TREND_QUARTERS + 1  # the default, as `p2p-tui report --help` says
+    assert tuple(b.name for b in s.breakdowns) == quarterly.BREAKDOWNS  # so does the list of breakdowns
 
 
 def test_quarters_at_the_year_boundary(golden: Store) -> None:

@@ -153,6 +153,25 @@ def test_frozen_schema_1_vault_still_opens(tmp_path: Path) -> None:
     again.close()
 
 
+def test_an_old_schema_is_migrated_in_memory_and_written_by_the_first_real_change(tmp_path: Path) -> None:
+    path = tmp_path / "copy.p2pvault"
+    shutil.copyfile(FIXTURES / "schema-v1.p2pvault", path)
+    before = path.read_bytes()
+    Store.open(path, FIXTURE_PASSPHRASE).close()  # a read-only use: nothing to write
+    assert path.read_bytes() == before
+    store = Store.open(path, FIXTURE_PASSPHRASE)
+    with store.atomic():
+        settings.put("autolock_minutes", 7)
+    store.close()
+    vault, image = Vault.open(path, FIXTURE_PASSPHRASE)
+    vault.close()
+    on_disk = Store.load_image(image, path)
+    try:
+        assert current_version(on_disk.raw()) == LATEST
+    finally:
+        on_disk.close()
+
+
 def test_frozen_schema_4_vault_still_opens_with_its_program_data(tmp_path: Path) -> None:
     """The vault this release writes (schema 4, the demo's synthetic data) opens in every later one."""
     from p2p_tui.services.reporting import deidentify

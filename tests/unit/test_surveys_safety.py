@@ -10,7 +10,7 @@ from datetime import date, time
 import peewee as pw
 import pytest
 
-from p2p_tui.services.cases import lifecycle, safety, surveys
+from p2p_tui.services.cases import followups, lifecycle, safety, surveys
 from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput, create_referral
 from p2p_tui.services.cases.surveys import SurveyInput
 from p2p_tui.services.errors import ValidationError
@@ -104,7 +104,7 @@ def test_a_survey_when_no_conversation_happened_leaves_those_answers_empty(store
         )
 
 
-def test_a_survey_needs_a_contact_and_a_date_not_before_the_last_one(store: Store) -> None:
+def test_a_survey_needs_a_contact_and_a_date_from_the_last_one_to_today(store: Store) -> None:
     with store.atomic():
         fresh = new_case("Bea New")
         with pytest.raises(ValidationError) as caught:
@@ -113,6 +113,9 @@ def test_a_survey_needs_a_contact_and_a_date_not_before_the_last_one(store: Stor
         referral = contacted_case(follow_up=date(2026, 7, 10))
         with pytest.raises(ValidationError) as caught:
             surveys.record_survey(referral.id, GOOD, on=date(2026, 7, 9))
+        assert caught.value.field == "submitted_on"
+        with pytest.raises(ValidationError) as caught:
+            surveys.record_survey(referral.id, GOOD, on=date(2026, 11, 19))  # after today (frozen)
         assert caught.value.field == "submitted_on"
         with pytest.raises(ValidationError) as caught:
             surveys.record_survey(9999, GOOD, on=TODAY)
@@ -142,7 +145,13 @@ def test_a_survey_is_tied_to_the_referral_only_and_holds_no_free_text() -> None:
     assert list(inspect.signature(surveys.record_survey).parameters) == ["referral_id", "data", "on"]
 
 
-def test_outstanding_lists_cases_followed_up_without_a_survey(store: Store) -> None:
+def owed(on: date) -> list[int]:
+    """Referral ids the queue holds a survey item for on that day, earliest due first."""
+    items = [i for i in followups.queue(on, include_snoozed=True) if i.kind == "survey"]
+    return [i.referral_id for i in sorted(items, key=lambda i: (i.due_on, i.referral_id))]
+
+
+def test_the_queue_owes_a_survey_for_each_case_followed_up_without_one(store: Store) -> None:
     with store.atomic():
         waiting = contacted_case("Ann Waiting", follow_up=date(2026, 7, 10))
         done = contacted_case("Bea Done", follow_up=date(2026, 7, 8))
@@ -151,10 +160,9 @@ def test_outstanding_lists_cases_followed_up_without_a_survey(store: Store) -> N
         later = contacted_case("Di Later", follow_up=date(2026, 7, 20))
         surveyed_late = contacted_case("Ed Late", follow_up=date(2026, 7, 5))
         surveys.record_survey(surveyed_late.id, GOOD, on=date(2026, 7, 25))
-        assert surveys.outstanding(on=date(2026, 7, 15)) == [surveyed_late.id, waiting.id]
-        assert surveys.outstanding(on=TODAY) == [waiting.id, later.id]
+        assert owed(TODAY) == [waiting.id, later.id]
         lifecycle.end_case(waiting.id, "closed", on=date(2026, 7, 26))
-        assert waiting.id in surveys.outstanding(on=TODAY)  # the survey is still owed after closing
+        assert waiting.id in owed(TODAY)  # the survey is still owed after closing
 
 
 def test_a_survey_filed_before_the_follow_up_does_not_answer_for_it(store: Store) -> None:
@@ -162,9 +170,9 @@ def test_a_survey_filed_before_the_follow_up_does_not_answer_for_it(store: Store
         early = contacted_case("Fo Early")
         surveys.record_survey(early.id, GOOD, on=date(2026, 7, 4))  # after the first contact
         lifecycle.record_contact(early.id, "follow_up", "phone", date(2026, 7, 10), today=TODAY)
-        assert surveys.outstanding(on=date(2026, 7, 11)) == [early.id]
+        assert owed(date(2026, 7, 11)) == [early.id]
         surveys.record_survey(early.id, GOOD, on=date(2026, 7, 11))
-        assert surveys.outstanding(on=date(2026, 7, 11)) == []
+        assert owed(date(2026, 7, 11)) == []
 
 
 # -- safety ---------------------------------------------------------------------------------------
@@ -214,6 +222,9 @@ def test_escalation_input_is_validated(store: Store) -> None:
         with pytest.raises(ValidationError) as caught:
             safety.escalate(referral.id, "php", on=date(2026, 6, 30), at="10:00")
         assert caught.value.field == "date"
+        with pytest.raises(ValidationError) as caught:  # after today (the frozen clock): as for a contact
+            safety.escalate(referral.id, "php", on=date(2026, 11, 19), at="10:00")
+        assert caught.value.field == "date"
         with pytest.raises(ValidationError) as caught:
             safety.escalate(9999, "php", on=TODAY, at="10:00")
         assert caught.value.field == "referral"
@@ -260,19 +271,29 @@ def test_no_reason_is_ever_asked_or_kept() -> None:
         safety.escalate(1, "php", reason="anything")  # type: ignore[call-arg]
 
 
-def test_acknowledging_takes_an_escalation_off_the_open_list(store: Store) -> None:
+def test_acknowledging_takes_an_escalation_off_the_queue(store: Store) -> None:
+    def safety_items() -> dict[int, date]:
+        return {i.referral_id: i.due_on for i in followups.queue(date(2026, 7, 5)) if i.kind == "safety"}
+
     with store.atomic():
         first_case, second_case = new_case("Ann First"), new_case("Bea Second")
-        late = safety.escalate(second_case.id, "php", on=date(2026, 7, 4), at="08:00")
+        safety.escalate(second_case.id, "php", on=date(2026, 7, 4), at="08:00")
         early = safety.escalate(first_case.id, "crisis_line_988", on=date(2026, 7, 3), at="17:30")
         same_day = safety.escalate(first_case.id, "other", on=date(2026, 7, 4), at="07:45")
-        assert [e.id for e in safety.open_escalations()] == [early.id, same_day.id, late.id]
+        assert [e.id for e in safety.escalations_of(first_case.id)] == [early.id, same_day.id]
+        assert safety_items() == {first_case.id: date(2026, 7, 3), second_case.id: date(2026, 7, 4)}
         with pytest.raises(ValidationError) as caught:
             safety.acknowledge(early.id, on=date(2026, 7, 2))
         assert caught.value.field == "date"
+        with pytest.raises(ValidationError) as caught:
+            safety.acknowledge(early.id, on=date(2026, 11, 19))  # after today (the frozen clock)
+        assert caught.value.field == "date"
         assert safety.acknowledge(early.id, on=date(2026, 7, 5)).acknowledged_on == date(2026, 7, 5)
         assert safety.acknowledge(early.id, on=date(2026, 7, 9)).acknowledged_on == date(2026, 7, 5)
-        assert [e.id for e in safety.open_escalations()] == [same_day.id, late.id]
+        # the case's item stays while an escalation is open, due from the oldest still open
+        assert safety_items() == {first_case.id: date(2026, 7, 4), second_case.id: date(2026, 7, 4)}
+        safety.acknowledge(same_day.id, on=date(2026, 7, 5))
+        assert safety_items() == {second_case.id: date(2026, 7, 4)}
         with pytest.raises(ValidationError) as caught:
             safety.acknowledge(9999)
         assert caught.value.field == "escalation"

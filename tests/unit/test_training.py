@@ -60,7 +60,7 @@ def test_quarter_dates_and_previous_quarters() -> None:
     assert Quarter(2026, 1).previous() == Quarter(2025, 4)
     assert Quarter(2025, 4).next() == Quarter(2026, 1)
     assert Q2 < Q3 < Quarter(2027, 1)
-    assert Q3.contains(date(2026, 9, 30)) and not Q3.contains(date(2026, 10, 1))
+    assert Quarter.of(date(2026, 9, 30)) == Q3 and Quarter.of(date(2026, 10, 1)) != Q3
 
 
 # -- the honorarium ledger ------------------------------------------------------------------------

@@ -25,9 +25,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import ParamSpec, TypeVar, cast
-
-import peewee as pw
+from typing import Any, ParamSpec, TypeVar, cast
 
 from p2p_tui.services import clock, common
 from p2p_tui.services.cases import intake
@@ -35,10 +33,10 @@ from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput
 from p2p_tui.services.errors import ValidationError, ValidationErrors
 from p2p_tui.services.people import roster
 from p2p_tui.services.people.roster import SupporterInput
-from p2p_tui.store import settings
+from p2p_tui.store import query
 from p2p_tui.store.models import Conflict, Physician, Referral, Supporter
 from p2p_tui.store.vocab import (
-    CAREER_STAGES,
+    CONSENT_ANSWERS,
     PATHWAYS,
     SOURCES,
     STRESSORS,
@@ -74,7 +72,6 @@ REFERRALS_HEADER = (
 HEADERS: dict[str, tuple[str, ...]] = {"roster": ROSTER_HEADER, "referrals": REFERRALS_HEADER}
 KINDS = tuple(HEADERS)
 SEPARATOR = ";"
-CONSENT_VALUES = ("given", "pending", "refused")
 # An unknown column is named only if it looks like a column name (a value may have been taken for one).
 COLUMN_LIKE = re.compile(r"^[a-z][a-z_]{0,39}$")
 
@@ -153,8 +150,7 @@ def import_csv(kind: str, text: str, *, dry_run: bool, on: date | None = None) -
     if any(e.field == "header" for e in errors):
         raise ValidationErrors(errors)
     plan = ImportPlan(kind=kind, rows=len(rows), dry_run=dry_run)
-    database = cast(pw.Database, Physician._meta.database)
-    with database.atomic() as txn:
+    with query.atomic() as txn:
         if kind == "roster":
             _import_roster(rows, plan, on, errors)
         else:
@@ -234,33 +230,21 @@ def check_header(given: list[str], expected: tuple[str, ...]) -> ValidationError
 
 
 def _physician(check: _Checker, values: dict[str, str]) -> PhysicianInput | None:
-    """The identity fields of a row, each checked; None if any is wrong."""
-    counties = settings.get("counties")
-    cleaned = (
-        check(common.text, "name", values["name"]),
-        check(common.email, "email", values["email"]),
-        check(common.phone, "phone", values["phone"]),
-        check(common.choice, "career_stage", values["career_stage"], CAREER_STAGES),
-        check(common.county, "county", values["county"], counties),
-        check(common.text, "specialty", values["specialty"], required=False, max_length=60),
-        check(common.yes_no, "interventional", values.get("interventional", "")),
-    )
-    name, email, phone, stage, county, specialty, interventional = cleaned
-    if name is None or email is None or phone is None or stage is None or county is None:
+    """The identity fields of a row, each checked by intake's rule; None if any is wrong.
+
+    A column the file does not have reads as empty (the referrals file has no `interventional`); the
+    preferred contact has no column at all: what is on file is kept.
+    """
+    fields: dict[str, Any] = {
+        name: check(clean, values.get(name, ""))
+        for name, clean in intake.physician_cleaners().items()
+        if name != "preferred_contact"
+    }
+    if any(value is None for value in fields.values()):
         return None
-    if specialty is None or interventional is None:
-        return None
-    found = intake.find_physician(name, email, phone)
+    found = intake.find_physician(fields["name"], fields["email"], fields["phone"])
     return PhysicianInput(
-        name=name,
-        career_stage=stage,
-        county=county,
-        email=email,
-        phone=phone,
-        specialty=specialty,
-        interventional=interventional,
-        # the CSV has no column for it: keep what is on file
-        preferred_contact=found.preferred_contact if found is not None else "email",
+        **fields, preferred_contact=found.preferred_contact if found is not None else "email"
     )
 
 
@@ -366,12 +350,9 @@ def _clean_referral_row(row: _Row, on: date) -> tuple[ReferralInput | None, list
     acute = check(common.yes_no, "acute_interventional", v["acute_interventional"])
     consent = v["consent"].strip().lower()
     if pathway is not None and source is not None:
-        if intake.consent_needed(pathway, source):
-            consent = check(common.choice, "consent", consent or "pending", CONSENT_VALUES) or ""
-        elif consent not in ("", "given", "not_needed"):
-            check.fail("consent", "leave empty: only a reach-out from leadership or a colleague asks for it")
-    elif consent not in ("",) + CONSENT_VALUES:
-        check.fail("consent", f"must be empty or one of: {', '.join(CONSENT_VALUES)}")
+        consent = check(intake.clean_consent, pathway, source, consent) or ""
+    elif consent not in ("", *CONSENT_ANSWERS):  # which answers hold depends on the pathway and source
+        check.fail("consent", f"must be empty or one of: {', '.join(CONSENT_ANSWERS)}")
     if check.errors or person is None or day is None or pathway is None or source is None:
         return None, check.errors
     if stressors is None or acute is None:

@@ -20,17 +20,16 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 import peewee as pw
 
 from p2p_tui.services import clock
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.store import settings
+from p2p_tui.store import query, settings
 from p2p_tui.store.models import Match, Meta, Physician, PurgeLog, Referral
+from p2p_tui.store.vocab import ENDED_STATUSES
 
 LAST_CHECK_KEY = "last_purge_check"
-ENDINGS = ("closed", "declined", "unreachable")
 CHUNK = 500  # ids per UPDATE (well under SQLite's limit on bound parameters)
 
 # Physicians to purge: not yet purged, not on the roster, with at least one case and every case ended
@@ -42,11 +41,11 @@ WHERE p.purged_on IS NULL
   AND NOT EXISTS (SELECT 1 FROM supporter s WHERE s.physician_id = p.id)
   AND EXISTS (SELECT 1 FROM referral r WHERE r.physician_id = p.id)
   AND NOT EXISTS (SELECT 1 FROM referral r WHERE r.physician_id = p.id
-                  AND NOT (r.status IN {ENDINGS} AND r.closed_on IS NOT NULL AND r.closed_on <= ?))
+                  AND NOT (r.status IN {ENDED_STATUSES} AND r.closed_on IS NOT NULL AND r.closed_on <= ?))
 ORDER BY p.id"""  # noqa: S608 - fixed vocabulary only
 _CASES_SQL = f"""
 SELECT r.id, r.physician_id, r.logistics_note <> '' FROM referral r
-WHERE r.status IN {ENDINGS} AND r.closed_on IS NOT NULL AND r.closed_on <= ?
+WHERE r.status IN {ENDED_STATUSES} AND r.closed_on IS NOT NULL AND r.closed_on <= ?
 ORDER BY r.id"""  # noqa: S608 - fixed vocabulary only
 
 
@@ -81,11 +80,6 @@ class PurgePlan:
         return f"{verb} {self.cases} cases and {self.physicians} physicians"
 
 
-def _rows(sql: str, *params: Any) -> list[tuple[Any, ...]]:
-    rows: list[tuple[Any, ...]] = Physician._meta.database.execute_sql(sql, params).fetchall()
-    return rows
-
-
 def retention_days() -> int:
     """The retention setting, in days after a case ended (at least 1)."""
     value = settings.get("retention_days")
@@ -98,10 +92,12 @@ def plan(on: date | None = None) -> PurgePlan:
     """What a purge on `on` (default today) would remove; changes nothing."""
     on = on or clock.today()
     cutoff = on - timedelta(days=retention_days())
-    physicians = tuple(pid for (pid,) in _rows(_PHYSICIANS_SQL, cutoff.isoformat()))
+    physicians = tuple(pid for (pid,) in query.rows(_PHYSICIANS_SQL, cutoff.isoformat()))
     purged_now = set(physicians)
     cases = tuple(
-        rid for rid, pid, has_note in _rows(_CASES_SQL, cutoff.isoformat()) if has_note or pid in purged_now
+        rid
+        for rid, pid, has_note in query.rows(_CASES_SQL, cutoff.isoformat())
+        if has_note or pid in purged_now
     )
     return PurgePlan(on=on, cutoff=cutoff, case_ids=cases, physician_ids=physicians, dry_run=True)
 
@@ -114,13 +110,12 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
 @contextmanager
 def _secure_delete() -> Iterator[None]:
     """SQLite overwrites what it deletes or replaces with zeros, for the duration."""
-    db = Physician._meta.database
-    (before,) = db.execute_sql("PRAGMA secure_delete").fetchone()
-    db.execute_sql("PRAGMA secure_delete = 1")
+    before = int(query.scalar("PRAGMA secure_delete"))
+    query.execute("PRAGMA secure_delete = 1")
     try:
         yield
     finally:
-        db.execute_sql(f"PRAGMA secure_delete = {int(before)}")
+        query.execute(f"PRAGMA secure_delete = {before}")
 
 
 def purge(on: date | None = None, *, dry_run: bool) -> PurgePlan:

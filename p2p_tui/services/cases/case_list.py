@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
-import peewee as pw
-
 from p2p_tui.services import common
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.reporting.quarters import Quarter
@@ -98,12 +96,3 @@ def search(
         for r in cast(Iterable[tuple[Any, ...]], page)
     ]
     return CasePage(rows, total, offset)
-
-
-def status_counts() -> dict[str, int]:
-    """How many cases are in each status."""
-    query = Referral.select(Referral.status, pw.fn.COUNT(Referral.id)).group_by(Referral.status).tuples()
-    counts = {status: 0 for status in CASE_STATUSES}
-    for status, count in cast(Iterable[tuple[str, int]], query):
-        counts[str(status)] = int(count)
-    return counts

@@ -5,12 +5,16 @@ package knows them (`holidays.country_holidays("CA", subdiv="PE")`). The calenda
 range of years into two arrays (how many working days come before each day, and the working days in
 order), so adding or counting working days is two list look-ups, however far apart the dates are.
 
-The four clocks (lengths in the settings, `clock_*_days`):
+The four clocks (lengths in the settings, `clock_*_days`, read by `ClockLengths`):
 
 - match: within `clock_match_days` of the day the case became new (its receipt, or its reopening);
 - first contact: within `clock_first_contact_days` of the active match;
 - check-in: `clock_follow_up_days` after the last real contact (each contact restarts the clock);
 - survey: within `clock_survey_days` of the (last) follow-up contact.
+
+A clock is due `add_working_days(start, length)`. When each clock starts, and whether it still runs,
+is decided in one place: the follow-up queue's query (`followups.QUEUE_SQL`), which finds every case's
+start dates at once; this module only counts the days.
 """
 
 from __future__ import annotations
@@ -24,7 +28,6 @@ from typing import Any
 import holidays
 
 from p2p_tui.store import settings
-from p2p_tui.store.models import Contact, Match, Referral
 
 COUNTRY = "CA"
 SUBDIVISION = "PE"
@@ -86,19 +89,6 @@ def _covering(first: date, last: date) -> _Calendar:
     return cal
 
 
-def holidays_between(first: date, last: date) -> dict[date, str]:
-    """The Prince Edward Island public holidays from `first` to `last` (inclusive), with their names."""
-    found = holidays.country_holidays(COUNTRY, subdiv=SUBDIVISION, years=range(first.year, last.year + 1))
-    return {day: str(name) for day, name in sorted(found.items()) if first <= day <= last}
-
-
-def is_working_day(day: date) -> bool:
-    """Whether `day` is a weekday and not a Prince Edward Island public holiday."""
-    cal = _covering(day, day)
-    i = day.toordinal() - cal.base
-    return cal.before[i + 1] > cal.before[i]
-
-
 def add_working_days(day: date, n: int) -> date:
     """The working day `n` working days after `day`.
 
@@ -149,65 +139,3 @@ class ClockLengths:
         """Read the lengths (from `values`, as `settings.all_settings()` returns, or the settings)."""
         values = values if values is not None else settings.all_settings()
         return cls(**{clock: int(values[key]) for clock, key in CLOCK_SETTINGS.items()})
-
-
-def match_due(became_new_on: date, lengths: ClockLengths | None = None) -> date:
-    """When a case that became new (was received or reopened) that day must be matched."""
-    return add_working_days(became_new_on, (lengths or ClockLengths.from_settings()).match)
-
-
-def first_contact_due(matched_on: date, lengths: ClockLengths | None = None) -> date:
-    """When the first contact is due after a match made that day."""
-    return add_working_days(matched_on, (lengths or ClockLengths.from_settings()).first_contact)
-
-
-def check_in_due(last_contact_on: date, lengths: ClockLengths | None = None) -> date:
-    """When the follow-up check-in is due after the last real contact."""
-    return add_working_days(last_contact_on, (lengths or ClockLengths.from_settings()).check_in)
-
-
-def survey_due(follow_up_on: date, lengths: ClockLengths | None = None) -> date:
-    """When the supporter's survey is due after the (last) follow-up contact."""
-    return add_working_days(follow_up_on, (lengths or ClockLengths.from_settings()).survey)
-
-
-def match_clock_start(referral: Referral) -> date:
-    """The day the match clock started: the day a new case became new (receipt or reopening)."""
-    started: date = referral.status_on if referral.status == "new" else referral.received_on
-    return started
-
-
-def due_dates(referral: Referral, lengths: ClockLengths | None = None) -> dict[str, date]:
-    """The due date of each of the case's clocks whose starting event happened.
-
-    Keys: `match` (always), `first_contact` (with an active match), `check_in` (after any contact)
-    and `survey` (after a follow-up contact). Whether a clock still matters depends on the case's
-    status; the follow-up queue (`services.followups`) decides that.
-    """
-    lengths = lengths or ClockLengths.from_settings()
-    due = {"match": match_due(match_clock_start(referral), lengths)}
-    matched_on: date | None = (
-        Match.select(Match.matched_on)
-        .where(Match.referral == referral, Match.active == True)  # noqa: E712 - peewee expression
-        .order_by(Match.id.desc())
-        .scalar()
-    )
-    if matched_on is not None:
-        due["first_contact"] = first_contact_due(matched_on, lengths)
-    last_contact: date | None = (
-        Contact.select(Contact.contact_on)
-        .where(Contact.referral == referral)
-        .order_by(Contact.contact_on.desc(), Contact.id.desc())
-        .scalar()
-    )
-    if last_contact is not None:
-        due["check_in"] = check_in_due(last_contact, lengths)
-    last_follow_up: date | None = (
-        Contact.select(Contact.contact_on)
-        .where(Contact.referral == referral, Contact.kind == "follow_up")
-        .order_by(Contact.contact_on.desc(), Contact.id.desc())
-        .scalar()
-    )
-    if last_follow_up is not None:
-        due["survey"] = survey_due(last_follow_up, lengths)
-    return due

@@ -25,15 +25,15 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from functools import lru_cache
 from operator import itemgetter
-from typing import Any, cast
+from typing import Any
 
 from p2p_tui.services import clock, common
-from p2p_tui.services.cases import lifecycle
+from p2p_tui.services.cases import lifecycle, safety
 from p2p_tui.services.cases.clocks import ClockLengths, add_working_days, working_days_between
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.store import settings
-from p2p_tui.store.models import Escalation, Referral, Snooze
-from p2p_tui.store.vocab import QUEUE_KINDS, SNOOZE_REASONS
+from p2p_tui.store import query, settings
+from p2p_tui.store.models import Snooze
+from p2p_tui.store.vocab import OPEN_STATUSES, QUEUE_KINDS, SNOOZE_REASONS
 
 KIND_WEIGHTS: dict[str, float] = {
     "safety": 40.0,  # > the most any other item can reach (10 + OVERDUE_CAP + AGE_CAP): always first
@@ -144,13 +144,18 @@ def lateness(due: date, on: date) -> int:
 # -- the query ------------------------------------------------------------------------------------
 
 # Every item, one row each: referral id, code (the index in CODES: the kind and its clock), the day
-# the item's clock started, the day the referral was received. Four set-based parts:
-# - open cases by status, with the active match's date or the last contact where the clock needs it;
-# - pending consent on open cases (matched ones run the first-contact clock, others the match clock);
-# - follow-ups with no survey since, on any case, closed included, unless the physician was purged
-#   (a follow-up with no survey on or after it means the last one has none either);
-# - safety escalations not yet acknowledged, on any case (a safety item never disappears unseen).
-QUEUE_SQL = """
+# the item's clock started, the day the referral was received. This is the one definition of when
+# each clock starts (DESIGN section 5; `clocks` counts the working days from there):
+# - match (a new case): the day it became new, its receipt or its reopening (`status_on`);
+# - first contact (a matched case): the active match's date;
+# - check-in (a contacted case): the last real contact, so each contact restarts it;
+# - survey: the last follow-up contact with no survey on or after it, on any case, closed included,
+#   unless the physician was purged (a follow-up with no survey since means the last one has none);
+# - consent pending, on open cases: the first-contact clock on a matched case, else the match clock
+#   from the day the case took its status (its receipt, reopening or last contact);
+# - safety: the first escalation not yet acknowledged, due that day, on any case (a safety item never
+#   disappears unseen).
+QUEUE_SQL = f"""
 SELECT r.id,
     CASE r.status WHEN 'new' THEN 1 WHEN 'matched' THEN 2 ELSE 3 END,
     CASE r.status
@@ -171,7 +176,7 @@ SELECT r.id,
         ELSE r.status_on END,
     r.received_on
 FROM referral r
-WHERE r.status IN ('new', 'matched', 'contacted', 'followed_up') AND r.consent = 'pending' /*one r.id*/
+WHERE r.status IN {OPEN_STATUSES} AND r.consent = 'pending' /*one r.id*/
 UNION ALL
 SELECT f.referral_id, 4, f.last_on, r.received_on
 FROM (SELECT c.referral_id, max(c.contact_on) AS last_on FROM contact c
@@ -187,7 +192,7 @@ SELECT e.referral_id, 0, min(e.escalated_on), r.received_on
 FROM escalation e JOIN referral r ON r.id = e.referral_id
 WHERE e.acknowledged_on IS NULL /*one e.referral_id*/
 GROUP BY e.referral_id
-"""
+"""  # noqa: S608 - a fixed vocabulary only
 # code -> (kind, the setting of its clock: None for safety, due the day of the escalation)
 CODES: tuple[tuple[str, str | None], ...] = (
     ("safety", None),
@@ -209,10 +214,9 @@ ONE = re.compile(r"/\*one ([a-z_.]+)\*/")
 def _rows(sql: str, params: tuple[Any, ...], referral_id: int | None) -> list[tuple[Any, ...]]:
     """Run a query for every case, or (`referral_id`) for one case through the indexes."""
     if referral_id is not None:
-        sql, count = ONE.subn(r"AND \1 = ?", sql.replace(" NOT INDEXED", ""))
+        sql, count = ONE.subn(r"AND \1 = ?", sql)
         params = (*params, *([referral_id] * count))
-    db = Referral._meta.database
-    return cast(list[tuple[Any, ...]], db.execute_sql(sql, params).fetchall())
+    return query.rows(sql, *params)
 
 
 def _tenths(value: float) -> int:
@@ -365,9 +369,11 @@ def snooze(referral_id: int, kind: str, until: date | str, reason: str, on: date
 def done(referral_id: int, kind: str, on: date | None = None, mode: str = "phone") -> str:
     """Do an item with one key; returns a short description of what was recorded.
 
-    A first contact or a check-in records that contact (by `mode`), a safety item is acknowledged, a
-    pending consent is recorded as given. An unmatched case must be matched, and a survey recorded,
-    through their own screens: those are refused with the way to do them.
+    Each goes through the service that owns its rule: a first contact or a check-in records that
+    contact (by `mode`, `lifecycle.record_contact`), a safety item acknowledges the case's escalations
+    (`safety.acknowledge`), a pending consent is recorded as given (`lifecycle.set_consent`). An
+    unmatched case must be matched, and a survey recorded, through their own screens: those are
+    refused with the way to do them.
     """
     on = on or clock.today()
     kind = common.choice("item", kind, QUEUE_KINDS)
@@ -377,14 +383,11 @@ def done(referral_id: int, kind: str, on: date | None = None, mode: str = "phone
     if kind == "survey":
         raise ValidationError("item", "record the supporter's survey")
     if kind == "safety":
-        Escalation.update(acknowledged_on=on).where(
-            Escalation.referral == referral_id,
-            Escalation.acknowledged_on.is_null(),
-        ).execute()
+        safety.acknowledge_case(referral_id, on)
         return "safety escalation acknowledged"
     if kind == "consent_pending":
         lifecycle.set_consent(referral_id, "given", on)
         return "consent recorded as given"
     contact_kind = "initial" if kind == "no_first_contact" else "follow_up"
-    contact = lifecycle.record_contact(referral_id, contact_kind, mode, on, today=on)
+    contact = lifecycle.record_contact(referral_id, contact_kind, mode, on)
     return f"{contact_kind.replace('_', '-')} contact recorded ({contact.mode})"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from p2p_tui.services import clock, common
 from p2p_tui.services.errors import ValidationError
@@ -11,12 +13,15 @@ from p2p_tui.store import settings
 from p2p_tui.store.models import Physician, Referral, ReferralStressor, StatusChange
 from p2p_tui.store.vocab import (
     CAREER_STAGES,
+    CONSENT_ANSWERS,
     CONSENT_SOURCES,
     PATHWAYS,
     PREFERRED_CONTACTS,
     SOURCES,
     STRESSORS,
 )
+
+SPECIALTY_MAX = 60
 
 
 @dataclass(frozen=True)
@@ -46,20 +51,25 @@ class ReferralInput:
     consent: str = ""  # given | pending | refused; only asked where the pathway needs it
 
 
+def physician_cleaners() -> dict[str, Callable[[Any], Any]]:
+    """How each identity field is validated and normalised (each raises ValidationError naming its
+    field), in the order they are checked: the one rule, for intake and the CSV import alike."""
+    counties = settings.get("counties")
+    return {
+        "name": lambda v: common.text("name", v),
+        "email": lambda v: common.email("email", v),
+        "phone": lambda v: common.phone("phone", v),
+        "career_stage": lambda v: common.choice("career_stage", v, CAREER_STAGES),
+        "county": lambda v: common.county("county", v, counties),
+        "specialty": lambda v: common.text("specialty", v, required=False, max_length=SPECIALTY_MAX),
+        "interventional": lambda v: common.yes_no("interventional", v),
+        "preferred_contact": lambda v: common.choice("preferred_contact", v or "email", PREFERRED_CONTACTS),
+    }
+
+
 def clean_physician(p: PhysicianInput) -> PhysicianInput:
     """The same input, validated and normalised (raises ValidationError naming the field)."""
-    return PhysicianInput(
-        name=common.text("name", p.name),
-        career_stage=common.choice("career_stage", p.career_stage, CAREER_STAGES),
-        county=common.county("county", p.county, settings.get("counties")),
-        email=common.email("email", p.email),
-        phone=common.phone("phone", p.phone),
-        specialty=common.text("specialty", p.specialty, required=False, max_length=60),
-        interventional=common.yes_no("interventional", p.interventional),
-        preferred_contact=common.choice(
-            "preferred_contact", p.preferred_contact or "email", PREFERRED_CONTACTS
-        ),
-    )
+    return PhysicianInput(**{name: clean(getattr(p, name)) for name, clean in physician_cleaners().items()})
 
 
 def find_physician(name: str, email: str = "", phone: str = "") -> Physician | None:
@@ -129,6 +139,22 @@ def consent_needed(pathway: str, source: str) -> bool:
     return pathway == "reach_out" and source in CONSENT_SOURCES
 
 
+def clean_consent(pathway: str, source: str, consent: str) -> str:
+    """The consent to record for a new referral by this (valid) pathway and source.
+
+    Where it is needed: given, pending (when left empty) or refused. Elsewhere it is not_needed, and
+    only an empty answer (or given, or not_needed) is accepted.
+    """
+    answer = consent.strip().lower()
+    if consent_needed(pathway, source):
+        return common.choice("consent", answer or "pending", CONSENT_ANSWERS)
+    if answer not in ("", "given", "not_needed"):
+        raise ValidationError(
+            "consent", "leave empty: only a reach-out from leadership or a colleague asks for consent"
+        )
+    return "not_needed"
+
+
 def create_referral(data: ReferralInput, on: date | None = None) -> Referral:
     """Validate and record a new referral (call inside `store.atomic()`)."""
     on = on or clock.today()
@@ -138,12 +164,7 @@ def create_referral(data: ReferralInput, on: date | None = None) -> Referral:
     source = common.choice("source", data.source, SOURCES)
     stressors = common.choices("stressors", data.stressors, STRESSORS)
     acute = common.yes_no("acute_interventional", data.acute_interventional)
-    if consent_needed(pathway, source):
-        consent = common.choice("consent", data.consent or "pending", ("given", "pending", "refused"))
-    else:
-        if data.consent.strip().lower() not in ("", "yes", "given", "not_needed", "no"):
-            raise ValidationError("consent", "only asked for a reach-out from leadership or a colleague")
-        consent = "not_needed"
+    consent = clean_consent(pathway, source, data.consent)
     person = upsert_physician(physician, on)
     referral: Referral = Referral.create(
         physician=person,

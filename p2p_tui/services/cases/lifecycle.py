@@ -18,7 +18,14 @@ from p2p_tui.store.models import (
     Supporter,
     Survey,
 )
-from p2p_tui.store.vocab import CONTACT_KINDS, CONTACT_MODES, LOGISTICS_NOTE_MAX, OPEN_STATUSES
+from p2p_tui.store.vocab import (
+    CONSENT_ANSWERS,
+    CONTACT_KINDS,
+    CONTACT_MODES,
+    ENDED_STATUSES,
+    LOGISTICS_NOTE_MAX,
+    OPEN_STATUSES,
+)
 
 # Every legal step. Ending statuses may be reopened to "new" (the physician calls back).
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -30,7 +37,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "declined": ("new",),
     "unreachable": ("new",),
 }
-ENDINGS = ("closed", "declined", "unreachable")
+ENDINGS = ENDED_STATUSES
 
 
 def get_referral(referral_id: int) -> Referral:
@@ -90,6 +97,16 @@ def active_match(referral: Referral) -> Match | None:
     return found
 
 
+def case_date(referral: Referral, on: date | None, today: date | None = None, field: str = "date") -> date:
+    """The date of something that happened on a case (default today): neither after today nor before
+    the referral was received. The one check for contacts, escalations and surveys."""
+    today = today or clock.today()
+    day = common.past_date(field, on or today, today)
+    if day < referral.received_on:
+        raise ValidationError(field, "cannot be before the referral was received")
+    return day
+
+
 def set_consent(referral_id: int, consent: str, on: date | None = None) -> Referral:
     """Record the physician's consent (given or refused) on a reach-out that needs it."""
     on = on or clock.today()
@@ -99,7 +116,7 @@ def set_consent(referral_id: int, consent: str, on: date | None = None) -> Refer
             "consent",
             "this referral does not need consent (only a reach-out from leadership or a colleague does)",
         )
-    referral.consent = common.choice("consent", consent, ("given", "pending", "refused"))
+    referral.consent = common.choice("consent", consent, CONSENT_ANSWERS)
     referral.consent_on = on if referral.consent != "pending" else None
     referral.save(only=[Referral.consent, Referral.consent_on])
     return referral
@@ -113,8 +130,6 @@ def record_contact(
     An initial contact moves a matched case to contacted; a follow-up moves a contacted case to
     followed_up. A reach-out that needs consent refuses any contact until consent is given.
     """
-    today = today or clock.today()
-    on = common.past_date("date", on or today, today)
     kind = common.choice("kind", kind, CONTACT_KINDS)
     mode = common.choice("mode", mode, CONTACT_MODES)
     referral = get_referral(referral_id)
@@ -122,8 +137,7 @@ def record_contact(
         raise ValidationError(
             "consent", "this reach-out needs the physician's consent before any contact; record it first"
         )
-    if on < referral.received_on:
-        raise ValidationError("date", "cannot be before the referral was received")
+    on = case_date(referral, on, today)
     match = active_match(referral)
     if kind == "initial":
         if referral.status != "matched" or match is None:

@@ -10,8 +10,9 @@ import re
 from datetime import date, time
 
 from p2p_tui.services import clock, common
-from p2p_tui.services.cases.lifecycle import get_referral, is_open
+from p2p_tui.services.cases.lifecycle import case_date, get_referral, is_open
 from p2p_tui.services.errors import ValidationError
+from p2p_tui.store import query
 from p2p_tui.store.models import Escalation
 from p2p_tui.store.vocab import ESCALATED_TO
 
@@ -42,9 +43,9 @@ def clean_time(value: str | time) -> str:
 
 
 def escalate(referral_id: int, to: str, on: date | None = None, at: str | time | None = None) -> Escalation:
-    """Record a safety escalation on an open case: the date, the time (HH:MM) and to whom."""
+    """Record a safety escalation on an open case: the date (not after today, not before the referral
+    was received), the time (HH:MM) and to whom."""
     now = clock.now()
-    on = on or now.date()
     escalated_to = common.choice("to", to, ESCALATED_TO)
     at_time = clean_time(at if at is not None else now.time())
     referral = get_referral(referral_id)
@@ -52,8 +53,7 @@ def escalate(referral_id: int, to: str, on: date | None = None, at: str | time |
         raise ValidationError(
             "referral", f"this case has ended ({referral.status}); reopen it first to record an escalation"
         )
-    if on < referral.received_on:
-        raise ValidationError("date", "cannot be before the referral was received")
+    on = case_date(referral, on, now.date())
     escalation: Escalation = Escalation.create(
         referral=referral, escalated_on=on, escalated_at=at_time, escalated_to=escalated_to
     )
@@ -69,8 +69,12 @@ def get_escalation(escalation_id: int) -> Escalation:
 
 
 def acknowledge(escalation_id: int, on: date | None = None) -> Escalation:
-    """Mark an escalation as followed through (it leaves the safety queue); the first date is kept."""
-    on = on or clock.today()
+    """Mark an escalation as followed through (it leaves the safety queue); the first date is kept.
+
+    The date is neither before the escalation nor after today.
+    """
+    today = clock.today()
+    on = common.past_date("date", on or today, today)
     escalation = get_escalation(escalation_id)
     if escalation.acknowledged_on is not None:
         return escalation
@@ -81,13 +85,11 @@ def acknowledge(escalation_id: int, on: date | None = None) -> Escalation:
     return escalation
 
 
-def open_escalations() -> list[Escalation]:
-    """Escalations not yet acknowledged, oldest first."""
-    return list(
-        Escalation.select()
-        .where(Escalation.acknowledged_on.is_null())
-        .order_by(Escalation.escalated_on, Escalation.escalated_at, Escalation.id)
-    )
+def acknowledge_case(referral_id: int, on: date | None = None) -> list[Escalation]:
+    """Acknowledge every escalation of a case not yet acknowledged, each by `acknowledge` (the
+    queue's Done on a safety item); all or none (a savepoint)."""
+    with query.atomic():
+        return [acknowledge(e.id, on) for e in escalations_of(referral_id) if e.acknowledged_on is None]
 
 
 def escalations_of(referral_id: int) -> list[Escalation]:

@@ -8,14 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import cast
 
-import peewee as pw
-
-from p2p_tui.services import clock, common
-from p2p_tui.services.cases.lifecycle import get_referral, last_contact_on
+from p2p_tui.services import common
+from p2p_tui.services.cases.lifecycle import case_date, get_referral, last_contact_on
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.store.models import Contact, Survey
+from p2p_tui.store.models import Survey
 from p2p_tui.store.vocab import SURVEY_DURATIONS
 
 SCALE = (1, 5)
@@ -77,10 +74,11 @@ def clean_survey(data: SurveyInput) -> SurveyInput:
 
 
 def record_survey(referral_id: int, data: SurveyInput, on: date | None = None) -> Survey:
-    """Record a survey for a referral that has had a contact, dated on or after its last contact."""
-    submitted = on or clock.today()
+    """Record a survey for a referral that has had a contact, dated on or after its last contact and
+    not after today."""
     answers = clean_survey(data)
     referral = get_referral(referral_id)
+    submitted = case_date(referral, on, field="submitted_on")
     last = last_contact_on(referral)
     if last is None:
         raise ValidationError("referral", "a survey needs at least one recorded contact on the case first")
@@ -104,29 +102,3 @@ def surveys_of(referral_id: int) -> list[Survey]:
     return list(
         Survey.select().where(Survey.referral == referral_id).order_by(Survey.submitted_on, Survey.id)
     )
-
-
-def outstanding(on: date | None = None) -> list[int]:
-    """Referral ids with a follow-up contact (on or before `on`) and no survey since it, oldest first.
-
-    A survey filed before the follow-up (after the first contact, say) does not answer for it: the
-    same rule as the queue's survey item.
-    """
-    on = on or clock.today()
-    answered = Survey.select(Survey.id).where(
-        Survey.referral == Contact.referral,
-        Survey.submitted_on >= Contact.contact_on,
-        Survey.submitted_on <= on,
-    )
-    query = (
-        Contact.select(Contact.referral)
-        .where(
-            Contact.kind == "follow_up",
-            Contact.contact_on <= on,
-            ~pw.fn.EXISTS(answered),
-        )
-        .group_by(Contact.referral)
-        .order_by(pw.fn.MIN(Contact.contact_on), Contact.referral)
-        .tuples()
-    )
-    return [referral_id for (referral_id,) in cast(list[tuple[int]], list(query))]

@@ -30,7 +30,7 @@ HOURS_RULE = "must be a number of hours above 0 and at most 24, in steps of 0.25
 RATE_RULE = "must be an hourly amount of 0 or more, in dollars and cents"
 
 
-@dataclass
+@dataclass(frozen=True)
 class HonorariumLine:
     """One supporter's honorarium for a quarter: attended training hours and the amount owed."""
 
@@ -51,6 +51,49 @@ class AttendanceLine:
     hours: float
     rate: float
     amount: float
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """A training event as the console lists it, with how many supporters attended."""
+
+    id: int
+    kind: str
+    held_on: date
+    hours: float
+    rate: float
+    title: str
+    attended: int
+
+
+@dataclass(frozen=True)
+class QuarterView:
+    """What the training screen shows for one quarter."""
+
+    events: tuple[EventRow, ...]
+    hours: dict[str, float]  # attended hours per training kind, every kind present
+    honoraria: tuple[HonorariumLine, ...]
+    total: float
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """A supporter who may be ticked as attending an event."""
+
+    supporter_id: int
+    name: str
+    status: str
+
+
+@dataclass(frozen=True)
+class AttendanceChoices:
+    """Who may be ticked for an event (by name), and who is recorded already."""
+
+    people: tuple[Attendee, ...]
+    recorded: frozenset[int]
+
+
+ATTENDING_STATUSES = ("active", "in_training")
 
 
 def _number(field: str, value: float | int | str, rule: str) -> Decimal:
@@ -168,6 +211,60 @@ def attendees(event_id: int) -> list[Attendance]:
     return list(Attendance.select().where(Attendance.event == event_id).order_by(Attendance.supporter))
 
 
+def _event_rows(where: pw.Expression) -> list[EventRow]:
+    """Events by date with their attendee counts, in one query."""
+    query = (
+        TrainingEvent.select(
+            TrainingEvent.id,
+            TrainingEvent.kind,
+            TrainingEvent.held_on,
+            TrainingEvent.hours,
+            TrainingEvent.rate,
+            TrainingEvent.title,
+            pw.fn.COUNT(Attendance.supporter),
+        )
+        .join(Attendance, pw.JOIN.LEFT_OUTER)
+        .where(where)
+        .group_by(TrainingEvent.id)
+        .order_by(TrainingEvent.held_on, TrainingEvent.id)
+        .tuples()
+    )
+    rows = cast(list[tuple[int, str, date, float, float, str, int]], list(query))
+    return [
+        EventRow(id=i, kind=kind, held_on=held, hours=float(hours), rate=float(rate), title=title, attended=n)
+        for i, kind, held, hours, rate, title, n in rows
+    ]
+
+
+def event_rows(quarter: Quarter) -> list[EventRow]:
+    """The events held in the quarter, by date, each with how many supporters attended."""
+    return _event_rows(_in_quarter(quarter))
+
+
+def event_row(event_id: int) -> EventRow:
+    """One event as listed, or a ValidationError naming the id."""
+    found = _event_rows(TrainingEvent.id == event_id)
+    if not found:
+        raise ValidationError("event", f"there is no training event {event_id}")
+    return found[0]
+
+
+def attendance_choices(event_id: int) -> AttendanceChoices:
+    """Supporters who may be ticked for an event (active or in training, and anyone already recorded),
+    by name; and the ids already recorded. Two queries."""
+    recorded = Attendance.select(Attendance.supporter).where(Attendance.event == event_id).tuples()
+    attending = frozenset(sid for (sid,) in cast(list[tuple[int]], list(recorded)))
+    query = (
+        Supporter.select(Supporter.id, Physician.name, Supporter.status)
+        .join(Physician)
+        .where(Supporter.status.in_(ATTENDING_STATUSES) | Supporter.id.in_(list(attending)))
+        .order_by(Physician.name_key, Supporter.id)
+        .tuples()
+    )
+    people = tuple(Attendee(*row) for row in cast(list[tuple[int, str, str]], list(query)))
+    return AttendanceChoices(people, attending)
+
+
 def _exact(value: float) -> Decimal:
     """A stored float as the decimal it was written as (hours in quarters, rates in cents)."""
     return Decimal(str(value))
@@ -220,6 +317,17 @@ def hours_by_kind(quarter: Quarter) -> dict[str, float]:
     )
     found = dict(cast(list[tuple[str, float]], list(query)))
     return {kind: float(found.get(kind) or 0.0) for kind in TRAINING_KINDS}
+
+
+def quarter_view(quarter: Quarter) -> QuarterView:
+    """The quarter's events with attendee counts, attended hours by kind, honoraria and their total."""
+    lines = honoraria(quarter)
+    return QuarterView(
+        events=tuple(event_rows(quarter)),
+        hours=hours_by_kind(quarter),
+        honoraria=tuple(lines),
+        total=_cents(sum((_exact(line.amount) for line in lines), Decimal(0))),  # as honoraria_total
+    )
 
 
 def attendance_of(supporter_id: int) -> list[AttendanceLine]:

@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from p2p_tui.services.reporting.quarters import Quarter
-from p2p_tui.store.models import Utilization
+from p2p_tui.store import query
 from p2p_tui.store.vocab import OPEN_STATUSES, STRESSORS
 
 
@@ -56,11 +56,6 @@ _ORDER = f"ORDER BY {', '.join(FIELDS)}"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _rows(sql: str, *params: Any) -> list[tuple[Any, ...]]:
-    rows: list[tuple[Any, ...]] = Utilization._meta.database.execute_sql(sql, params).fetchall()
-    return rows
-
-
 def clean_quarter(quarter: str | None) -> str | None:
     """A quarter written like 2026Q3, normalised (raises ValidationError naming `quarter`), or None."""
     return None if quarter is None else str(Quarter.parse(quarter))
@@ -69,8 +64,8 @@ def clean_quarter(quarter: str | None) -> str | None:
 def _sorted_rows(quarter: str | None) -> list[tuple[Any, ...]]:
     wanted = clean_quarter(quarter)
     if wanted is None:
-        return _rows(f"{_SELECT} {_ORDER}")
-    return _rows(f"{_SELECT} WHERE quarter = ? {_ORDER}", wanted)
+        return query.rows(f"{_SELECT} {_ORDER}")
+    return query.rows(f"{_SELECT} WHERE quarter = ? {_ORDER}", wanted)
 
 
 def records(quarter: str | None = None) -> list[UtilizationRecord]:
@@ -122,23 +117,25 @@ def expected_records() -> dict[int, tuple[Any, ...]]:
     For a purged physician the career stage and county cannot be recomputed (the purge may have
     cleared them): the stored ones are expected, as the triggers keep them.
     """
-    stored = {row[0]: row for row in _rows("SELECT referral_id, career_stage, county FROM utilization")}
+    stored = {row[0]: row for row in query.rows("SELECT referral_id, career_stage, county FROM utilization")}
     stressors: dict[int, set[str]] = {}
-    for referral_id, stressor in _rows("SELECT referral_id, stressor FROM referral_stressor"):
+    for referral_id, stressor in query.rows("SELECT referral_id, stressor FROM referral_stressor"):
         stressors.setdefault(referral_id, set()).add(stressor)
-    first_match = dict(_rows('SELECT referral_id, min(matched_on) FROM "match" GROUP BY referral_id'))
+    first_match = dict(query.rows('SELECT referral_id, min(matched_on) FROM "match" GROUP BY referral_id'))
     first_contact = dict(
-        _rows("SELECT referral_id, min(contact_on) FROM contact WHERE kind = 'initial' GROUP BY referral_id")
+        query.rows(
+            "SELECT referral_id, min(contact_on) FROM contact WHERE kind = 'initial' GROUP BY referral_id"
+        )
     )
-    followed = {r for (r,) in _rows("SELECT DISTINCT referral_id FROM contact WHERE kind = 'follow_up'")}
-    surveyed = {r for (r,) in _rows("SELECT DISTINCT referral_id FROM survey")}
-    escalated = {r for (r,) in _rows("SELECT DISTINCT referral_id FROM escalation")}
+    followed = {r for (r,) in query.rows("SELECT DISTINCT referral_id FROM contact WHERE kind = 'follow_up'")}
+    surveyed = {r for (r,) in query.rows("SELECT DISTINCT referral_id FROM survey")}
+    escalated = {r for (r,) in query.rows("SELECT DISTINCT referral_id FROM escalation")}
     expected: dict[int, tuple[Any, ...]] = {}
-    query = """
+    cases_sql = """
         SELECT r.id, r.received_on, r.pathway, r.source, r.acute_interventional, r.status, r.php_referred,
                p.career_stage, p.county, p.purged_on
         FROM referral r JOIN physician p ON p.id = r.physician_id"""
-    for rid, received, pathway, source, acute, status, php, stage, county, purged in _rows(query):
+    for rid, received, pathway, source, acute, status, php, stage, county, purged in query.rows(cases_sql):
         if purged is not None and rid in stored:
             stage, county = stored[rid][1], stored[rid][2]
         expected[rid] = (
@@ -167,7 +164,7 @@ def check_consistency() -> list[int]:
 
     A record left behind by a referral that no longer exists is reported under its id too.
     """
-    stored = _rows(f"SELECT referral_id, {', '.join(FIELDS)} FROM utilization")  # noqa: S608
+    stored = query.rows(f"SELECT referral_id, {', '.join(FIELDS)} FROM utilization")  # noqa: S608
     actual = {row[0]: tuple(row) for row in stored}
     expected = expected_records()
     wrong = {rid for rid, row in expected.items() if actual.get(rid) != row}

@@ -360,11 +360,6 @@ def to_csv(summary: Summary, honoraria: Sequence[HonorariumLine] | None = None) 
     return _csv(iter([*summary_rows(summary), *statement_rows(honoraria)]))
 
 
-def statement_to_csv(lines: Sequence[HonorariumLine]) -> str:
-    """The honorarium statement (IDENTIFYING) alone, in the same long format."""
-    return _csv(statement_rows(lines))
-
-
 # -- files ----------------------------------------------------------------------------------------
 
 

@@ -4,7 +4,7 @@ Two or three A4 pages: the title with the quarter, the suppression rule, the hea
 for every breakdown, bar charts (referrals by source; the five-quarter trend) drawn with rectangles,
 supporter activity, training and honoraria totals, survey aggregates and the notes. The identifying
 honorarium statement is added on pages of its own only when passed in, each headed "Identifying: for
-payment only". The file is written atomically with mode 0600.
+payment only". `render` returns the bytes; `reporting.render` is the one entry point for every format.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -294,16 +293,3 @@ def render(
     if honoraria is not None:
         _statement_pages(pdf, summary, honoraria)
     return bytes(pdf.output())
-
-
-def to_pdf(
-    summary: Summary,
-    path: Path,
-    honoraria: Sequence[HonorariumLine] | None = None,
-    *,
-    vault: Path | None,
-    compress: bool = True,
-) -> None:
-    """Write the board report to `path` atomically, mode 0600 (the statement only when given), never
-    over or beside `vault` (the vault the command works on)."""
-    fmt.write_private(Path(path), render(summary, honoraria, compress=compress), vault=vault)

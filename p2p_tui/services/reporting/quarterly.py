@@ -5,7 +5,8 @@ referral, kept after the retention purge); beside it, non-identifying aggregates
 the quarter, training hours and the honoraria total, distinct supporter ids in `match` and `contact`.
 A count from 1 to threshold - 1 is shown "<5"; within each breakdown (whose total is the quarter's
 published referral total) more cells are withheld, shown "—", until no hidden cell can be worked out
-(`protect`). Formats: `report_formats`, `report_pdf`. The identifying honorarium statement is apart.
+(`protect`). Files: `render` (which imports the formats; this module imports none of them). The
+identifying honorarium statement is apart.
 Call `summarize` and `honorarium_statement` under `store.lock` (they read the in-memory database).
 """
 
@@ -14,22 +15,28 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, cast
 
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.people import training
 from p2p_tui.services.people.training import HonorariumLine
 from p2p_tui.services.reporting.quarters import Quarter
-from p2p_tui.store import settings
-from p2p_tui.store.models import Referral
-from p2p_tui.store.vocab import CAREER_STAGES, PATHWAYS, SOURCES, STRESSORS, SURVEY_DURATIONS
+from p2p_tui.store import query, settings
+from p2p_tui.store.vocab import (
+    CAREER_STAGES,
+    ENDED_STATUSES,
+    PATHWAYS,
+    SOURCES,
+    STRESSORS,
+    SURVEY_DURATIONS,
+)
 
 WITHHELD = "—"
-OUTCOMES = ("open", "closed", "declined", "unreachable")
+OUTCOMES = ("open", *ENDED_STATUSES)  # as the de-identified record keeps a status
 NOT_ANSWERED = "not_answered"
 NO_CONVERSATION = "no_conversation"
 MAX_THRESHOLD = 100
+TREND_QUARTERS = 4  # earlier quarters in the trend, beside the quarter itself
+BREAKDOWNS = ("pathway", "source", "stressor", "career_stage", "county", "outcome")  # in Summary order
 NO_REFERRALS = "No referrals this quarter."
 STRESSOR_NOTE = (
     "A referral counts once for each of its stressors, so the stressor rows add up to more than the "
@@ -219,12 +226,6 @@ def breakdown(
 # -- reading --------------------------------------------------------------------------------------
 
 
-def _rows(sql: str, *params: object) -> list[tuple[Any, ...]]:
-    """Rows of a raw SQL query on the open store's database (the caller holds `store.lock`)."""
-    conn = Referral._meta.database.connection()
-    return cast(list[tuple[Any, ...]], conn.execute(sql, params).fetchall())
-
-
 def _marks(count: int) -> str:
     return ", ".join("?" * count)
 
@@ -259,7 +260,7 @@ def _quarter_counts(quarter: Quarter) -> tuple[int, dict[str, Rows], Rows, list[
     # the columns and tests are this module's constants; every value is a parameter
     exprs = ", ".join(["COUNT(*)", *(f"COUNT(*) FILTER (WHERE {test})" for test in tests)])
     sql = f"SELECT {exprs} FROM utilization WHERE quarter = ?"  # noqa: S608
-    values = [int(v) for v in _rows(sql, *params, str(quarter))[0]]
+    values = [int(v) for v in query.rows(sql, *params, str(quarter))[0]]
     total, at = values[0], 1
     by: dict[str, Rows] = {}
     for column, known in dims.items():
@@ -277,7 +278,7 @@ def _others(quarter: Quarter, column: str, known: tuple[str, ...]) -> Rows:
         f"SELECT {column}, COUNT(*) FROM utilization WHERE quarter = ? "  # noqa: S608 - a constant column
         f"AND {column} NOT IN ({_marks(len(known))}) GROUP BY {column} ORDER BY {column}"
     )
-    return [(str(value), int(count)) for value, count in _rows(sql, str(quarter), *known)]
+    return [(str(value), int(count)) for value, count in query.rows(sql, str(quarter), *known)]
 
 
 def _times(histogram: Counter[int], threshold: int) -> tuple[float | None, float | None]:
@@ -320,7 +321,7 @@ def _survey(quarter: Quarter, threshold: int) -> SurveyAggregate:
     exprs += ["AVG(peer_helpfulness)", "COUNT(supporter_distress)", "AVG(supporter_distress)"]
     exprs += ["SUM(wants_debrief != 0)"]
     sql = f"SELECT {', '.join(exprs)} FROM survey WHERE submitted_on BETWEEN ? AND ?"  # noqa: S608
-    row = _rows(sql, *SURVEY_DURATIONS, quarter.start.isoformat(), quarter.end.isoformat())[0]
+    row = query.rows(sql, *SURVEY_DURATIONS, quarter.start.isoformat(), quarter.end.isoformat())[0]
     count, no_conversation = int(row[0]), int(row[1] or 0)
     durations = [int(v or 0) for v in row[2 : 2 + len(SURVEY_DURATIONS)]]
     not_answered = int(row[2 + len(SURVEY_DURATIONS)] or 0)
@@ -347,11 +348,11 @@ def _supporters(quarter: Quarter) -> tuple[int, int, int]:
     """Distinct supporters with a contact, distinct supporters holding a match, contacts (the quarter)."""
     start, end = quarter.start.isoformat(), quarter.end.isoformat()
     sql = "SELECT COUNT(DISTINCT supporter_id), COUNT(*) FROM contact WHERE contact_on BETWEEN ? AND ?"
-    active, contacts = _rows(sql, start, end)[0]
+    active, contacts = query.rows(sql, start, end)[0]
     sql = (
         'SELECT COUNT(DISTINCT supporter_id) FROM "match" WHERE matched_on <= ? AND IFNULL(ended_on, ?) >= ?'
     )
-    (with_cases,) = _rows(sql, end, start, start)[0]
+    (with_cases,) = query.rows(sql, end, start, start)[0]
     return int(active), int(with_cases), int(contacts)
 
 
@@ -362,7 +363,7 @@ def _trend(quarters: list[Quarter], threshold: int) -> tuple[list[TrendPoint], d
     """
     names = [str(q) for q in quarters]
     sql = "SELECT quarter, days_to_match, days_to_first_contact FROM utilization WHERE quarter IN "
-    combos = Counter(_rows(f"{sql}({_marks(len(names))})", *names))
+    combos = Counter(query.rows(f"{sql}({_marks(len(names))})", *names))
     totals: Counter[str] = Counter()
     to_match: dict[str, Counter[int]] = {name: Counter() for name in names}
     to_contact: Counter[int] = Counter()
@@ -391,7 +392,9 @@ def _quarter(quarter: str | Quarter) -> Quarter:
     return quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
 
 
-def summarize(quarter: str | Quarter, *, threshold: int | None = None, trend_quarters: int = 4) -> Summary:
+def summarize(
+    quarter: str | Quarter, *, threshold: int | None = None, trend_quarters: int = TREND_QUARTERS
+) -> Summary:
     """The quarter's summary, with `trend_quarters` earlier quarters in the trend (call under the lock)."""
     q = _quarter(quarter)
     t = clean_threshold(threshold)
@@ -449,36 +452,3 @@ def honorarium_statement(quarter: str | Quarter) -> list[HonorariumLine]:
     format that prints it.
     """
     return training.honoraria(_quarter(quarter))
-
-
-# -- formats: in their own modules, which import this one (so imported here on first use) ---------
-Honoraria = Sequence[HonorariumLine] | None
-
-
-def to_markdown(summary: Summary, honoraria: Honoraria = None) -> str:
-    """The summary as Markdown; the identifying statement follows only when given."""
-    from p2p_tui.services.reporting.formats import to_markdown as render
-
-    return render(summary, honoraria)
-
-
-def to_csv(summary: Summary, honoraria: Honoraria = None) -> str:
-    """The summary as CSV in long format, `section,label,value`."""
-    from p2p_tui.services.reporting.formats import to_csv as render
-
-    return render(summary, honoraria)
-
-
-def to_json(summary: Summary, honoraria: Honoraria = None) -> str:
-    """The summary as JSON."""
-    from p2p_tui.services.reporting.formats import to_json as render
-
-    return render(summary, honoraria)
-
-
-def to_pdf(summary: Summary, path: Path, honoraria: Honoraria = None, *, vault: Path | None) -> None:
-    """The summary as a board report PDF at `path` (written atomically, mode 0600, never over or
-    beside `vault`)."""
-    from p2p_tui.services.reporting.pdf import to_pdf as render
-
-    render(summary, path, honoraria, vault=vault)

@@ -51,10 +51,6 @@ class Quarter:
         last_month = 3 * self.number
         return date(self.year, last_month, calendar.monthrange(self.year, last_month)[1])
 
-    def contains(self, day: date) -> bool:
-        """Whether a date falls in this quarter."""
-        return self.start <= day <= self.end
-
     def previous(self, n: int = 1) -> Quarter:
         """The quarter `n` quarters before this one (n = 0 is this quarter)."""
         if n < 0:

@@ -4,7 +4,7 @@ and a `reload()` that re-reads its data whenever it is shown again or privacy mo
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from typing import ClassVar, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,10 +15,9 @@ from textual.widgets import Footer, Header, Static
 from p2p_tui.services import clock
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import Store
+from p2p_tui.tui.console import Console, console_of
+from p2p_tui.tui.messages import GoTo
 from p2p_tui.tui.widgets.save_indicator import SaveIndicator
-
-if TYPE_CHECKING:
-    from p2p_tui.tui.app import P2PApp
 
 MASK = "••••••"
 T = TypeVar("T")
@@ -31,12 +30,9 @@ class AreaScreen(Screen[None]):
     BINDINGS = [Binding("escape", "back", "Back", id="area.back", show=False)]
 
     @property
-    def p2p(self) -> P2PApp:
-        """The app, typed."""
-        from p2p_tui.tui.app import P2PApp
-
-        assert isinstance(self.app, P2PApp)  # noqa: S101 - always true; narrows the type
-        return self.app
+    def p2p(self) -> Console:
+        """The console's shared state (store, privacy, save state), typed."""
+        return console_of(self.app)
 
     @property
     def store(self) -> Store:
@@ -109,4 +105,4 @@ class AreaScreen(Screen[None]):
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()
         elif self.AREA != "today":
-            await self.p2p.action_go("today")
+            self.post_message(GoTo("today"))

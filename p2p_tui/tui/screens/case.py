@@ -5,7 +5,6 @@ The safety escalation is one key (!) from here, as from every case.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from textual.app import ComposeResult
@@ -14,13 +13,14 @@ from textual.containers import VerticalScroll
 from textual.widgets import Label, Static
 
 from p2p_tui.services import clock
-from p2p_tui.services.cases import intake, lifecycle, safety, surveys
-from p2p_tui.store.models import Physician, Referral
+from p2p_tui.services.cases import lifecycle, safety, surveys, views
+from p2p_tui.services.cases.views import CaseView
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
 from p2p_tui.tui.dialogs.contact import ContactDialog, ContactInput
 from p2p_tui.tui.dialogs.safety import SafetyDialog
 from p2p_tui.tui.dialogs.survey import SurveyDialog
 from p2p_tui.tui.dialogs.text_entry import TextDialog
+from p2p_tui.tui.messages import OpenSupporter
 from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.widgets.table import Table
 
@@ -37,34 +37,6 @@ ENDING_LABELS = {
     "contacted": "Contacted (use c: record contact)",
     "followed_up": "Followed up (use c: record contact)",
 }
-
-
-@dataclass(frozen=True)
-class CaseView:
-    """What the page shows, read in one go under the lock."""
-
-    referral: Referral
-    physician: Physician
-    stressors: tuple[str, ...]
-    supporter_name: str
-    supporter_id: int | None
-    timeline: list[lifecycle.TimelineEntry]
-    surveys: int
-
-
-def load(referral_id: int) -> CaseView:
-    """Everything the case page shows."""
-    referral = lifecycle.get_referral(referral_id)
-    match = lifecycle.active_match(referral)
-    return CaseView(
-        referral=referral,
-        physician=referral.physician,
-        stressors=intake.stressors_of(referral),
-        supporter_name=match.supporter.physician.name if match else "",
-        supporter_id=match.supporter_id if match else None,
-        timeline=lifecycle.timeline(referral_id),
-        surveys=len(surveys.surveys_of(referral_id)),
-    )
 
 
 class CaseScreen(AreaScreen):
@@ -109,13 +81,13 @@ class CaseScreen(AreaScreen):
         self.query_one("#timeline", Table).add_columns("date", "what")
 
     def reload(self) -> None:
-        view = self.view = self.read(lambda: load(self.referral_id))
-        r, p = view.referral, view.physician
+        v = self.view = self.read(lambda: views.case_view(self.referral_id))
+        p = v.physician
         consent = {"not_needed": "not needed", "pending": "PENDING: no contact until given"}.get(
-            r.consent, r.consent
+            v.consent, v.consent
         )
         lines = [
-            f"Case #{r.id}   status: {r.status.replace('_', ' ').upper()}",
+            f"Case #{v.id}   status: {v.status.replace('_', ' ').upper()}",
             "",
             f"Physician:  {self.shown(p.name)}",
             f"Contact:    {self.shown(p.email or '-')}   {self.shown(p.phone or '-')}",
@@ -123,21 +95,21 @@ class CaseScreen(AreaScreen):
             f"Career:     {p.career_stage}   county: {p.county}   specialty: {p.specialty or '-'}",
             f"            interventional: {'yes' if p.interventional else 'no'}",
             "",
-            f"Received:   {r.received_on.isoformat()}   {r.pathway.replace('_', '-')} from {r.source}",
-            f"Stressors:  {', '.join(s.replace('_', ' ') for s in view.stressors)}"
-            f"{'   ACUTE INTERVENTIONAL EVENT' if r.acute_interventional else ''}",
-            f"Consent:    {consent}   PHP referral: {'yes' if r.php_referred else 'no'}",
-            f"Supporter:  {self.shown(view.supporter_name) if view.supporter_name else '(not matched)'}",
-            f"Surveys:    {view.surveys}",
+            f"Received:   {v.received_on.isoformat()}   {v.pathway.replace('_', '-')} from {v.source}",
+            f"Stressors:  {', '.join(s.replace('_', ' ') for s in v.stressors)}"
+            f"{'   ACUTE INTERVENTIONAL EVENT' if v.acute_interventional else ''}",
+            f"Consent:    {consent}   PHP referral: {'yes' if v.php_referred else 'no'}",
+            f"Supporter:  {self.shown(v.supporter_name) if v.supporter_name else '(not matched)'}",
+            f"Surveys:    {v.surveys}",
         ]
         self.query_one("#case-facts", Static).update("\n".join(lines))
-        note = r.logistics_note
+        note = v.logistics_note
         self.query_one("#case-note", Static).update(
             f"Logistics: {self.shown(note) if note else '(none)'}   (l to edit; logistics only)"
         )
         table = self.query_one("#timeline", Table)
         table.clear()
-        for i, entry in enumerate(view.timeline):
+        for i, entry in enumerate(v.timeline):
             table.add_row(entry.on.isoformat(), entry.text, key=str(i))
 
     # -- actions ----------------------------------------------------------------------------------
@@ -147,7 +119,7 @@ class CaseScreen(AreaScreen):
 
     def action_match(self) -> None:
         """Rank the supporters for this case (only a new case can be matched)."""
-        if self.view and self.view.referral.status != "new":
+        if self.view and self.view.status != "new":
             self.notify("Only a new case can be matched; a case whose supporter declined is new again (d).")
             return
         from p2p_tui.tui.screens.match import MatchScreen
@@ -158,7 +130,7 @@ class CaseScreen(AreaScreen):
         """Record the first contact or a follow-up check-in."""
         if self.view is None:
             return
-        kind = "initial" if self.view.referral.status == "matched" else "follow_up"
+        kind = "initial" if self.view.status == "matched" else "follow_up"
 
         def record(result: ContactInput | None) -> None:
             if result is not None:
@@ -175,7 +147,7 @@ class CaseScreen(AreaScreen):
             return
         steps = [
             s
-            for s in lifecycle.TRANSITIONS[self.view.referral.status]
+            for s in lifecycle.TRANSITIONS[self.view.status]
             if s in ("closed", "declined", "unreachable", "new")
         ]
         if not steps:
@@ -222,7 +194,7 @@ class CaseScreen(AreaScreen):
 
     def action_note(self) -> None:
         """Edit the logistics note (140 characters, logistics only)."""
-        current = self.view.referral.logistics_note if self.view else ""
+        current = self.view.logistics_note if self.view else ""
 
         def save(text: str | None) -> None:
             if text is not None:
@@ -239,7 +211,7 @@ class CaseScreen(AreaScreen):
     def action_php(self) -> None:
         """Toggle whether the physician was referred to the Physician Health Program."""
         if self.view is not None:
-            now = not self.view.referral.php_referred
+            now = not self.view.php_referred
             self.act(
                 lambda: lifecycle.set_php_referred(self.referral_id, now),
                 "PHP referral recorded." if now else "PHP referral removed.",
@@ -248,4 +220,4 @@ class CaseScreen(AreaScreen):
     def action_open_supporter(self) -> None:
         """Open the matched supporter's roster page."""
         if self.view is not None and self.view.supporter_id is not None:
-            self.p2p.open_supporter(self.view.supporter_id)
+            self.post_message(OpenSupporter(self.view.supporter_id))

@@ -13,6 +13,7 @@ from p2p_tui.services.cases import case_list
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store.vocab import CASE_STATUSES
+from p2p_tui.tui.messages import OpenCase
 from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.widgets.table import Table
 
@@ -117,7 +118,7 @@ class CasesScreen(AreaScreen):
     @on(DataTable.RowSelected, "#cases")
     def open_case(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
-            self.p2p.open_case(int(event.row_key.value))
+            self.post_message(OpenCase(int(event.row_key.value)))
 
     def action_search(self) -> None:
         """Focus the name filter (not in privacy mode)."""

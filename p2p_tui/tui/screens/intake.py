@@ -24,11 +24,11 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from p2p_tui.services import clock, common
-from p2p_tui.services.cases import intake
+from p2p_tui.services.cases import intake, views
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import settings
-from p2p_tui.store.models import Physician
 from p2p_tui.store.vocab import CAREER_STAGES, PATHWAYS, PREFERRED_CONTACTS, SOURCES, STRESSORS
+from p2p_tui.tui.messages import OpenCase
 from p2p_tui.tui.screens.base import AreaScreen
 
 
@@ -235,7 +235,7 @@ class IntakeScreen(AreaScreen):
         people = (
             []
             if self.p2p.privacy or len(prefix.strip()) < 2
-            else self.read(lambda: intake.suggest_physicians(prefix))
+            else self.read(lambda: views.physician_suggestions(prefix))
         )
         box.clear_options()
         for person in people:
@@ -245,7 +245,7 @@ class IntakeScreen(AreaScreen):
 
     @on(OptionList.OptionSelected, "#suggestions")
     def use_physician(self, event: OptionList.OptionSelected) -> None:
-        person = self.read(lambda: Physician.get_by_id(int(event.option.id or 0)))
+        person = self.read(lambda: views.physician_view(int(event.option.id or 0)))
         self.query_one("#name", Input).value = person.name
         self.query_one("#email", Input).value = person.email
         self.query_one("#phone", Input).value = person.phone
@@ -296,14 +296,14 @@ class IntakeScreen(AreaScreen):
         data = self.referral_input()
         try:
             with self.store.atomic():
-                referral = intake.create_referral(data)
+                referral_id = intake.create_referral(data).id  # the id only: the case page reads a view
         except ValidationError as exc:
             self.query_one("#form-error", Static).update(str(exc))
             self.show_result(exc.field, None)
             return
-        self.notify(f"Referral saved as case #{referral.id}.")
+        self.notify(f"Referral saved as case #{referral_id}.")
         self.app.pop_screen()
-        self.p2p.open_case(referral.id)
+        self.post_message(OpenCase(referral_id))
 
     def reload(self) -> None:
         """Nothing to read: the form is cleared on each showing (clear_form)."""

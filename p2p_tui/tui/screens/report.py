@@ -28,7 +28,7 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from p2p_tui.services import clock
-from p2p_tui.services.reporting import formats, quarterly
+from p2p_tui.services.reporting import formats, quarterly, render
 from p2p_tui.services.reporting.quarterly import Breakdown, Cell, Summary
 from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store import Store
@@ -165,14 +165,7 @@ def figures(summary: Summary) -> RenderableType:
 
 def export_bytes(summary: Summary, fmt: str) -> bytes:
     """The summary as a file's bytes: pdf, md (Markdown), csv or json. Never the honorarium statement."""
-    if fmt == "pdf":
-        from p2p_tui.services.reporting import pdf  # fpdf loads only when a PDF is asked for
-
-        return pdf.render(summary)
-    writers = {"md": formats.to_markdown, "csv": formats.to_csv, "json": formats.to_json}
-    if fmt not in writers:
-        raise ValueError(f"unknown format {fmt!r}")
-    return writers[fmt](summary).encode("utf-8")
+    return render.render(summary, fmt)
 
 
 def reserve(folder: Path, stem: str, ext: str) -> Path:

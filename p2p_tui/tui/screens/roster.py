@@ -6,12 +6,8 @@ through `shown()`, so privacy mode masks them; loads and nominations are counted
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
-from typing import cast
 
-import peewee as pw
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -22,69 +18,18 @@ from textual.widgets.data_table import RowDoesNotExist
 
 from p2p_tui.services import clock
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.services.people import roster
+from p2p_tui.services.people import roster, views
+from p2p_tui.services.people.views import RosterRow
 from p2p_tui.store import settings
-from p2p_tui.store.models import Match, Physician, Referral, Supporter
-from p2p_tui.store.vocab import OPEN_STATUSES, SUPPORTER_STATUSES
+from p2p_tui.store.vocab import SUPPORTER_STATUSES
 from p2p_tui.tui.dialogs.form import CSS_FILE
 from p2p_tui.tui.dialogs.supporter_form import SupporterFormDialog
+from p2p_tui.tui.messages import OpenSupporter
 from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.widgets.table import Table
 
 STATUS_FILTERS = [("all statuses", "all")] + [(s.replace("_", " "), s) for s in SUPPORTER_STATUSES]
 COLUMNS = ("name", "status", "load", "availability", "nominated", "county", "stage", "interventional")
-
-
-@dataclass(frozen=True)
-class RosterRow:
-    """One supporter as the roster lists them."""
-
-    id: int
-    name: str
-    status: str
-    open_cases: int
-    max_active: int
-    unavailable_until: date | None
-    nominations: int
-    county: str
-    career_stage: str
-    interventional: bool
-
-
-def open_case_counts() -> dict[int, int]:
-    """Open cases per supporter, in one query (counted as `cases.active_case_count` counts them)."""
-    query = (
-        Match.select(Match.supporter, pw.fn.COUNT(Match.id))
-        .join(Referral)
-        .where(Match.active == True, Referral.status.in_(OPEN_STATUSES))  # noqa: E712
-        .group_by(Match.supporter)
-        .tuples()
-    )
-    return dict(cast(Iterable[tuple[int, int]], query))
-
-
-def roster_rows(status: str) -> list[RosterRow]:
-    """The supporters with `status` ("all" for every one), by name; three queries whatever the size."""
-    loads = open_case_counts()
-    nominations = roster.nomination_counts()
-    query = Supporter.select(Supporter, Physician).join(Physician).order_by(Physician.name_key, Supporter.id)
-    if status != "all":
-        query = query.where(Supporter.status == status)
-    return [
-        RosterRow(
-            id=s.id,
-            name=s.physician.name,
-            status=s.status,
-            open_cases=loads.get(s.id, 0),
-            max_active=s.max_active,
-            unavailable_until=s.unavailable_until,
-            nominations=nominations.get(s.id, 0),
-            county=s.physician.county,
-            career_stage=s.physician.career_stage,
-            interventional=bool(s.physician.interventional),
-        )
-        for s in query
-    ]
 
 
 def availability(row: RosterRow, today: date) -> str:
@@ -131,7 +76,7 @@ class RosterScreen(AreaScreen):
     def reload(self) -> None:
         status = str(self.query_one("#status", Select).value)
         self.shown_filter = status
-        rows = self.read(lambda: roster_rows(status))
+        rows = self.read(lambda: views.roster_rows(status))
         today = clock.today()
         table = self.query_one("#roster", Table)
         keep = table.selected_key()
@@ -172,13 +117,13 @@ class RosterScreen(AreaScreen):
     @on(DataTable.RowSelected, "#roster")
     def row_chosen(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
-            self.p2p.open_supporter(int(event.row_key.value))
+            self.post_message(OpenSupporter(int(event.row_key.value)))
 
     def action_open(self) -> None:
         """Open the supporter under the cursor."""
         key = self.query_one("#roster", Table).selected_key()
         if key is not None:
-            self.p2p.open_supporter(int(key))
+            self.post_message(OpenSupporter(int(key)))
 
     def action_filter(self) -> None:
         """Move to the status filter (Enter opens it)."""
@@ -197,10 +142,10 @@ class RosterScreen(AreaScreen):
             return
         try:
             with self.store.atomic():
-                supporter = roster.add_supporter(data)
+                supporter_id = roster.add_supporter(data).id  # the id only: the roster reads views
         except ValidationError as exc:
             self.app.push_screen(SupporterFormDialog(self.counties, data, exc), self.save_supporter)
             return
         self.notify("Supporter saved to the roster.")
         self.reload()
-        self.put_cursor(str(supporter.id))
+        self.put_cursor(str(supporter_id))

@@ -24,6 +24,7 @@ from p2p_tui.store import Store, settings
 from p2p_tui.tui.dialogs.backups import BackupsDialog
 from p2p_tui.tui.dialogs.form import CSS_FILE, describe, field, input_problems, service_rule, show_error
 from p2p_tui.tui.dialogs.passphrase import PassphraseChange, PassphraseDialog
+from p2p_tui.tui.messages import RestoreBackup
 from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.vault import Vault, VaultError, WrongPassphrase
 from p2p_tui.vault.backups import Backup
@@ -276,6 +277,6 @@ class SettingsScreen(AreaScreen):
 
         def restore(chosen: Backup | None) -> None:
             if chosen is not None:
-                self.app.call_later(self.p2p.restore_backup, chosen)
+                self.post_message(RestoreBackup(chosen))
 
         self.app.push_screen(BackupsDialog(self.store.vault.path), restore)

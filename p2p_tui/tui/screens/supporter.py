@@ -8,10 +8,8 @@ conflict, x remove one, n add a nomination; Escape goes back.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 
-import peewee as pw
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,9 +20,8 @@ from textual.widgets import Label, Static
 
 from p2p_tui.services import clock, common
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.services.people import roster, training
-from p2p_tui.store.models import Conflict, Match, Nomination, Physician, Referral
-from p2p_tui.store.vocab import OPEN_STATUSES
+from p2p_tui.services.people import roster, views
+from p2p_tui.services.people.views import SupporterView
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
 from p2p_tui.tui.dialogs.conflict import ConflictDialog, ConflictInput
 from p2p_tui.tui.dialogs.entry import DATE_MASK, EntryDialog
@@ -43,82 +40,6 @@ HINT = (
     "s status · p pause until a date · c capacity · e add conflict · x remove conflict · "
     "n add nomination · Esc back"
 )
-
-
-@dataclass(frozen=True)
-class ConflictLine:
-    """A conflict as listed: the name as entered (or as its key), kind, since when."""
-
-    id: int
-    name: str
-    kind: str
-    added_on: date
-
-
-@dataclass(frozen=True)
-class SupporterView:
-    """What the page shows, read in one go under the lock."""
-
-    id: int
-    name: str
-    email: str
-    phone: str
-    career_stage: str
-    county: str
-    specialty: str
-    interventional: bool
-    status: str
-    max_active: int
-    unavailable_until: date | None
-    training_completed_on: date | None
-    open_cases: list[int]
-    nominations: list[tuple[str, date]]
-    conflicts: list[ConflictLine]
-    attendance: list[training.AttendanceLine]
-
-
-def load(supporter_id: int) -> SupporterView:
-    """Everything the page shows."""
-    s = roster.get_supporter(supporter_id)
-    p = s.physician
-    open_cases = [
-        m.referral_id
-        for m in Match.select(Match.referral)
-        .join(Referral)
-        .where(Match.supporter == s, Match.active == True, Referral.status.in_(OPEN_STATUSES))  # noqa: E712
-        .order_by(Match.referral)
-    ]
-    nominations = [
-        (n.nominated_by, n.nominated_on)
-        for n in Nomination.select()
-        .where(Nomination.supporter == s)
-        .order_by(Nomination.nominated_on, Nomination.id)
-    ]
-    conflicts = [
-        ConflictLine(c.id, c.physician.name if c.physician is not None else c.name_key, c.kind, c.added_on)
-        for c in Conflict.select(Conflict, Physician)
-        .join(Physician, join_type=pw.JOIN.LEFT_OUTER)
-        .where(Conflict.supporter == s)
-        .order_by(Conflict.added_on, Conflict.id)
-    ]
-    return SupporterView(
-        id=s.id,
-        name=p.name,
-        email=p.email,
-        phone=p.phone,
-        career_stage=p.career_stage,
-        county=p.county,
-        specialty=p.specialty,
-        interventional=bool(p.interventional),
-        status=s.status,
-        max_active=s.max_active,
-        unavailable_until=s.unavailable_until,
-        training_completed_on=s.training_completed_on,
-        open_cases=open_cases,
-        nominations=nominations,
-        conflicts=conflicts,
-        attendance=training.attendance_of(s.id),
-    )
 
 
 def must_be_after(today: date) -> Callable[[str], date]:
@@ -171,7 +92,7 @@ class SupporterScreen(AreaScreen):
         )
 
     def reload(self) -> None:
-        v = self.view = self.read(lambda: load(self.supporter_id))
+        v = self.view = self.read(lambda: views.supporter_view(self.supporter_id))
         today = clock.today()
         if v.unavailable_until and v.unavailable_until > today:
             available = f"unavailable until {v.unavailable_until.isoformat()}"

@@ -17,6 +17,7 @@ from p2p_tui.services import clock
 from p2p_tui.services.cases import followups
 from p2p_tui.store.vocab import SNOOZE_REASONS
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
+from p2p_tui.tui.messages import OpenCase
 from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.widgets.table import Table
 
@@ -125,7 +126,7 @@ class TodayScreen(AreaScreen):
     def open_case(self) -> None:
         item = self.selected()
         if item is not None:
-            self.p2p.open_case(item.referral_id)
+            self.post_message(OpenCase(item.referral_id))
 
     def action_done(self) -> None:
         """Mark the item done with one key (what "done" records depends on the kind)."""
@@ -138,7 +139,7 @@ class TodayScreen(AreaScreen):
             self.app.push_screen(MatchScreen(item.referral_id))
             return
         if item.kind == "survey":
-            self.p2p.open_case(item.referral_id)
+            self.post_message(OpenCase(item.referral_id))
             self.notify("Record the survey with v on the case.")
             return
         result = self.act(lambda: followups.done(item.referral_id, item.kind), "")

@@ -7,11 +7,6 @@ records who attended. Only training is paid: support given to peers is volunteer
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import cast
-
-import peewee as pw
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -23,11 +18,11 @@ from p2p_tui.services import clock
 from p2p_tui.services.people import training
 from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store import settings
-from p2p_tui.store.models import Attendance, Physician, Supporter, TrainingEvent
 from p2p_tui.store.vocab import TRAINING_KINDS
 from p2p_tui.tui.dialogs.attendance import AttendanceDialog, AttendanceInput
 from p2p_tui.tui.dialogs.event_form import KIND_LABELS, EventFormDialog, EventInput
 from p2p_tui.tui.dialogs.form import CSS_FILE
+from p2p_tui.tui.messages import OpenSupporter
 from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.widgets.table import Table
 
@@ -35,57 +30,6 @@ VOLUNTEER_NOTE = (
     "Honoraria pay for training and Community of Practice hours only (hours attended × the event's "
     "rate). Support given to peers is volunteer and never paid."
 )
-ATTENDING_STATUSES = ("active", "in_training")
-
-
-@dataclass(frozen=True)
-class QuarterView:
-    """What the screen shows for one quarter, read in one go under the lock."""
-
-    events: list[TrainingEvent]
-    attendees: dict[int, int]
-    hours: dict[str, float]
-    honoraria: list[training.HonorariumLine]
-    total: float
-
-
-def attendee_counts(quarter: Quarter) -> dict[int, int]:
-    """How many supporters attended each event of the quarter (one query)."""
-    query = (
-        Attendance.select(Attendance.event, pw.fn.COUNT(Attendance.supporter))
-        .join(TrainingEvent)
-        .where(TrainingEvent.held_on.between(quarter.start, quarter.end))
-        .group_by(Attendance.event)
-        .tuples()
-    )
-    return dict(cast(Iterable[tuple[int, int]], query))
-
-
-def load(quarter: Quarter) -> QuarterView:
-    """The quarter's events, totals and honoraria."""
-    return QuarterView(
-        events=training.events(quarter),
-        attendees=attendee_counts(quarter),
-        hours=training.hours_by_kind(quarter),
-        honoraria=training.honoraria(quarter),
-        total=training.honoraria_total(quarter),
-    )
-
-
-def attendance_choices(event_id: int) -> tuple[list[tuple[int, str, str]], set[int]]:
-    """Supporters who may be ticked (active or in training, and anyone already recorded), by name,
-    as (id, name, status); and the ids already recorded."""
-    recorded = Attendance.select(Attendance.supporter).where(Attendance.event == event_id).tuples()
-    attending = {sid for (sid,) in cast(Iterable[tuple[int]], recorded)}
-    query = (
-        Supporter.select(Supporter.id, Supporter.status, Physician.name)
-        .join(Physician)
-        .where(Supporter.status.in_(ATTENDING_STATUSES) | Supporter.id.in_(list(attending)))
-        .order_by(Physician.name_key, Supporter.id)
-        .tuples()
-    )
-    people = [(sid, name, status) for sid, status, name in cast(Iterable[tuple[int, str, str]], query)]
-    return people, attending
 
 
 class TrainingScreen(AreaScreen):
@@ -103,7 +47,7 @@ class TrainingScreen(AreaScreen):
     def __init__(self) -> None:
         super().__init__()
         self.quarter = Quarter.of(clock.today())
-        self.view: QuarterView | None = None
+        self.view: training.QuarterView | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="quarter-title", classes="title", markup=False)
@@ -120,7 +64,7 @@ class TrainingScreen(AreaScreen):
 
     def reload(self) -> None:
         quarter = self.quarter
-        v = self.view = self.read(lambda: load(quarter))
+        v = self.view = self.read(lambda: training.quarter_view(quarter))
         self.query_one("#quarter-title", Static).update(
             f"{quarter} ({quarter.label})   [ previous quarter · ] next · a add event · Enter attendance"
         )
@@ -134,7 +78,7 @@ class TrainingScreen(AreaScreen):
                 Text(e.title or "-"),
                 f"{e.hours:g}",
                 f"${e.rate:,.2f}/h",
-                str(v.attendees.get(e.id, 0)),
+                str(e.attended),
                 key=str(e.id),
             )
         if keep is not None:
@@ -177,7 +121,9 @@ class TrainingScreen(AreaScreen):
             if data is None:
                 return
             event = self.act(
-                lambda: training.add_event(data.kind, data.held_on, data.hours, data.title, data.rate),
+                lambda: training.event_row(
+                    training.add_event(data.kind, data.held_on, data.hours, data.title, data.rate).id
+                ),
                 "Training event recorded.",
             )
             if event is not None:
@@ -194,9 +140,11 @@ class TrainingScreen(AreaScreen):
         event = next((e for e in self.view.events if str(e.id) == key), None) if self.view else None
         if event is None:
             return
-        people, attending = self.read(lambda: attendance_choices(event.id))
+        choices = self.read(lambda: training.attendance_choices(event.id))
+        attending = set(choices.recorded)
         labels = [
-            (sid, f"{self.shown(name)}  #{sid} {status.replace('_', ' ')}") for sid, name, status in people
+            (p.supporter_id, f"{self.shown(p.name)}  #{p.supporter_id} {p.status.replace('_', ' ')}")
+            for p in choices.people
         ]
         heading = f"{KIND_LABELS.get(event.kind, event.kind)} on {event.held_on.isoformat()}"
 
@@ -219,4 +167,4 @@ class TrainingScreen(AreaScreen):
     @on(DataTable.RowSelected, "#honoraria")
     def open_supporter(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
-            self.p2p.open_supporter(int(event.row_key.value))
+            self.post_message(OpenSupporter(int(event.row_key.value)))

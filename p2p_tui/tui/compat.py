@@ -1,0 +1,102 @@
+"""Textual's private API, in one place: every use of a name Textual does not publish goes through here.
+
+p2p-tui pins Textual (`textual==8.2.8` in pyproject.toml; `CHECKED_AGAINST`). Where Textual has no
+public way to do what the console (or a test) needs, one small function here does it, and its
+docstring names the private attribute it relies on. tests/tui/test_compat.py checks every one of them
+on the installed Textual and fails on an upgrade that removes or renames one, or on any other version
+until this module has been re-checked against it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+from rich.console import RenderableType
+from textual.app import App
+from textual.driver import Driver
+from textual.notifications import Notification
+from textual.widgets import Select
+
+CHECKED_AGAINST = "8.2.8"  # the Textual version every function below was read against
+AppType = TypeVar("AppType", bound=type[App[Any]])
+
+# The private names used below, by the Textual class that has them (instance attributes included).
+PRIVATE_NAMES: dict[type[Any], tuple[str, ...]] = {
+    App: (
+        "_fatal_error",
+        "_exception",
+        "_exit_renderables",
+        "_close_messages_no_wait",
+        "_print_error_renderables",
+        "_notifications",
+        "_driver",
+    ),
+    Select: ("_options",),
+}
+
+
+def quiet_crashes(report: Callable[[BaseException | None], RenderableType]) -> Callable[[AppType], AppType]:
+    """A class decorator: on an unhandled exception the app rings, shows `report(error)` and exits,
+    instead of Textual's traceback (which prints local variables and the exception's message).
+
+    Relies on `App._fatal_error()` (what `App._handle_exception` calls for an exception without
+    `__rich__`), `App._exception` (the first unhandled exception), `App._exit_renderables` (what is
+    printed once the terminal is restored) and `MessagePump._close_messages_no_wait()` (how Textual's
+    own `_fatal_error` ends the app).
+    """
+
+    def fatal_error(app: App[Any]) -> None:
+        """An unexpected error: say where, never what. The last save completes on exit."""
+        app.bell()
+        exit_with(app, report(sys.exc_info()[1] or unhandled_exception(app)))
+
+    def decorate(cls: AppType) -> AppType:
+        setattr(cls, "_fatal_error", fatal_error)  # noqa: B010 - a private name, set here only
+        return cls
+
+    return decorate
+
+
+def unhandled_exception(app: App[Any]) -> BaseException | None:
+    """The first exception the app did not handle, if any (relies on `App._exception`)."""
+    error: BaseException | None = app._exception
+    return error
+
+
+def exit_with(app: App[Any], renderable: RenderableType) -> None:
+    """End the app at once and print `renderable` after the terminal is restored, as Textual does after a
+    crash (relies on `App._exit_renderables` and `MessagePump._close_messages_no_wait()`)."""
+    app._exit_renderables.append(renderable)
+    app._close_messages_no_wait()
+
+
+def capture_exit_output(app: App[Any], sink: list[RenderableType]) -> None:
+    """For tests: collect into `sink` what the app would print on exit instead of printing it (relies on
+    `App._print_error_renderables()` printing `App._exit_renderables`)."""
+
+    def capture() -> None:
+        sink.extend(app._exit_renderables)
+        app._exit_renderables.clear()
+
+    setattr(app, "_print_error_renderables", capture)  # noqa: B010 - a private name, set here only
+
+
+def notifications(app: App[Any]) -> Iterator[Notification]:
+    """The notifications the app shows now, oldest first (relies on `App._notifications`)."""
+    return iter(app._notifications)
+
+
+def driver(app: App[Any]) -> Driver:
+    """The running app's driver, which writes to the terminal (relies on `App._driver`)."""
+    found = app._driver
+    if found is None:
+        raise RuntimeError("the app is not running")
+    return found
+
+
+def select_values(select: Select[Any]) -> list[Any]:
+    """A Select's values in the order its overlay lists them, the blank first when it has one (relies on
+    `Select._options`, a list of (prompt, value))."""
+    return [value for _prompt, value in select._options]

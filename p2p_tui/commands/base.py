@@ -141,9 +141,10 @@ def exit_codes() -> Iterator[None]:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
     except VaultError as exc:
-        click.echo(f"Error: {exc.message}", err=True)
-        if exc.next_step:
-            click.echo(exc.next_step, err=True)
+        message, next_step = exc.for_command_line()  # once exited: what is on disk, not the console's words
+        click.echo(f"Error: {message}", err=True)
+        if next_step:
+            click.echo(next_step, err=True)
         sys.exit(exc.exit_code)
 
 

@@ -26,10 +26,11 @@ def column_list(width: int = 100) -> str:
     return "\n".join(textwrap.wrap(text, width))
 
 
-def write_private(target: Path, text: str, *, force: bool) -> None:
-    """Write `text` to `target` atomically with mode 0600; without `force`, never over an existing file."""
+def write_private(target: Path, text: str, *, force: bool, vault: Path | None) -> None:
+    """Write `text` to `target` atomically with mode 0600; without `force`, never over an existing file;
+    never over or beside `vault` (RefusedOutput, exit 1)."""
     try:
-        private_file.write_private(target, text.encode("utf-8"), overwrite=force)
+        private_file.write_private(target, text.encode("utf-8"), overwrite=force, vault=vault)
     except FileExistsError:
         raise InvalidInput(f"--output: {target} already exists; choose a new file or add --force") from None
     except OSError as exc:
@@ -65,6 +66,6 @@ def command(output: Path | None, quarter: str | None, force: bool) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    write_private(output, text, force=force)
+    write_private(output, text, force=force, vault=store.vault.path)
     rows = text.count("\n") - 1
     click.echo(f"Wrote {rows} records to {output}.", err=True)

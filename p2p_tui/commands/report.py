@@ -118,7 +118,7 @@ def command(quarter_text: str, fmt: str, output: Path | None, force: bool, honor
         return
     data = render.render(summary, fmt, statement)  # made before the file, so a failure leaves none
     try:
-        formats.write_private(target, data)
+        formats.write_private(target, data, vault=store.vault.path)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise InvalidInput(f"--output: {target} could not be written ({reason}); nothing was left") from None

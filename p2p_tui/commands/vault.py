@@ -119,14 +119,15 @@ def backup(target: Path) -> None:
     with opened_store() as store:
         store.saver.flush()
         data = store.vault.path.read_bytes()
-        _write_private(target, data, store.vault.generation)
+        _write_private(target, data, store.vault.generation, store.vault.path)
     click.echo(f"Backup written to {target} (generation {peek_generation(target)}).")
 
 
-def _write_private(target: Path, data: bytes, generation: int) -> None:
-    """Write a verified copy atomically with mode 0600, or raise VaultWriteError leaving nothing."""
+def _write_private(target: Path, data: bytes, generation: int, vault: Path) -> None:
+    """Write a verified copy atomically with mode 0600, or raise VaultWriteError leaving nothing; never
+    over or beside `vault` (RefusedOutput)."""
     try:
-        private_file.write_private(target, data, overwrite=False)
+        private_file.write_private(target, data, overwrite=False, vault=vault)
         if peek_generation(target) != generation:
             target.unlink()
             raise OSError(errno.EIO, "the copy does not read back as written")

@@ -1,7 +1,9 @@
 """The encrypted vault file: format, keys, atomic save, backups, lock. No peewee, no Textual."""
 
 from p2p_tui.vault.errors import (
+    BackupRotationFailed,
     RefusedImage,
+    RefusedOutput,
     UnsupportedVersion,
     VaultDamaged,
     VaultError,
@@ -16,8 +18,10 @@ from p2p_tui.vault.format import KdfParams, SlotKind
 from p2p_tui.vault.saver import Saver, SaveState
 
 __all__ = [
+    "BackupRotationFailed",
     "KdfParams",
     "RefusedImage",
+    "RefusedOutput",
     "SaveState",
     "Saver",
     "SlotKind",

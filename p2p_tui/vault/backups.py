@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from p2p_tui.vault import fs
 from p2p_tui.vault.format import peek_generation
 
 NAME = re.compile(r"^(\d{8}T\d{6}\.\d{6})Z-g(\d{10})\.p2pvault$")
@@ -46,29 +46,31 @@ def utc(now: datetime | None) -> datetime:
 
 
 def folder(vault: Path) -> Path:
-    """The backups folder of a vault."""
-    return vault.with_name(vault.name + ".backups")
+    """The backups folder of a vault: beside the real file, whatever link the vault was named by."""
+    real = fs.real_path(vault)
+    return real.with_name(real.name + ".backups")
 
 
 def take(vault: Path, generation: int, now: datetime | None = None) -> Path | None:
-    """Hard-link (or, where links are impossible, copy) the current vault file into the folder.
+    """Hard-link (or, where links are impossible, copy) the current vault file into the folder, and
+    make the new name durable (the folder is synced, and the vault's folder when the backups folder
+    is new) before the caller replaces the vault.
 
     Returns the new backup, or None when a backup of this generation already exists (a save that
     failed and was retried must not fill the folder with copies of one generation and rotate the
     older ones away).
     """
     target_dir = folder(vault)
-    target_dir.mkdir(mode=0o700, exist_ok=True)
+    if not target_dir.is_dir():
+        target_dir.mkdir(mode=0o700)
+        fs.sync_dir(target_dir.parent)
     suffix = f"Z-g{generation:010d}.p2pvault"
     if any(name.endswith(suffix) for name in os.listdir(target_dir)):
         return None
     now = utc(now)
     target = target_dir / f"{now.strftime(STAMP)}{suffix}"
-    try:
-        os.link(vault, target)
-    except OSError:
-        shutil.copy2(vault, target)
-        os.chmod(target, 0o600)
+    fs.link_or_copy(vault, target)
+    fs.sync_dir(target_dir)
     return target
 
 
@@ -106,10 +108,19 @@ def to_keep(backups: list[Backup], policy: Policy, now: datetime) -> set[Path]:
 
 
 def rotate(vault: Path, policy: Policy, now: datetime | None = None) -> None:
-    """Delete the backups the policy no longer keeps."""
+    """Delete the backups the policy no longer keeps.
+
+    Every one is tried; then the first failure, if any, is raised (an OSError): never swallowed.
+    """
     now = utc(now)
     backups = listing(vault)
     keep = to_keep(backups, policy, now)
+    failed: OSError | None = None
     for b in backups:
         if b.path not in keep:
-            b.path.unlink(missing_ok=True)
+            try:
+                b.path.unlink(missing_ok=True)
+            except OSError as exc:
+                failed = failed or exc
+    if failed is not None:
+        raise failed

@@ -19,6 +19,11 @@ class VaultError(Exception):
     def __str__(self) -> str:
         return f"{self.message} {self.next_step}".strip()
 
+    def for_command_line(self) -> tuple[str, str]:
+        """The message and next step as a command that has exited must put them (the console's words
+        may promise what only a running console keeps, such as a change held in memory)."""
+        return self.message, self.next_step
+
 
 class VaultNotFound(VaultError):
     """There is no vault file at the path."""
@@ -57,7 +62,30 @@ class VaultLocked(VaultError):
 
 
 class VaultWriteError(VaultError):
-    """A save could not be made durable; the previous file is intact and the data still in memory."""
+    """A save could not be made durable; the previous file is intact and the data still in memory.
+
+    `exited` is what to say instead once the program has exited (the command line): what is on disk.
+    """
+
+    exit_code = 1
+
+    def __init__(self, message: str, next_step: str = "", *, exited: tuple[str, str] | None = None) -> None:
+        super().__init__(message, next_step)
+        self.exited = exited
+
+    def for_command_line(self) -> tuple[str, str]:
+        """What is on disk, rather than what the console keeps in memory."""
+        return self.exited or super().for_command_line()
+
+
+class BackupRotationFailed(VaultError):
+    """The save is durable, but the backups the policy no longer keeps could not all be deleted."""
+
+    exit_code = 1
+
+
+class RefusedOutput(VaultError):
+    """An output (report, export, copy) was refused because it would go over or beside the vault."""
 
     exit_code = 1
 

@@ -1,8 +1,11 @@
 """The encrypted vault file: create, open, crash-safe save, passphrase change, restore.
 
-A save writes a temporary file in the same folder (O_EXCL, mode 0600), fsyncs it, hard-links the file it
-replaces into the backups, renames over the vault with os.replace and fsyncs the folder. At every moment
-the path holds either the previous complete vault or the new one.
+A save writes a temporary file in the same folder (O_EXCL, mode 0600), syncs it, hard-links the file it
+replaces into the backups (and syncs that folder), renames over the vault and syncs the folder. At every
+moment the path holds either the previous complete vault or the new one. The path is resolved once, when
+the vault is created or opened: a vault named through a symbolic link is locked, saved, backed up and
+replaced where it really is. One lock serialises every save and every change of the key slots, so two
+threads never write one generation twice nor land the old slots last. The file calls per OS are in fs.py.
 """
 
 from __future__ import annotations
@@ -11,13 +14,15 @@ import contextlib
 import hashlib
 import os
 import secrets
+import threading
 from datetime import datetime
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 
-from p2p_tui.vault import backups, keys
+from p2p_tui.vault import backups, fs, keys
 from p2p_tui.vault.errors import (
+    BackupRotationFailed,
     VaultDamaged,
     VaultError,
     VaultExists,
@@ -37,13 +42,6 @@ def _tmp_glob(path: Path) -> str:
     return f".{path.name}.*{TMP_SUFFIX}"
 
 
-def _write_all(fd: int, data: bytes | memoryview) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
-
-
 def _write_sealed(fd: int, encryptor: keys.Encryptor, image: bytes | memoryview) -> None:
     """Encrypt `image` CHUNK bytes at a time into one reused buffer, writing each, then the tag."""
     view = memoryview(image)
@@ -51,31 +49,47 @@ def _write_sealed(fd: int, encryptor: keys.Encryptor, image: bytes | memoryview)
     out = memoryview(buffer)
     for start in range(0, len(view), CHUNK):
         written = encryptor.update_into(view[start : start + CHUNK], buffer)
-        _write_all(fd, out[:written])
-    _write_all(fd, encryptor.finalize())
-    _write_all(fd, encryptor.tag)
+        fs.write_all(fd, out[:written])
+    fs.write_all(fd, encryptor.finalize())
+    fs.write_all(fd, encryptor.tag)
 
 
 def fsync_dir(directory: Path) -> None:
-    """Make a rename in `directory` durable (a no-op where folders cannot be opened)."""
-    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
-    try:
-        fd = os.open(directory, flags)
-    except OSError:  # pragma: no cover - platforms that cannot open a folder (Windows)
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    """Make the rename over the vault durable (fs.sync_dir; a name of its own so tests can fail it)."""
+    fs.sync_dir(directory)
 
 
-def _write_error(exc: OSError, path: Path) -> VaultWriteError:
-    reason = os.strerror(exc.errno) if exc.errno else type(exc).__name__
+def _reason(exc: OSError) -> str:
+    return os.strerror(exc.errno) if exc.errno else type(exc).__name__
+
+
+def _write_error(exc: OSError, path: Path, generation: int) -> VaultWriteError:
+    reason = _reason(exc)
     return VaultWriteError(
         f"The change could not be saved to disk ({reason}). The vault file still holds the "
         "last saved version and your change is kept in memory.",
         f"Free space or fix the disk under {path.parent}, then save again (Ctrl+S in the console); "
         "do not quit until saved.",
+        exited=(
+            f"The change could not be saved to disk ({reason}). The vault file is intact and holds "
+            f"what it held before this command (generation {generation}); nothing this command "
+            "changed was saved.",
+            f"Free space or fix the disk under {path.parent}, then run the command again.",
+        ),
+    )
+
+
+def _sync_error(exc: OSError, directory: Path, generation: int) -> VaultWriteError:
+    reason = _reason(exc)
+    return VaultWriteError(
+        f"The change was written, but the folder could not be synced to disk ({reason}); "
+        "a power cut now could lose it.",
+        f"Check the disk under {directory}; the next save tries again.",
+        exited=(
+            f"The change was written (generation {generation}), but the folder could not be synced "
+            f"to disk ({reason}): a power cut now could bring back generation {generation - 1}.",
+            f"Check the disk under {directory}; p2p-tui check shows the generation on disk.",
+        ),
     )
 
 
@@ -91,12 +105,15 @@ class Vault:
         lock: VaultLock | None,
         policy: backups.Policy | None = None,
     ) -> None:
-        self.path = path
+        self.path = fs.real_path(path)
         self.slots = slots
         self._data_key = data_key
         self.generation = generation
         self._lock = lock
         self.policy = policy or backups.Policy()
+        self.rotation_error: BackupRotationFailed | None = None
+        # Held by every save and every change of the slots (re-entrant: a change of slots saves).
+        self._saving = threading.RLock()
 
     # -- creating and opening -------------------------------------------------------------------
 
@@ -113,9 +130,10 @@ class Vault:
         """Create a new vault holding `image`; returns it, open, with its recovery code.
 
         `kdf` defaults to parameters calibrated here to about half a second, never below the floor;
-        tests pass cheap parameters explicitly.
+        tests pass cheap parameters explicitly. A symbolic link is followed: the vault is created where
+        it points.
         """
-        path = Path(path)
+        path = fs.real_path(path)
         if path.exists():
             raise VaultExists(f"A file already exists at {path}.", "Choose another path.")
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -150,9 +168,10 @@ class Vault:
         """Open a vault with its passphrase (or recovery code); returns it and the plaintext image.
 
         Checks the header and every bound before any KDF work. Raises VaultNotFound, VaultLocked,
-        VaultDamaged, UnsupportedVersion or WrongPassphrase.
+        VaultDamaged, UnsupportedVersion or WrongPassphrase. The real path (links and `..` resolved)
+        is what the lock, the saves and the backups use from here on.
         """
-        path = Path(path)
+        path = fs.real_path(path)
         held = VaultLock(path) if lock else None
         if held:
             if not path.exists():
@@ -200,11 +219,7 @@ class Vault:
                 if data_key is not None:
                     break
         if data_key is None:
-            what = "recovery code" if recovery else "passphrase"
-            raise WrongPassphrase(
-                f"The {what} is not right for this vault; nothing was changed.",
-                "Try again, or unlock with the recovery code.",
-            )
+            raise _wrong_secret(path, recovery)
         cipher = keys.payload_key(data_key, header.save_salt)
         try:
             image = cipher.decrypt(header.nonce, body, header_bytes)
@@ -231,8 +246,12 @@ class Vault:
         a save never holds a second image-sized copy. On any OS error the previous file is intact,
         the generation unchanged, and VaultWriteError is raised; calling save again retries.
         `rotate=False` leaves the backup rotation to `rotate_backups()` (the saver runs it after
-        reporting the save durable).
+        reporting the save durable). Saves are serialised: one at a time, each with its own generation.
         """
+        with self._saving:
+            return self._save(image, now, backup=backup, rotate=rotate)
+
+    def _save(self, image: bytes | memoryview, now: datetime | None, *, backup: bool, rotate: bool) -> int:
         generation = self.generation + 1
         save_salt, nonce = secrets.token_bytes(32), secrets.token_bytes(12)
         header = Header(self.slots, generation, save_salt, nonce, len(image)).encode()
@@ -240,68 +259,79 @@ class Vault:
         directory = self.path.parent
         tmp = directory / f".{self.path.name}.{secrets.token_hex(6)}{TMP_SUFFIX}"
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+            fd = fs.create_private(tmp)
             try:
-                _write_all(fd, header + digest)
+                fs.write_all(fd, header + digest)
                 _write_sealed(fd, keys.payload_encryptor(self._data_key, save_salt, nonce, header), image)
-                os.fsync(fd)
+                fs.sync_file(fd)
             finally:
                 os.close(fd)
             if backup and self.generation > 0 and self.path.exists():
                 backups.take(self.path, self.generation, now)
-            os.replace(tmp, self.path)
+            fs.replace(tmp, self.path)
         except OSError as exc:
             with contextlib.suppress(OSError):
                 tmp.unlink()
-            raise _write_error(exc, self.path) from exc
+            raise _write_error(exc, self.path, self.generation) from exc
         self.generation = generation
         try:
             fsync_dir(directory)
         except OSError as exc:
-            reason = os.strerror(exc.errno) if exc.errno else type(exc).__name__
-            raise VaultWriteError(
-                f"The change was written, but the folder could not be synced to disk ({reason}); "
-                "a power cut now could lose it.",
-                f"Check the disk under {directory}; the next save tries again.",
-            ) from exc
+            raise _sync_error(exc, directory, generation) from exc
         if rotate:
             self.rotate_backups(now)
         return generation
 
-    def rotate_backups(self, now: datetime | None = None) -> None:
-        """Delete the backups the policy no longer keeps. Housekeeping: it never raises."""
-        with contextlib.suppress(Exception):
-            backups.rotate(self.path, self.policy, now)
+    def rotate_backups(self, now: datetime | None = None) -> BackupRotationFailed | None:
+        """Delete the backups the policy no longer keeps.
+
+        Housekeeping after a durable save, so it does not raise: a failure is returned, and kept in
+        `rotation_error` until a rotation succeeds.
+        """
+        with self._saving:
+            try:
+                backups.rotate(self.path, self.policy, now)
+            except OSError as exc:
+                self.rotation_error = BackupRotationFailed(
+                    f"The change is saved, but old backups could not be deleted ({_reason(exc)}), "
+                    "so the backups folder keeps growing.",
+                    f"Check the permissions of {backups.folder(self.path)}; the next save tries again.",
+                )
+            else:
+                self.rotation_error = None
+            return self.rotation_error
 
     # -- keys -----------------------------------------------------------------------------------
 
     def change_passphrase(self, new_passphrase: str, image: bytes) -> None:
-        """Re-wrap the passphrase slot (fresh salt, same cost) and save `image` under it."""
-        slots = list(self.slots)
-        for i, slot in enumerate(slots):
-            if slot.kind == SlotKind.PASSPHRASE:
-                slots[i] = keys.wrap(SlotKind.PASSPHRASE, new_passphrase, self._data_key, slot.kdf)
-        old = self.slots
-        self.slots = tuple(slots)
-        try:
-            self.save(image)
-        except VaultError:
-            self.slots = old
-            raise
+        """Re-wrap the passphrase slot (fresh salt, the same cost raised to at least the creation
+        floor) and save `image` under it. Under the save lock: no other save interleaves."""
+        with self._saving:
+            slots = list(self.slots)
+            for i, slot in enumerate(slots):
+                if slot.kind == SlotKind.PASSPHRASE:
+                    params = slot.kdf.at_least(keys.FLOOR_KDF)
+                    slots[i] = keys.wrap(SlotKind.PASSPHRASE, new_passphrase, self._data_key, params)
+            self._save_slots(tuple(slots), image)
 
     def rekey_recovery(self, image: bytes) -> str:
         """Replace the recovery slot with a new code (shown once) and save; returns the code."""
-        code = keys.new_recovery_code()
-        slots = [s for s in self.slots if s.kind != SlotKind.RECOVERY]
-        kdf = self.slots[0].kdf
-        slots.append(keys.wrap(SlotKind.RECOVERY, code, self._data_key, kdf))
-        old, self.slots = self.slots, tuple(slots)
+        with self._saving:
+            code = keys.new_recovery_code()
+            slots = [s for s in self.slots if s.kind != SlotKind.RECOVERY]
+            kdf = self.slots[0].kdf.at_least(keys.FLOOR_KDF)
+            slots.append(keys.wrap(SlotKind.RECOVERY, code, self._data_key, kdf))
+            self._save_slots(tuple(slots), image)
+            return code
+
+    def _save_slots(self, slots: tuple[Slot, ...], image: bytes) -> None:
+        """Save `image` under new `slots`, keeping the old ones if the save fails (lock held)."""
+        old, self.slots = self.slots, slots
         try:
             self.save(image)
         except VaultError:
             self.slots = old
             raise
-        return code
 
     # -- housekeeping ---------------------------------------------------------------------------
 
@@ -315,21 +345,35 @@ class Vault:
         return removed
 
     def retarget(self, path: Path, generation: int) -> None:
-        """Write future saves to `path` from `generation` on (used by restore)."""
-        self.path = Path(path)
-        self.generation = generation
+        """Write future saves to `path` (resolved) from `generation` on (used by restore)."""
+        with self._saving:
+            self.path = fs.real_path(path)
+            self.generation = generation
 
     def close(self) -> None:
-        """Drop the key and the lock."""
-        self._data_key = b""
-        if self._lock:
-            self._lock.release()
-            self._lock = None
+        """Drop the key and the lock (after a save in flight)."""
+        with self._saving:
+            self._data_key = b""
+            if self._lock:
+                self._lock.release()
+                self._lock = None
 
     @property
     def is_open(self) -> bool:
         """Whether the data key is still held."""
         return bool(self._data_key)
+
+
+def _wrong_secret(path: Path, recovery: bool) -> WrongPassphrase:
+    """No slot opened: a wrong secret, or (what cannot be told apart from it) an altered slot."""
+    what = "recovery code" if recovery else "passphrase"
+    first = "Check each character against the printed code" if recovery else "Try again"
+    other = "" if recovery else ", or unlock with the recovery code"
+    return WrongPassphrase(
+        f"The {what} is not right for this vault; nothing was changed. (If you are sure of it, the "
+        "vault's key slot may have been altered: without the secret the two cannot be told apart.)",
+        f"{first}{other}; if it still does not open, restore a backup: p2p-tui restore --vault {path}",
+    )
 
 
 __all__ = ["Vault", "peek_generation"]

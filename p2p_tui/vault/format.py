@@ -3,7 +3,7 @@
     magic        8   b"P2PVAULT"
     version      u16 1
     header_len   u32 length of the header (this prefix included), checked before anything else
-    slot_count   u8  1..8
+    slot_count   u8  1..2, at most one slot of each kind
     slot * n         kind u8 (1 passphrase, 2 recovery), kdf u8 (1 Argon2id), memory_kib u32,
                      iterations u32, lanes u32, salt 16, nonce 12, wrapped data key 48
                      (AES-256-GCM; associated data: the slot's own bytes before the wrapped key)
@@ -16,7 +16,13 @@
                      payload_len + 16 bytes, and nothing after it
 
 Every length and every KDF bound is checked here, before any KDF work, so a tampered header cannot make
-the reader allocate gigabytes or spin for minutes.
+the reader allocate gigabytes or spin for minutes: the reader's bounds are the writer's ceiling (each
+parameter, each slot's cost, the header's total cost), and an unlock derives one key at most.
+
+The SHA-256 is unkeyed: it tells damage apart from a wrong passphrase, not a deliberate change whose
+author recomputed it. A change to any slot but the one the secret opens is still caught (the payload's
+associated data is the whole header); a change to that slot itself (its salt, its cost, its wrapped key)
+cannot be told apart from a wrong secret without the secret, and reads as one (see `WrongPassphrase`).
 """
 
 from __future__ import annotations
@@ -39,15 +45,19 @@ SLOT_LEN = SLOT_HEAD.size + WRAPPED_LEN
 TAIL = struct.Struct(">Q32s12sQ")  # generation, save_salt, nonce, payload_len
 SHA_LEN = 32
 TAG_LEN = 16
-MAX_SLOTS = 8
+MAX_SLOTS = 2  # one passphrase slot and one recovery slot
 MAX_HEADER = PREFIX.size + 1 + MAX_SLOTS * SLOT_LEN + TAIL.size
 HEAD_READ = MAX_HEADER + SHA_LEN  # enough of a file to check its header
 
 KDF_ARGON2ID = 1
-# Reader bounds (ARCHITECTURE.md §2): anything outside is refused before the KDF runs.
-MAX_MEMORY_KIB = 2 * 1024 * 1024
-MAX_ITERATIONS = 20
-MAX_LANES = 16
+# The writer's ceiling, which is also the reader's bound (ARCHITECTURE.md §2): anything outside is refused
+# before the KDF runs. The cost of a slot is memory (KiB) times passes, the work of one derivation; the
+# writer's calibration reaches at most 1 GiB at 3 passes.
+MAX_MEMORY_KIB = 1024 * 1024
+MAX_ITERATIONS = 10
+MAX_LANES = 8
+MAX_SLOT_COST = MAX_MEMORY_KIB * 3
+MAX_TOTAL_COST = MAX_SLOTS * MAX_SLOT_COST  # one slot of each kind at the ceiling
 
 
 class SlotKind(IntEnum):
@@ -65,18 +75,39 @@ class KdfParams:
     iterations: int
     lanes: int
 
-    def check(self) -> None:
-        """Raise VaultDamaged unless the parameters are within the reader's bounds."""
-        ok = (
+    @property
+    def cost(self) -> int:
+        """The work of one derivation: memory in KiB times passes."""
+        return self.memory_kib * self.iterations
+
+    def within_ceiling(self) -> bool:
+        """Whether the writer may choose these parameters (and so the reader accepts them)."""
+        return (
             1 <= self.lanes <= MAX_LANES
             and 1 <= self.iterations <= MAX_ITERATIONS
             and 8 * self.lanes <= self.memory_kib <= MAX_MEMORY_KIB
+            and self.cost <= MAX_SLOT_COST
         )
-        if not ok:
-            raise VaultDamaged(
-                "The vault's header asks for key-derivation costs outside the allowed bounds; "
-                "it was altered or is not a p2p-tui vault."
-            )
+
+    def at_least(self, floor: KdfParams) -> KdfParams:
+        """These parameters raised, one by one, to at least `floor`."""
+        return KdfParams(
+            max(self.memory_kib, floor.memory_kib),
+            max(self.iterations, floor.iterations),
+            max(self.lanes, floor.lanes),
+        )
+
+    def check(self) -> None:
+        """Raise VaultDamaged unless the parameters are within the reader's bounds."""
+        if not self.within_ceiling():
+            raise _costs_refused()
+
+
+def _costs_refused() -> VaultDamaged:
+    return VaultDamaged(
+        "The vault's header asks for key-derivation costs outside the allowed bounds; "
+        "it was altered or is not a p2p-tui vault."
+    )
 
 
 @dataclass(frozen=True)
@@ -152,7 +183,7 @@ def parse_header(view: memoryview, file_size: int) -> tuple[Header, bytes]:
     count = header_bytes[PREFIX.size]
     if not 1 <= count <= MAX_SLOTS or header_len != PREFIX.size + 1 + count * SLOT_LEN + TAIL.size:
         raise _damaged("key slots")
-    slots = []
+    slots: list[Slot] = []
     offset = PREFIX.size + 1
     for _ in range(count):
         kind, kdf_id, mem, its, lanes, salt, nonce = SLOT_HEAD.unpack_from(header_bytes, offset)
@@ -161,9 +192,13 @@ def parse_header(view: memoryview, file_size: int) -> tuple[Header, bytes]:
         offset += WRAPPED_LEN
         if kind not in (SlotKind.PASSPHRASE, SlotKind.RECOVERY) or kdf_id != KDF_ARGON2ID:
             raise _damaged("key slot kind")
+        if any(s.kind == kind for s in slots):
+            raise _damaged("two key slots of one kind")
         params = KdfParams(mem, its, lanes)
         params.check()
         slots.append(Slot(SlotKind(kind), params, salt, nonce, wrapped))
+    if sum(s.kdf.cost for s in slots) > MAX_TOTAL_COST:
+        raise _costs_refused()
     generation, save_salt, nonce, payload_len = TAIL.unpack_from(header_bytes, offset)
     if file_size - header_len - SHA_LEN != payload_len + TAG_LEN:
         raise _damaged("length of the encrypted data")

@@ -13,13 +13,13 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from p2p_tui.vault.format import KdfParams, Slot, SlotKind
+from p2p_tui.vault.format import MAX_MEMORY_KIB, KdfParams, Slot, SlotKind
 
 DATA_KEY_LEN = 32
 # ARCHITECTURE.md §2.2: a new passphrase slot is calibrated to about 0.5 s, from 64 MiB / 3 / 4 up.
 DEFAULT_KDF = KdfParams(memory_kib=256 * 1024, iterations=3, lanes=4)
 FLOOR_KDF = KdfParams(memory_kib=64 * 1024, iterations=3, lanes=4)
-CEILING_MEMORY_KIB = 1024 * 1024
+CEILING_MEMORY_KIB = MAX_MEMORY_KIB  # the writer's ceiling is the reader's bound (format.py)
 TARGET_SECONDS = 0.5
 PAYLOAD_INFO = b"p2p-tui vault v1 payload"
 
@@ -63,7 +63,12 @@ def new_data_key() -> bytes:
 
 
 def wrap(kind: SlotKind, secret: str, data_key: bytes, params: KdfParams) -> Slot:
-    """A new slot (fresh salt and nonce) holding `data_key` under `secret`."""
+    """A new slot (fresh salt and nonce) holding `data_key` under `secret`.
+
+    Refuses (ValueError) parameters above the writer's ceiling: the reader would refuse the file.
+    """
+    if not params.within_ceiling():
+        raise ValueError(f"key-derivation parameters above the writer's ceiling: {params}")
     salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
     draft = Slot(kind, params, salt, nonce, b"")
     kek = derive(secret, salt, params)

@@ -7,12 +7,15 @@ import sys
 from pathlib import Path
 from types import TracebackType
 
+from p2p_tui.vault import fs
 from p2p_tui.vault.errors import VaultLocked
 
 
 def lock_path(vault: Path) -> Path:
-    """The lock file beside a vault."""
-    return vault.with_name(vault.name + ".lock")
+    """The lock file beside a vault: beside the real file, so every name of one vault (a symbolic
+    link, a path with `..`) takes the same lock."""
+    real = fs.real_path(vault)
+    return real.with_name(real.name + ".lock")
 
 
 class VaultLock:
@@ -24,7 +27,7 @@ class VaultLock:
 
     def acquire(self) -> None:
         """Take the lock or raise VaultLocked at once."""
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+        fd = os.open(self.path, fs.lock_file_flags(), fs.PRIVATE_MODE)
         try:
             if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
                 import msvcrt

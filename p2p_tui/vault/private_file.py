@@ -1,5 +1,7 @@
-"""Writing a file that must stay private and whole: mode 0600, atomic, and never over an existing file
-unless asked. Used for backups, reports and exports."""
+"""Writing a file that must stay private and whole: mode 0600, atomic, never over an existing file unless
+asked, and never over the vault or into its folder. The one writer of every output: reports, exports,
+copies made by `backup --to`.
+"""
 
 from __future__ import annotations
 
@@ -9,38 +11,83 @@ import os
 import secrets
 from pathlib import Path
 
-from p2p_tui.vault.file import fsync_dir
+from p2p_tui.vault import fs
+from p2p_tui.vault.backups import folder as backups_folder
+from p2p_tui.vault.errors import RefusedOutput
+from p2p_tui.vault.lock import lock_path
 
 NO_LINKS = (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK)
 
 
-def write_private(target: Path, data: bytes, *, overwrite: bool) -> None:
+def write_private(target: Path, data: bytes, *, overwrite: bool, vault: Path | None) -> None:
     """Write `data` to `target` atomically with mode 0600.
 
-    The data goes to a temporary file in the same folder (O_EXCL, 0600 whatever the umask, fsynced),
+    `vault` is the vault the command works on (None only where no vault is concerned): a target that
+    is the vault, its lock, anything in its backups folder or in its own folder is refused with
+    RefusedOutput before anything is written (see `check_output`).
+
+    The data goes to a temporary file in the same folder (O_EXCL, 0600 whatever the umask, synced),
     which then takes the target's name: by a hard link when the target must not exist (the link
     refuses an existing name, with no window between a check and the write), by a rename when
     `overwrite`. Raises FileExistsError, or the OSError of the failing step; nothing is left behind.
     """
+    target = Path(target)
+    if vault is not None:
+        check_output(target, vault)
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+        fd = fs.create_private(tmp)
         try:
-            os.fchmod(fd, 0o600)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
+            fs.write_all(fd, data)
+            fs.sync_file(fd)
         finally:
             os.close(fd)
         if overwrite:
-            os.replace(tmp, target)
+            fs.replace(tmp, target)
         else:
             _link_new(tmp, target)
-        fsync_dir(target.parent)
+        fs.sync_dir(target.parent)
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+def check_output(target: Path, vault: Path) -> None:
+    """Raise RefusedOutput if writing `target` could touch the vault at `vault`.
+
+    Refused, after resolving `~`, symbolic links and `..` in both paths: the vault itself, its lock,
+    its backups folder and anything in it (at any depth), and any file directly in the vault's own
+    folder (which holds the vault, its lock, its backups and its temporary files). The same file or
+    folder reached under another name (a hard link, a bind mount) is recognised by device and inode.
+    """
+    real_vault = fs.real_path(vault)
+    home = real_vault.parent
+    backups = fs.real_path(backups_folder(real_vault))
+    real = fs.real_path(target)
+    ids = {
+        "vault": fs.identity(real_vault),
+        "lock": fs.identity(lock_path(real_vault)),
+        "backups": fs.identity(backups),
+        "home": fs.identity(home),
+    }
+    own = fs.identity(real)
+    ancestors = [fs.identity(p) for p in real.parents]
+    if real == real_vault or (own is not None and own == ids["vault"]):
+        _refuse(target, "it is the vault itself", home)
+    if real == lock_path(real_vault) or (own is not None and own == ids["lock"]):
+        _refuse(target, "it is the vault's lock file", home)
+    in_backups = real == backups or backups in real.parents
+    if in_backups or (ids["backups"] is not None and ids["backups"] in [own, *ancestors]):
+        _refuse(target, f"it is in the vault's backups folder {backups}", home)
+    if real.parent == home or (ids["home"] is not None and ancestors and ancestors[0] == ids["home"]):
+        _refuse(target, f"it is in the vault's own folder {home}", home)
+
+
+def _refuse(target: Path, why: str, home: Path) -> None:
+    raise RefusedOutput(
+        f"Refusing to write {target}: {why}, and no output may go there. Nothing was written.",
+        f"Choose a file in another folder than {home} (your documents folder, for example).",
+    )
 
 
 def _link_new(tmp: Path, target: Path) -> None:
@@ -54,4 +101,4 @@ def _link_new(tmp: Path, target: Path) -> None:
             raise
         if target.exists():  # a file system without hard links (a FAT USB stick): check, then rename
             raise FileExistsError(errno.EEXIST, "exists", str(target)) from None
-        os.replace(tmp, target)
+        fs.replace(tmp, target)

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable
 from enum import Enum
 
-from p2p_tui.vault.errors import VaultError, VaultWriteError
+from p2p_tui.vault.errors import BackupRotationFailed, VaultError, VaultWriteError
 from p2p_tui.vault.file import Vault
 
 
@@ -21,6 +21,8 @@ class SaveState(Enum):
     FAILED = "failed"
 
 
+# Called with FAILED and the save's error; with SAVED and an error when the save is durable but the
+# housekeeping after it (the backups' rotation) failed; otherwise with no error.
 StateListener = Callable[[SaveState, VaultError | None], None]
 
 
@@ -41,6 +43,7 @@ class Saver:
         self._done = 0  # every request up to this one is durable
         self._failed_at = 0  # the last failed attempt covered requests up to this one
         self._error: VaultError | None = None
+        self.warning: VaultError | None = None  # the last housekeeping failure, until one succeeds
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="p2p-vault-saver", daemon=True)
         self._thread.start()
@@ -129,6 +132,12 @@ class Saver:
                 err = VaultWriteError(
                     f"The save failed unexpectedly ({type(exc).__name__}); the change is kept in memory.",
                     "Try again; if it keeps failing, quit and reopen to the last saved version.",
+                    exited=(
+                        f"The save failed unexpectedly ({type(exc).__name__}). The vault file holds what "
+                        f"it held before (generation {self.vault.generation}); nothing this command "
+                        "changed was saved.",
+                        "Run the command again; if it keeps failing, run p2p-tui check.",
+                    ),
                 )
                 with self._cond:
                     self._failed_at, self._error = target, err
@@ -141,4 +150,17 @@ class Saver:
                 pending = self._requested > target
             self._emit(SaveState.SAVING if pending else SaveState.SAVED, None)
             if not pending:  # durable and reported: now the housekeeping, off the critical path
-                self.vault.rotate_backups()
+                self._housekeeping()
+
+    def _housekeeping(self) -> None:
+        """Rotate the backups; a failure is reported as SAVED with that error (the save is durable)."""
+        try:
+            problem: VaultError | None = self.vault.rotate_backups()
+        except Exception as exc:  # noqa: BLE001 - the worker must never die silently
+            problem = BackupRotationFailed(
+                f"The change is saved, but rotating the backups failed ({type(exc).__name__}).",
+                "Run p2p-tui check.",
+            )
+        self.warning = problem
+        if problem is not None and self.state is SaveState.SAVED:
+            self._emit(SaveState.SAVED, problem)

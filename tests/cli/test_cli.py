@@ -21,7 +21,7 @@ def run(*args: str, passphrase: str | None = PASSPHRASE, stdin: str | None = Non
 
 @pytest.fixture
 def vault(tmp_path: Path) -> Path:
-    path = tmp_path / "program.p2pvault"
+    path = tmp_path / "vault" / "program.p2pvault"  # in a folder of its own: no output may go there
     store, _ = Store.create(path, PASSPHRASE, kdf=CHEAP_KDF)
     with store.atomic():
         settings.put("counties", ["Kings", "Queens", "Prince", "Extra"])

@@ -42,7 +42,7 @@ def referral(name: str, received: str, email: str) -> int:
 @pytest.fixture
 def vault(tmp_path: Path) -> Path:
     """One case past retention (with a logistics note) and one recent open case."""
-    path = tmp_path / "program.p2pvault"
+    path = tmp_path / "vault" / "program.p2pvault"  # in a folder of its own: no output may go there
     store, _ = Store.create(path, PASSPHRASE, kdf=CHEAP_KDF)
     with store.atomic():
         old = referral("Olga Oldcase", OLD.isoformat(), "olga@private.example.org")
@@ -159,7 +159,7 @@ def test_the_private_writer_refuses_an_existing_file_even_past_the_early_check(t
     target = tmp_path / "exists.csv"
     target.write_text("theirs", encoding="utf-8")
     with pytest.raises(InvalidInput, match="already exists"):
-        write_private(target, "ours", force=False)
+        write_private(target, "ours", force=False, vault=None)
     assert target.read_text(encoding="utf-8") == "theirs"
     assert [p.name for p in tmp_path.iterdir()] == ["exists.csv"]
 

@@ -249,7 +249,8 @@ def test_backup_command_reports_a_short_disk_by_name(
 
     path = opened.vault.path
     opened.close()
-    target = tmp_path / "copy.p2pvault"
+    target = tmp_path / "copies" / "copy.p2pvault"  # not in the vault's folder: that is refused
+    target.parent.mkdir()
     real_write = os.write
 
     def short_then_full(fd: int, data: Any) -> int:
@@ -263,7 +264,49 @@ def test_backup_command_reports_a_short_disk_by_name(
     assert result.exit_code == 1
     assert "No space left on device" in result.output
     assert not target.exists()
-    assert not list(tmp_path.glob(".copy.p2pvault.*"))
+    assert not list(target.parent.glob(".copy.p2pvault.*"))
     monkeypatch.undo()
     again = CliRunner().invoke(cli.main, ["backup", "--vault", str(path), "--to", str(target)], env=env)
     assert again.exit_code == 0, again.output
+
+
+# -- the command line after a failed save (issue 9, item 11) ---------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.mark.parametrize("command", ["import", "passwd"])
+def test_a_command_whose_save_fails_says_what_is_on_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """The console's words ("kept in memory", "Ctrl+S", "do not quit") are wrong once the command has
+    exited: it says the file is intact at the generation it had, and that nothing of it was saved."""
+    from click.testing import CliRunner
+
+    import p2p_tui.cli as cli
+
+    path = tmp_path / "program.p2pvault"
+    store, _code = Store.create(path, PASSPHRASE, kdf=CHEAP_KDF)
+    generation = store.vault.generation
+    store.close()
+    before = path.read_bytes()
+    new = tmp_path / "new-passphrase.txt"
+    new.write_text("an entirely new passphrase for the faults\n", encoding="utf-8")
+    args = {
+        "import": ["import", "roster", str(EXAMPLES / "roster.csv")],
+        "passwd": ["passwd", "--new-passphrase-file", str(new)],
+    }[command]
+    fault = Fault(monkeypatch, "write", errno.ENOSPC, path)
+    env = {"P2P_TUI_PASSPHRASE": PASSPHRASE}
+    result = CliRunner().invoke(cli.main, [*args, "--vault", str(path)], env=env)
+    assert fault.hits, result.output
+    assert result.exit_code == 1, result.output
+    assert fault.reason in result.output
+    assert (
+        f"generation {generation}" in result.output
+        and "nothing this command changed was saved" in result.output
+    )
+    for console_only in ("kept in memory", "Ctrl+S", "do not quit"):
+        assert console_only not in result.output
+    assert path.read_bytes() == before
+    assert temp_files(path) == []

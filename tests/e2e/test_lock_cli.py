@@ -72,6 +72,33 @@ def test_vault_open_in_this_process_gives_exit_5(vault: Path) -> None:
     assert run_cli("check", "--vault", str(vault)).returncode == 0
 
 
+def test_a_vault_open_under_its_real_name_is_locked_under_a_link_too(vault: Path, tmp_path: Path) -> None:
+    """Two names of one vault (issue 9, item 7): the lock is the real file's, so the second is refused."""
+    link = tmp_path / "elsewhere.p2pvault"
+    link.symlink_to(vault)
+    store = Store.open(vault, PASSPHRASE)
+    try:
+        before = vault.read_bytes()
+        result = run_cli("check", "--vault", str(link))
+        assert result.returncode == 5, (result.stdout, result.stderr)
+        assert vault.read_bytes() == before
+    finally:
+        store.close()
+    saved = run_cli("passwd", "--vault", str(link), "--new-passphrase-file", str(new_passphrase(tmp_path)))
+    assert saved.returncode == 0, saved.stderr
+    assert link.is_symlink() and link.resolve() == vault  # the save replaced the file, not the link
+    assert run_cli("check", "--vault", str(vault), passphrase=NEW_PASSPHRASE).returncode == 0
+
+
+NEW_PASSPHRASE = "a new passphrase for a linked vault"  # noqa: S105 - a test value
+
+
+def new_passphrase(folder: Path) -> Path:
+    path = folder / "new-passphrase.txt"
+    path.write_text(NEW_PASSPHRASE + "\n", encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def flock_holder(vault: Path) -> Iterator[subprocess.Popen[bytes]]:
     """`flock <vault>.lock sleep 30`, running until its lock is seen held; killed (with sleep) after."""

@@ -325,7 +325,8 @@ NETWORK_SESSION = textwrap.dedent(
     env = {"P2P_TUI_PASSPHRASE": new}
     check = runner.invoke(main, ["check", "--vault", str(path)], env=env)
     steps["cli_check"] = check.exit_code == 0 and "integrity:    ok" in check.output
-    copy = folder / "copy.p2pvault"
+    copy = folder / "copies" / "copy.p2pvault"  # not in the vault's folder: that is refused
+    copy.parent.mkdir()
     backup = runner.invoke(main, ["backup", "--vault", str(path), "--to", str(copy)], env=env)
     steps["cli_backup"] = backup.exit_code == 0 and copy.exists()
 

@@ -145,7 +145,7 @@ def test_the_pdf_is_a_short_board_report(
     assert "—".encode() not in data
     out = tmp_path / "out"
     out.mkdir()
-    write_private(out / "summary.pdf", reporting.render(summary, "pdf"))
+    write_private(out / "summary.pdf", reporting.render(summary, "pdf"), vault=None)
     assert (out / "summary.pdf").read_bytes().startswith(b"%PDF")
     assert stat.S_IMODE((out / "summary.pdf").stat().st_mode) == 0o600
     assert [p.name for p in out.iterdir()] == ["summary.pdf"]  # no temp file left
@@ -247,12 +247,12 @@ def test_private_files_replace_atomically_with_mode_0600(tmp_path: Path) -> None
     target = tmp_path / "out.md"
     target.write_text("old")
     os.chmod(target, 0o644)
-    write_private(target, b"new")
+    write_private(target, b"new", vault=None)
     assert target.read_bytes() == b"new"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["out.md"]
     with pytest.raises(FileNotFoundError):
-        write_private(tmp_path / "no-such-folder" / "x.md", b"x")
+        write_private(tmp_path / "no-such-folder" / "x.md", b"x", vault=None)
     assert [p.name for p in tmp_path.iterdir()] == ["out.md"]
 
 
@@ -262,7 +262,7 @@ def test_the_pdf_writer_leaves_nothing_when_the_folder_is_missing(
     out = tmp_path / "out"
     out.mkdir()
     with pytest.raises(OSError):
-        write_private(out / "missing" / "summary.pdf", reporting.render(golden[0], "pdf"))
+        write_private(out / "missing" / "summary.pdf", reporting.render(golden[0], "pdf"), vault=None)
     assert list(out.iterdir()) == []
 
 

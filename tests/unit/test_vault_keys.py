@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 
 from p2p_tui.vault import KdfParams, Vault, VaultDamaged, WrongPassphrase
+from p2p_tui.vault.format import SlotKind
 from p2p_tui.vault.keys import (
     ALPHABET,
+    DEFAULT_KDF,
+    FLOOR_KDF,
     RECOVERY_DATA_CHARS,
     calibrate,
     new_recovery_code,
@@ -184,11 +187,23 @@ def test_recovery_code_opens_and_survives_a_passphrase_change(vault_path: Path) 
     assert image == b"image two"
 
 
-def test_passphrase_change_keeps_the_key_cost(vault_path: Path) -> None:
-    vault, _ = Vault.create(vault_path, PASSPHRASE, b"x", kdf=CHEAP_KDF, lock=False)
+def test_a_passphrase_change_raises_the_slot_to_the_creation_floor(vault_path: Path) -> None:
+    vault, code = Vault.create(vault_path, PASSPHRASE, b"x", kdf=CHEAP_KDF, lock=False)
     vault.change_passphrase("another one", b"y")
-    reopened, _ = Vault.open(vault_path, "another one", lock=False)
-    assert [s.kdf for s in reopened.slots] == [CHEAP_KDF, CHEAP_KDF]
+    reopened, image = Vault.open(vault_path, "another one", lock=False)
+    assert image == b"y"
+    kinds = {s.kind: s.kdf for s in reopened.slots}
+    assert kinds == {SlotKind.PASSPHRASE: FLOOR_KDF, SlotKind.RECOVERY: CHEAP_KDF}
+    _, image = Vault.open(vault_path, code, recovery=True, lock=False)
+    assert image == b"y"
+
+
+def test_a_slot_at_or_above_the_floor_keeps_its_cost() -> None:
+    floor = FLOOR_KDF
+    for params in (floor, DEFAULT_KDF, KdfParams(128 * 1024, 4, 8)):
+        assert params.at_least(floor) == params
+    assert KdfParams(512 * 1024, 1, 2).at_least(floor) == KdfParams(512 * 1024, 3, 4)
+    assert KdfParams(8, 1, 1).at_least(floor) == floor
 
 
 def test_a_malformed_recovery_code_is_refused_with_a_helpful_message(vault_path: Path) -> None:

@@ -363,6 +363,7 @@ def to_csv(summary: Summary, honoraria: Sequence[HonorariumLine] | None = None) 
 # -- files ----------------------------------------------------------------------------------------
 
 
-def write_private(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically, mode 0600 (the caller decided it may be replaced)."""
-    private_file.write_private(path, data, overwrite=True)
+def write_private(path: Path, data: bytes, *, vault: Path | None) -> None:
+    """Write `data` to `path` atomically, mode 0600 (the caller decided it may be replaced); never over
+    or beside `vault`, the vault the command works on (private_file.check_output)."""
+    private_file.write_private(path, data, overwrite=True, vault=vault)

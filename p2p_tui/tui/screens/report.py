@@ -36,6 +36,7 @@ from p2p_tui.store.vocab import TRAINING_KINDS
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
 from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.widgets.bars import Bar, Bars
+from p2p_tui.vault import RefusedOutput, private_file
 
 FORMATS: tuple[tuple[str, str], ...] = (
     ("pdf", "PDF: to print or to send"),
@@ -181,17 +182,21 @@ def reserve(folder: Path, stem: str, ext: str) -> Path:
     raise FileExistsError(f"too many summaries of {stem} in {folder}")
 
 
-def write_export(summary: Summary, fmt: str, folder: Path) -> Path:
+def write_export(summary: Summary, fmt: str, folder: Path, vault: Path | None) -> Path:
     """Write the summary in `fmt` to a new file in `folder` (created if missing); returns its path.
 
     The name is `p2p-tui-summary-2026Q3.pdf`, with -1, -2 ... added rather than overwrite a file. The
     bytes are made first, so a failure leaves no file behind; the write is atomic and private (0600).
+    A folder that is the vault's own (or its backups folder) is refused (RefusedOutput) before any file
+    is made in it.
     """
     data = export_bytes(summary, fmt)
+    if vault is not None:
+        private_file.check_output(folder / f"p2p-tui-summary-{summary.quarter}.{fmt}", vault)
     folder.mkdir(parents=True, exist_ok=True)
     path = reserve(folder, f"p2p-tui-summary-{summary.quarter}", fmt)
     try:
-        formats.write_private(path, data)
+        formats.write_private(path, data, vault=vault)
     except BaseException:
         with contextlib.suppress(OSError):
             path.unlink()
@@ -402,7 +407,10 @@ class ReportScreen(AreaScreen):
         folder: Path | None = None
         try:
             folder = platformdirs.user_documents_path()
-            path = write_export(summary, fmt, folder)
+            path = write_export(summary, fmt, folder, self.store.vault.path)
+        except RefusedOutput as exc:
+            self.export_done(None, f"{exc.message} Export with: p2p-tui report --output FILE")
+            return
         except OSError as exc:
             where = f"into {folder}" if folder is not None else "into the documents folder"
             problem = f"Could not write {where}: {exc.strerror or type(exc).__name__}."

@@ -69,6 +69,7 @@ class FindProvider(Provider):
         app = _app(self)
         if app.store is None or app.privacy or len(query.strip()) < 2:
             return
+        from p2p_tui.services import common
         from p2p_tui.services.cases import intake
         from p2p_tui.store.models import Referral, Supporter
 
@@ -83,7 +84,8 @@ class FindProvider(Provider):
                     .order_by(Referral.id.desc())
                     .first()
                 )
-                rows.append((person.name, supporter.id if supporter else None, latest.id if latest else None))
+                name = common.printable(person.name)
+                rows.append((name, supporter.id if supporter else None, latest.id if latest else None))
         matcher = self.matcher(query)
         for name, supporter_id, referral_id in rows:
             if referral_id is not None:

@@ -136,8 +136,14 @@ class _Checker:
             return None
 
     def fail(self, field_name: str, message: str) -> None:
-        """Record an error on this row."""
-        self.errors.append(ValidationError(field_name, message, row=self.line))
+        """Record an error on this row (once: a cell refused twice is listed once)."""
+        if not any(e.field == field_name and e.message == message for e in self.errors):
+            self.errors.append(ValidationError(field_name, message, row=self.line))
+
+    def cells(self, values: dict[str, str]) -> None:
+        """Refuse a control character in any cell (every cell is stored text or read as such)."""
+        for column, value in values.items():
+            self(common.no_controls, column, value)
 
 
 def import_csv(kind: str, text: str, *, dry_run: bool, on: date | None = None) -> ImportPlan:
@@ -266,7 +272,7 @@ def _physician(check: _Checker, values: dict[str, str]) -> PhysicianInput | None
 
 def identity(p: PhysicianInput) -> tuple[str, str, str]:
     """How a row's person is recognised (as `intake.find_physician` does): name and email, or phone."""
-    return (common.name_key(p.name), p.email, "" if p.email else p.phone.strip())
+    return (common.name_key(p.name), p.email, "" if p.email else common.phone_digits(p.phone))
 
 
 # -- roster ---------------------------------------------------------------------------------------
@@ -282,6 +288,7 @@ class _RosterRow:
 def _clean_roster_row(row: _Row) -> tuple[_RosterRow | None, list[ValidationError]]:
     check = _Checker(row.line)
     v = row.values
+    check.cells(v)
     person = _physician(check, v)
     status = check(common.choice, "status", v["status"] or "nominated", SUPPORTER_STATUSES)
     max_active = check(roster.clean_max_active, v["max_active"] or "2")
@@ -356,6 +363,7 @@ def _write_supporter(good: _RosterRow, plan: ImportPlan, on: date) -> None:
 def _clean_referral_row(row: _Row, on: date) -> tuple[ReferralInput | None, list[ValidationError]]:
     check = _Checker(row.line)
     v = row.values
+    check.cells(v)
     person = _physician(check, v)
     day = check(common.parse_date, "received", v["received"])
     if day is not None:

@@ -70,11 +70,12 @@ def find_physician(name: str, email: str = "", phone: str = "") -> Physician | N
     """
     key = common.name_key(name)
     email, phone = email.strip().lower(), phone.strip()
+    digits = common.phone_digits(phone)
     query = Physician.select().where(Physician.name_key == key, Physician.purged_on.is_null())
     for candidate in query.order_by(Physician.id):
-        if email and candidate.email == email:
+        if email and candidate.email.lower() == email:
             return candidate
-        if phone and candidate.phone == phone:
+        if digits and common.phone_digits(candidate.phone) == digits:
             return candidate
         if not email and not phone and not candidate.email and not candidate.phone:
             return candidate

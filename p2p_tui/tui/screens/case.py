@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Label, Static
 
-from p2p_tui.services import clock
+from p2p_tui.services import clock, common
 from p2p_tui.services.cases import intake, lifecycle, safety, surveys
 from p2p_tui.store.models import Physician, Referral
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
@@ -120,7 +120,8 @@ class CaseScreen(AreaScreen):
             f"Physician:  {self.shown(p.name)}",
             f"Contact:    {self.shown(p.email or '-')}   {self.shown(p.phone or '-')}",
             f"            prefers {p.preferred_contact}",
-            f"Career:     {p.career_stage}   county: {p.county}   specialty: {p.specialty or '-'}",
+            f"Career:     {p.career_stage}   county: {common.printable(p.county)}   "
+            f"specialty: {common.printable(p.specialty) or '-'}",
             f"            interventional: {'yes' if p.interventional else 'no'}",
             "",
             f"Received:   {r.received_on.isoformat()}   {r.pathway.replace('_', '-')} from {r.source}",

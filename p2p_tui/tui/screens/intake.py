@@ -157,7 +157,7 @@ class IntakeScreen(AreaScreen):
     def clear_form(self) -> None:
         """An empty form: today's date, the counties as they are in Settings, nothing else filled."""
         counties = self.read(lambda: list(settings.get("counties")))
-        self.query_one("#county", Select).set_options([(c, c) for c in counties])
+        self.query_one("#county", Select).set_options([(common.printable(c), c) for c in counties])
         for field in ("name", "email", "phone", "specialty"):
             self.query_one(f"#{field}", Input).value = ""
         self.query_one("#received", MaskedInput).value = clock.today().isoformat()
@@ -239,7 +239,8 @@ class IntakeScreen(AreaScreen):
         )
         box.clear_options()
         for person in people:
-            label = Text(f"{person.name} ({person.career_stage}, {person.county}) on file")  # not markup
+            shown = common.printable(f"{person.name} ({person.career_stage}, {person.county}) on file")
+            label = Text(shown)  # not markup
             box.add_option(Option(label, id=str(person.id)))
         box.display = bool(people)
 

@@ -32,6 +32,7 @@ from p2p_tui.tui.dialogs.form import CSS_FILE, service_rule
 from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.widgets.table import Table
 
+PURGED = "(name purged)"  # a name the purge cleared (services/admin/retention.py)
 STATUS_LABELS = {
     "nominated": "nominated: back to awaiting training",
     "in_training": "in training",
@@ -89,13 +90,18 @@ def load(supporter_id: int) -> SupporterView:
         .order_by(Match.referral)
     ]
     nominations = [
-        (n.nominated_by, n.nominated_on)
+        (n.nominated_by or PURGED, n.nominated_on)
         for n in Nomination.select()
         .where(Nomination.supporter == s)
         .order_by(Nomination.nominated_on, Nomination.id)
     ]
     conflicts = [
-        ConflictLine(c.id, c.physician.name if c.physician is not None else c.name_key, c.kind, c.added_on)
+        ConflictLine(
+            c.id,
+            PURGED if c.name_key.startswith("purged-") else c.physician.name if c.physician else c.name_key,
+            c.kind,
+            c.added_on,
+        )
         for c in Conflict.select(Conflict, Physician)
         .join(Physician, join_type=pw.JOIN.LEFT_OUTER)
         .where(Conflict.supporter == s)

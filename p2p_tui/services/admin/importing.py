@@ -30,7 +30,7 @@ from typing import ParamSpec, TypeVar, cast
 import peewee as pw
 
 from p2p_tui.services import clock, common
-from p2p_tui.services.cases import intake
+from p2p_tui.services.cases import intake, same_person
 from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput
 from p2p_tui.services.errors import ValidationError, ValidationErrors
 from p2p_tui.services.people import roster
@@ -92,6 +92,8 @@ class ImportPlan:
     updated: int = 0
     unchanged: int = 0  # referrals already on file, left as they are
     conflicts: int = 0  # new `evaluates` conflicts recorded from the roster
+    # rows whose physician may be a supporter (same name, email or phone): line numbers only
+    same_person_rows: list[int] = field(default_factory=list)
     dry_run: bool = False
     # Always empty in a returned plan: a file with any error raises ValidationErrors instead.
     errors: list[ValidationError] = field(default_factory=list)
@@ -110,6 +112,12 @@ class ImportPlan:
             )
         if self.conflicts:
             lines.append(f"{self.conflicts} new 'evaluates' conflicts")
+        if self.same_person_rows:
+            rows = ", ".join(str(n) for n in self.same_person_rows)
+            lines.append(
+                f"rows {rows}: the physician may be one of the supporters (same name, email or phone); "
+                "that supporter is matched with the case only after you confirm they are two people"
+            )
         if self.dry_run:
             lines.append("dry run: nothing was changed")
         return lines
@@ -426,11 +434,13 @@ def _import_referrals(rows: list[_Row], plan: ImportPlan, on: date, errors: list
             plan.unchanged += 1
             continue
         try:
-            intake.create_referral(good, on=on)
+            referral = intake.create_referral(good, on=on)
         except ValidationError as exc:
             errors.append(ValidationError(exc.field, exc.message, line))
             continue
         plan.added += 1
+        if same_person.flagged(referral.id):
+            plan.same_person_rows.append(line)
 
 
 def _already_on_file(physician: Physician, data: ReferralInput) -> bool:

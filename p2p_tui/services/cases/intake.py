@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from p2p_tui.services import clock, common
+from p2p_tui.services.cases import same_person
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import settings
 from p2p_tui.store.models import Physician, Referral, ReferralStressor, StatusChange
@@ -131,7 +132,12 @@ def consent_needed(pathway: str, source: str) -> bool:
 
 
 def create_referral(data: ReferralInput, on: date | None = None) -> Referral:
-    """Validate and record a new referral (call inside `store.atomic()`)."""
+    """Validate and record a new referral (call inside `store.atomic()`).
+
+    A supporter who may be the physician under another record (same name, email or phone) is
+    recorded as such (`same_person.flag`; read them with `same_person.flagged(referral.id)`): they
+    are not matched with this case until the coordinator says they are two people.
+    """
     on = on or clock.today()
     physician = clean_physician(data.physician)
     received = common.past_date("received", common.parse_date("received", data.received_on), on)
@@ -161,6 +167,7 @@ def create_referral(data: ReferralInput, on: date | None = None) -> Referral:
         [(referral.id, s) for s in stressors], fields=["referral", "stressor"]
     ).execute()
     StatusChange.create(referral=referral, changed_on=received, from_status="", to_status="new")
+    same_person.flag(referral.id)
     return referral
 
 

@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Label, Static
 
 from p2p_tui.services import clock, common
-from p2p_tui.services.cases import intake, lifecycle, safety, surveys
+from p2p_tui.services.cases import intake, lifecycle, safety, same_person, surveys
 from p2p_tui.store.models import Physician, Referral
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
 from p2p_tui.tui.dialogs.contact import ContactDialog, ContactInput
@@ -50,6 +50,7 @@ class CaseView:
     supporter_id: int | None
     timeline: list[lifecycle.TimelineEntry]
     surveys: int
+    maybe_self: int  # supporters who may be this physician, not yet confirmed as another person
 
 
 def load(referral_id: int) -> CaseView:
@@ -64,6 +65,7 @@ def load(referral_id: int) -> CaseView:
         supporter_id=match.supporter_id if match else None,
         timeline=lifecycle.timeline(referral_id),
         surveys=len(surveys.surveys_of(referral_id)),
+        maybe_self=len(same_person.flagged(referral_id)) if referral.status == "new" else 0,
     )
 
 
@@ -131,6 +133,12 @@ class CaseScreen(AreaScreen):
             f"Supporter:  {self.shown(view.supporter_name) if view.supporter_name else '(not matched)'}",
             f"Surveys:    {view.surveys}",
         ]
+        if view.maybe_self:
+            lines += [
+                "",
+                f"CHECK: the physician may be {view.maybe_self} of the supporters (same name, email or "
+                "phone); m, then 2 on them, once you know they are two people.",
+            ]
         self.query_one("#case-facts", Static).update("\n".join(lines))
         note = r.logistics_note
         self.query_one("#case-note", Static).update(

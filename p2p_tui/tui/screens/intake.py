@@ -24,7 +24,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from p2p_tui.services import clock, common
-from p2p_tui.services.cases import intake
+from p2p_tui.services.cases import intake, same_person
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import settings
 from p2p_tui.store.models import Physician
@@ -298,11 +298,21 @@ class IntakeScreen(AreaScreen):
         try:
             with self.store.atomic():
                 referral = intake.create_referral(data)
+                flagged = same_person.flagged(referral.id)
         except ValidationError as exc:
             self.query_one("#form-error", Static).update(str(exc))
             self.show_result(exc.field, None)
             return
         self.notify(f"Referral saved as case #{referral.id}.")
+        if flagged:
+            who = "a supporter" if len(flagged) == 1 else f"one of {len(flagged)} supporters"
+            self.notify(
+                f"The physician may be {who} (same name, email or phone). Matching waits until you "
+                "confirm they are two people (match screen, key 2).",
+                title=f"Case #{referral.id}: check",
+                severity="warning",
+                timeout=20,
+            )
         self.app.pop_screen()
         self.p2p.open_case(referral.id)
 

@@ -28,6 +28,7 @@ from p2p_tui.services.errors import ValidationError
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[0-9 ().-]{7,20}$")
+PHONE_PUNCTUATION = "+ ().-"  # what PHONE allows besides digits
 YES = ("yes", "y", "true", "1")
 NO = ("no", "n", "false", "0", "")
 EARLIEST = date(2000, 1, 1)

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from p2p_tui.services.admin.importing import REFERRALS_HEADER, import_csv
@@ -242,3 +242,21 @@ def test_any_invisible_variant_keeps_the_evaluator_out_and_flags_the_supporter(
         assert [r.rule for r in ranked[evaluator].failing(hard=True)] == ["not_evaluator"]
         assert ranked[myself].may_be_self and not ranked[myself].eligible
         assert myself in same_person.flagged(rid)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.from_regex(r"\A\+?[0-9 ().-]{7,20}\Z"))
+def test_the_sql_phone_digits_agree_with_common_phone_digits(phone: str) -> None:
+    import sqlite3
+
+    from p2p_tui.services import common
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE physician (phone TEXT)")
+    try:
+        stored = common.phone("phone", phone)
+    except ValidationError:
+        assume(False)
+    conn.execute("INSERT INTO physician VALUES (?)", (stored,))
+    (digits,) = conn.execute(f"SELECT {same_person.DIGITS_SQL} FROM physician p").fetchone()  # noqa: S608
+    assert digits == common.phone_digits(phone)

@@ -8,6 +8,7 @@ import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -311,3 +312,19 @@ def test_a_name_found_again_through_the_canonical_key(store: Store) -> None:
         again = intake.find_physician("DR\u00a0ANN\u200b LEE", "ANN@example.org")
         assert again is not None and again.id == first.id
         assert Physician.select().count() == 1
+
+
+def test_the_frozen_schema_4_vault_migrates_to_canonical_keys(tmp_path: Path) -> None:
+    import shutil
+
+    from p2p_tui.store.models import Conflict
+
+    path = tmp_path / "copy.p2pvault"
+    shutil.copyfile(Path(__file__).parent.parent / "fixtures" / "schema-v4.p2pvault", path)
+    store = Store.open(path, "frozen fixture passphrase v4")
+    try:
+        people = list(Physician.select().where(Physician.purged_on.is_null()))
+        assert people and all(p.name_key == common.name_key(p.name) for p in people)
+        assert all(c.name_key == common.name_key(c.name_key) for c in Conflict.select())
+    finally:
+        store.close()

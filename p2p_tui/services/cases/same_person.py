@@ -19,11 +19,23 @@ from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import query
 from p2p_tui.store.models import SamePersonCheck, Supporter
 
-# Every supporter with the identity fields compared, but the one who is this very physician (the
+# A stored phone's digits, in SQL, as `common.phone_digits` computes them for a phone `common.phone`
+# accepted (digits and the punctuation of `common.PHONE_PUNCTUATION`; a test checks they agree). Written
+# in SQL so that ranking 1,000 supporters compares them all in one query, without a Python loop.
+_STRIPPED = "p.phone"
+for _mark in common.PHONE_PUNCTUATION:
+    _STRIPPED = f"replace({_STRIPPED}, '{_mark}', '')"
+DIGITS_SQL = (
+    f"(CASE WHEN length({_STRIPPED}) = 11 AND {_STRIPPED} LIKE '1%' "
+    f"THEN substr({_STRIPPED}, 2) ELSE {_STRIPPED} END)"
+)
+# Every supporter sharing the name key, email or phone, but the one who is this very physician (the
 # `not_self` rule already keeps them off their own case).
-_SUPPORTERS_SQL = """
-SELECT s.id, p.name_key, p.email, p.phone FROM supporter s JOIN physician p ON p.id = s.physician_id
-WHERE p.id <> ? AND p.purged_on IS NULL"""
+_SUSPECTS_SQL = f"""
+SELECT s.id FROM supporter s JOIN physician p ON p.id = s.physician_id
+WHERE p.id <> ? AND p.purged_on IS NULL
+  AND (p.name_key = ? OR (? <> '' AND lower(p.email) = ?) OR (? <> '' AND {DIGITS_SQL} = ?))
+ORDER BY s.id"""  # noqa: S608 - fixed punctuation only
 _PHYSICIAN_SQL = "SELECT name_key, email, phone FROM physician WHERE id = ? AND purged_on IS NULL"
 _CHECKS_SQL = "SELECT supporter_id, cleared_on FROM same_person_check WHERE referral_id = ?"
 _REFERRAL_SQL = "SELECT physician_id FROM referral WHERE id = ?"
@@ -31,8 +43,8 @@ MIN_DIGITS = 7  # a phone shorter than this compares with nothing
 
 
 def suspects(physician_id: int) -> tuple[int, ...]:
-    """The supporters (ids, ascending) who share this physician's name key, email or phone, other
-    than the physician's own supporter record."""
+    """The supporters (ids, ascending) who share this physician's name key, email (any case) or phone
+    (its digits), other than the physician's own supporter record."""
     found = query.rows(_PHYSICIAN_SQL, physician_id)
     if not found:
         return ()
@@ -41,15 +53,8 @@ def suspects(physician_id: int) -> tuple[int, ...]:
     digits = common.phone_digits(phone)
     if len(digits) < MIN_DIGITS:
         digits = ""
-    same = []
-    for sid, their_key, their_email, their_phone in query.rows(_SUPPORTERS_SQL, physician_id):
-        if (
-            (key and their_key == key)
-            or (email and their_email.strip().lower() == email)
-            or (digits and common.phone_digits(their_phone) == digits)
-        ):
-            same.append(sid)
-    return tuple(sorted(same))
+    rows = query.rows(_SUSPECTS_SQL, physician_id, key, email, email, digits, digits)
+    return tuple(sid for (sid,) in rows)
 
 
 def flag(referral_id: int) -> tuple[int, ...]:

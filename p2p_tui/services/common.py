@@ -1,25 +1,118 @@
 """Validation helpers shared by the services. Messages name the field and what is allowed, never the
-value that was given (it may be a name or an email)."""
+value that was given (it may be a name or an email).
+
+Stored text is data, never control (DESIGN section 8). Three functions decide it once:
+
+- `no_controls`: every text field goes through it on input (through `text`, `email`, `phone`,
+  `county`): C0 controls (tab and new line too: every field is one line), DEL, C1 controls, the line
+  and paragraph separators, the bidirectional controls (overrides, embeddings, isolates, the LRM, RLM
+  and ALM marks) and lone surrogates are refused with the field named.
+- `printable`: every place that prints stored text (tables, Markdown, CSV, the console) passes it
+  through, so a vault written before the refusal (or by hand) cannot reach a terminal as an escape
+  sequence. Each such character becomes U+FFFD, the replacement character: one cell wide (tables stay
+  aligned), visibly "something unprintable was here", never mistaken for text a name could hold (a
+  `\\x1b`-style escape could be typed as-is), and stable (`printable` of its own output changes nothing).
+- `name_key`: how names are compared (the evaluator and self rules, finding a physician again).
+"""
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from p2p_tui.services.errors import ValidationError
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[0-9 ().-]{7,20}$")
+PHONE_PUNCTUATION = "+ ().-"  # what PHONE allows besides digits
 YES = ("yes", "y", "true", "1")
 NO = ("no", "n", "false", "0", "")
 EARLIEST = date(2000, 1, 1)
 
 
+# What stored text may never hold: C0, DEL, C1, U+2028/U+2029 (line and paragraph separators), the
+# bidirectional controls (U+061C ALM, U+200E LRM, U+200F RLM, U+202A-U+202E embeddings and overrides,
+# U+2066-U+2069 isolates) and lone surrogates (they cannot even be encoded to be printed).
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+# What json.dumps(ensure_ascii=False) leaves raw of CONTROL: all of it but C0, which it always escapes.
+JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+CONTROLS_REFUSED = (
+    "must be one line of letters, digits, spaces and punctuation: control characters (tab, new line, "
+    "escape and the like) and text-direction overrides are refused"
+)
+# Invisible characters that are not of category Cf (format): the combining grapheme joiner, the Hangul
+# fillers, the Khmer inherent vowels, the Mongolian and the standard variation selectors.
+INVISIBLE = frozenset(
+    [0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0]
+    + list(range(0x180B, 0x1810))
+    + list(range(0xFE00, 0xFE10))
+    + list(range(0xE0100, 0xE01F0))
+)
+
+
+def no_controls(field: str, value: str) -> str:
+    """`value` unchanged, or a ValidationError on `field` if it holds a character of `CONTROL`."""
+    if CONTROL.search(value):
+        raise ValidationError(field, CONTROLS_REFUSED)
+    return value
+
+
+def printable(value: str) -> str:
+    """Stored text as it may be printed: every character of `CONTROL` replaced by U+FFFD."""
+    return CONTROL.sub(REPLACEMENT, value)
+
+
+def json_dumps(data: object, **kwargs: Any) -> str:
+    """`json.dumps` (non-ASCII kept readable) with every control character escaped as `\\uXXXX`.
+
+    Lossless: the data reads back exactly, yet no C1 or bidirectional control reaches a terminal raw
+    (`json.dumps` itself escapes only C0). They can stand only inside strings, where the escape is valid.
+    """
+    dumped = json.dumps(data, ensure_ascii=False, **kwargs)
+    return JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
+
+
+def _key_char(char: str) -> str:
+    """One character as the name key sees it: a space, nothing (invisible), or itself."""
+    if char.isspace():
+        return " "
+    category = unicodedata.category(char)
+    if category[0] == "Z":  # Zs spaces (NBSP, U+2000-U+200A, ideographic ...), Zl, Zp
+        return " "
+    if category in ("Cf", "Cc", "Cs") or ord(char) in INVISIBLE:
+        return ""
+    return char
+
+
+def _visible(text: str) -> str:
+    if text.isascii():
+        return text if text.isprintable() else "".join(_key_char(c) for c in text)
+    return "".join(_key_char(c) for c in text)
+
+
 def name_key(name: str) -> str:
-    """How names are compared: Unicode-normalised, case-folded, single-spaced."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    """How names are compared, everywhere: the canonical key of a name.
+
+    Invisible and format characters (zero-width space and joiners, soft hyphen, BOM, word joiner,
+    bidirectional marks, variation selectors) are dropped and every kind of space becomes a plain one,
+    before and after NFKC normalisation and case folding; runs of spaces collapse, ends are trimmed.
+    So "Ann Lee" with a zero-width space inside, "ANN LEE" with a no-break space, and "Ann Lee" with a
+    decomposed accent or a fullwidth letter are one name. Stable: `name_key(name_key(x)) == name_key(x)`.
+    """
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", _visible(name)).casefold())
+    return " ".join(_visible(folded).split())
+
+
+def phone_digits(phone: str) -> str:
+    """A phone number's digits only, for comparing (a leading country code 1 of an 11-digit number
+    dropped: +1 902 555 0101 and 902-555-0101 are one number)."""
+    digits = "".join(c for c in phone if c.isdigit() and c.isascii())
+    return digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
 
 
 def choice(field: str, value: str, allowed: Iterable[str]) -> str:
@@ -47,8 +140,8 @@ def choices(field: str, values: Iterable[str], allowed: Iterable[str]) -> tuple[
 
 
 def text(field: str, value: str, *, required: bool = True, max_length: int = 100) -> str:
-    """A short single-line text, trimmed."""
-    cleaned = " ".join(value.split())
+    """A short single-line text, trimmed (spaces of every kind become one plain space)."""
+    cleaned = " ".join(no_controls(field, value).split())
     if required and not cleaned:
         raise ValidationError(field, "is required")
     if len(cleaned) > max_length:
@@ -58,7 +151,7 @@ def text(field: str, value: str, *, required: bool = True, max_length: int = 100
 
 def email(field: str, value: str, *, required: bool = False) -> str:
     """An email address (lower-cased), or empty when not required."""
-    cleaned = value.strip().lower()
+    cleaned = no_controls(field, value).strip().lower()
     if not cleaned and not required:
         return ""
     if not EMAIL.match(cleaned) or len(cleaned) > 254:
@@ -68,7 +161,7 @@ def email(field: str, value: str, *, required: bool = False) -> str:
 
 def phone(field: str, value: str) -> str:
     """A phone number (digits, spaces, + ( ) . -, 7 to 20 characters), or empty."""
-    cleaned = value.strip()
+    cleaned = no_controls(field, value).strip()
     if cleaned and not PHONE.match(cleaned):
         raise ValidationError(field, "must be a phone number: digits, spaces and + ( ) . - (7 to 20)")
     return cleaned
@@ -108,7 +201,8 @@ def past_date(field: str, value: date, on: date) -> date:
 def county(field: str, value: str, counties: Iterable[str]) -> str:
     """One of the program's counties (as spelled in the settings)."""
     counties = tuple(counties)
+    key = name_key(no_controls(field, value))
     for known in counties:
-        if known.casefold() == value.strip().casefold():
+        if name_key(known) == key:
             return known
     raise ValidationError(field, f"must be one of the counties in Settings: {', '.join(counties)}")

@@ -232,6 +232,24 @@ class Utilization(BaseModel):
     safety_escalation = pw.BooleanField()
 
 
+class SamePersonCheck(BaseModel):
+    """A supporter who may be a referral's physician themself (same name key, email or phone).
+
+    Recorded at intake; until `cleared_on` is set (the coordinator confirmed they are two people) the
+    supporter is never matched with the referral.
+    """
+
+    referral = pw.ForeignKeyField(Referral, backref="same_person_checks", on_delete="CASCADE")
+    supporter = pw.ForeignKeyField(Supporter, backref="same_person_checks", on_delete="CASCADE")
+    referral_id: int
+    supporter_id: int
+    cleared_on = pw.DateField(null=True)
+
+    class Meta:
+        primary_key = pw.CompositeKey("referral", "supporter")
+        without_rowid = True
+
+
 class PurgeLog(BaseModel):
     """That the retention policy purged something: the date and the counts only, never who."""
 
@@ -259,5 +277,6 @@ MODELS: list[type[BaseModel]] = [
     Escalation,
     Snooze,
     Utilization,
+    SamePersonCheck,
     PurgeLog,
 ]

@@ -10,6 +10,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from p2p_tui.services.common import printable
 from p2p_tui.tui.console import Console, console_of
 from p2p_tui.tui.messages import GoTo, OpenCase, OpenSupporter
 
@@ -85,7 +86,7 @@ class FindProvider(Provider):
         matcher = self.matcher(query)
         for person in people:
             if person.referral_id is not None:
-                text = f"{person.name}: case #{person.referral_id}"  # matcher.highlight treats text as plain
+                text = f"{printable(person.name)}: case #{person.referral_id}"
                 yield Hit(
                     1.0,
                     matcher.highlight(text),
@@ -93,7 +94,7 @@ class FindProvider(Provider):
                     help="Open the case",
                 )
             if person.supporter_id is not None:
-                text = f"{person.name}: supporter #{person.supporter_id}"
+                text = f"{printable(person.name)}: supporter #{person.supporter_id}"
                 yield Hit(
                     0.9,
                     matcher.highlight(text),

@@ -216,3 +216,28 @@ def test_one_way_for_a_command_to_open_a_vault() -> None:
             assert "Store.open(" not in text, module.name
             closes = text.count("store.close()")
             assert closes == text.count("Store.create("), module.name  # (only a vault just created)
+
+
+LONG = (
+    "the quiet harbour lamps flicker while gulls argue over bread crusts near the old pier and "
+    "a ferry horn answers twice from somewhere past the lighthouse before the fog rolls back in again"
+)
+
+
+def test_init_and_passwd_take_a_passphrase_longer_than_zxcvbn_judges(tmp_path: Path) -> None:
+    """Issue 9, item 6: zxcvbn raises on more than 72 characters; init and passwd crashed."""
+    assert len(LONG) > 180
+    path = tmp_path / "long.p2pvault"
+    result = run("init", "--vault", str(path), passphrase=LONG)
+    assert result.exit_code == 0, result.output
+    assert run("check", "--vault", str(path), passphrase=LONG).exit_code == 0
+    new = tmp_path / "new.txt"
+    new.write_text(LONG.upper()[::-1] + "\n")
+    result = run("passwd", "--vault", str(path), "--new-passphrase-file", str(new), passphrase=LONG)
+    assert result.exit_code == 0, result.output
+    assert run("check", "--vault", str(path), passphrase=LONG.upper()[::-1]).exit_code == 0
+    too_long = tmp_path / "too-long.txt"
+    too_long.write_text("word " * 300 + "\n")
+    changed = LONG.upper()[::-1]
+    result = run("passwd", "--vault", str(path), "--new-passphrase-file", str(too_long), passphrase=changed)
+    assert result.exit_code == 1 and "1024" in result.output

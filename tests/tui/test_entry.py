@@ -155,3 +155,33 @@ async def test_the_demo_shows_its_passphrase_on_the_unlock_screen(tmp_path: Path
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: "its passphrase: demo vault passphrase" in screen_text(pilot))
         await pilot.press("ctrl+q")
+
+
+LONG = (
+    "the quiet harbour lamps flicker while gulls argue over bread crusts near the old pier and "
+    "a ferry horn answers twice from somewhere past the lighthouse before the fog rolls back in again"
+)
+
+
+async def test_a_passphrase_past_zxcvbns_72_characters_creates_the_vault(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """Issue 9, item 6: typing past 72 characters crashed the meter; Create crashed on it too."""
+    assert len(LONG) > 180
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, CreateScreen)
+        first = app.screen.query_one("#first")
+        first.value = LONG[:60]  # type: ignore[attr-defined]
+        await type_text(pilot, LONG[60:84])  # typed key by key across the 72nd character
+        assert "Strength" in text_of(app, "#meter")
+        await fill(pilot, LONG)
+        assert "accepted" in text_of(app, "#meter")
+        await pilot.press("enter")
+        await fill(pilot, LONG)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, RecoveryCodeDialog))
+        await pilot.press("tab", "space", "tab", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
+        await pilot.press("ctrl+q")
+    Store.open(tmp_path / "program.p2pvault", LONG).close()

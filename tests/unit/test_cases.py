@@ -226,8 +226,12 @@ def test_the_logistics_note_is_at_most_140_characters(store: Store) -> None:
         longest = "x" * LOGISTICS_NOTE_MAX
         assert lifecycle.set_logistics_note(referral.id, longest).logistics_note == longest
         assert (
-            lifecycle.set_logistics_note(referral.id, "  call   Tue\n 9am ").logistics_note == "call Tue 9am"
+            lifecycle.set_logistics_note(referral.id, "  call   Tue\u00a0 9am ").logistics_note
+            == "call Tue 9am"
         )
+        with pytest.raises(ValidationError) as refused:  # one line: a new line is a control character
+            lifecycle.set_logistics_note(referral.id, "call Tue\n9am")
+        assert refused.value.field == "logistics_note"
         with pytest.raises(ValidationError) as caught:
             lifecycle.set_logistics_note(referral.id, "y" * (LOGISTICS_NOTE_MAX + 1))
         assert caught.value.field == "logistics_note"

@@ -34,3 +34,28 @@ def test_the_two_must_match() -> None:
 def test_long_but_guessable_is_refused() -> None:
     assert len("password password") >= passphrase.MIN_LENGTH
     assert not passphrase.strength("password password").acceptable
+
+
+LONG = (
+    "the quiet harbour lamps flicker while gulls argue over bread crusts near the old pier and "
+    "a ferry horn answers twice from somewhere past the lighthouse before the fog rolls back in again"
+)
+
+
+@pytest.mark.parametrize("length", [72, 73, 100, 200, passphrase.MAX_LENGTH])
+def test_long_passphrases_are_judged_on_what_zxcvbn_takes_and_accepted(length: int) -> None:
+    value = (LONG * 6)[:length]
+    verdict = passphrase.strength(value)  # zxcvbn raises ValueError past 72 characters
+    assert verdict.acceptable and verdict.score == passphrase.MIN_SCORE
+    passphrase.check_new(value, value)
+
+
+def test_a_long_passphrase_whose_judged_part_is_weak_is_refused() -> None:
+    assert not passphrase.strength("a" * 200).acceptable
+
+
+def test_past_the_ceiling_is_refused_with_it_named() -> None:
+    value = (LONG * 6)[: passphrase.MAX_LENGTH + 1]
+    with pytest.raises(ValidationError, match="1024") as caught:
+        passphrase.check_new(value, value)
+    assert value[:20] not in str(caught.value)

@@ -254,3 +254,48 @@ def test_the_daily_check_runs_once_a_day(store: Store, world: dict[str, Any]) ->
         (5, 2),
         (2, 1),
     ]
+
+
+def text_cells(store: Store) -> list[tuple[str, str, str]]:
+    """Every TEXT value of every table of the live database, as (table, column, value)."""
+    raw = store.db.raw()
+    found = []
+    for (table,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+        columns = [row[1] for row in raw.execute(f'PRAGMA table_info("{table}")')]
+        for column in columns:
+            query = f'SELECT "{column}" FROM "{table}" WHERE typeof("{column}") = \'text\''  # noqa: S608
+            found += [(table, column, value) for (value,) in raw.execute(query)]
+    return found
+
+
+def test_nothing_identifying_about_a_purged_physician_survives_in_any_text_column(
+    store: Store, world: dict[str, Any]
+) -> None:
+    """Issue 9, item 10: the supporter's conflict rows and nominations named the purged physician."""
+    ids, people, helper = world["ids"], world["people"], world["helper"]
+    with store.atomic():
+        other = roster.add_supporter(
+            roster.SupporterInput(people.person("Kim Other", "mid", "Queens"), status="active"), on=ON
+        )
+        # by the physician's id, by name only (as a roster import writes it when the name is ambiguous
+        # or not yet on file), spelled otherwise, and a nomination made by the purged physician
+        roster.add_conflict(helper.id, "Ann Old", "evaluates", on=ON, physician_id=physician_of(ids["ann"]))
+        roster.add_conflict(other.id, "ANN\u200b OLD", "declared", on=ON)
+        roster.add_conflict(other.id, "Dee Twice", "evaluates", on=ON)
+        roster.add_conflict(other.id, "Bob Mixed", "evaluates", on=ON)  # Bob stays: so does this
+        roster.nominate(other.id, "Dee Twice", on=ON)
+        roster.nominate(other.id, "Bob Mixed", on=ON)
+    with store.atomic():
+        done = retention.purge(ON, dry_run=False)
+    assert done.physicians == 2
+    cells = text_cells(store)
+    for name in ("Ann Old", "Dee Twice"):
+        for value in people.values[name]:
+            key = intake.common.name_key(value)
+            for table, column, cell in cells:
+                assert value not in cell, f"a purged value survives in {table}.{column}"
+                assert key not in intake.common.name_key(cell), f"a purged value survives in {table}.{column}"
+    kept = {(t, c) for t, c, v in cells if intake.common.name_key(v) == "bob mixed"}
+    assert {("conflict", "name_key"), ("nomination", "nominated_by")} <= kept
+    # the rows stay, linked to the purged physician: the supporter still never meets them
+    assert roster.conflicts_between(helper, Physician.get_by_id(physician_of(ids["ann"])))

@@ -28,7 +28,7 @@ from datetime import date
 from typing import Any, ParamSpec, TypeVar, cast
 
 from p2p_tui.services import clock, common
-from p2p_tui.services.cases import intake
+from p2p_tui.services.cases import intake, same_person
 from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput
 from p2p_tui.services.errors import ValidationError, ValidationErrors
 from p2p_tui.services.people import roster
@@ -89,6 +89,8 @@ class ImportPlan:
     updated: int = 0
     unchanged: int = 0  # referrals already on file, left as they are
     conflicts: int = 0  # new `evaluates` conflicts recorded from the roster
+    # rows whose physician may be a supporter (same name, email or phone): line numbers only
+    same_person_rows: list[int] = field(default_factory=list)
     dry_run: bool = False
     # Always empty in a returned plan: a file with any error raises ValidationErrors instead.
     errors: list[ValidationError] = field(default_factory=list)
@@ -107,6 +109,12 @@ class ImportPlan:
             )
         if self.conflicts:
             lines.append(f"{self.conflicts} new 'evaluates' conflicts")
+        if self.same_person_rows:
+            rows = ", ".join(str(n) for n in self.same_person_rows)
+            lines.append(
+                f"rows {rows}: the physician may be one of the supporters (same name, email or phone); "
+                "that supporter is matched with the case only after you confirm they are two people"
+            )
         if self.dry_run:
             lines.append("dry run: nothing was changed")
         return lines
@@ -133,8 +141,14 @@ class _Checker:
             return None
 
     def fail(self, field_name: str, message: str) -> None:
-        """Record an error on this row."""
-        self.errors.append(ValidationError(field_name, message, row=self.line))
+        """Record an error on this row (once: a cell refused twice is listed once)."""
+        if not any(e.field == field_name and e.message == message for e in self.errors):
+            self.errors.append(ValidationError(field_name, message, row=self.line))
+
+    def cells(self, values: dict[str, str]) -> None:
+        """Refuse a control character in any cell (every cell is stored text or read as such)."""
+        for column, value in values.items():
+            self(common.no_controls, column, value)
 
 
 def import_csv(kind: str, text: str, *, dry_run: bool, on: date | None = None) -> ImportPlan:
@@ -250,7 +264,7 @@ def _physician(check: _Checker, values: dict[str, str]) -> PhysicianInput | None
 
 def identity(p: PhysicianInput) -> tuple[str, str, str]:
     """How a row's person is recognised (as `intake.find_physician` does): name and email, or phone."""
-    return (common.name_key(p.name), p.email, "" if p.email else p.phone.strip())
+    return (common.name_key(p.name), p.email, "" if p.email else common.phone_digits(p.phone))
 
 
 # -- roster ---------------------------------------------------------------------------------------
@@ -266,6 +280,7 @@ class _RosterRow:
 def _clean_roster_row(row: _Row) -> tuple[_RosterRow | None, list[ValidationError]]:
     check = _Checker(row.line)
     v = row.values
+    check.cells(v)
     person = _physician(check, v)
     status = check(common.choice, "status", v["status"] or "nominated", SUPPORTER_STATUSES)
     max_active = check(roster.clean_max_active, v["max_active"] or "2")
@@ -340,6 +355,7 @@ def _write_supporter(good: _RosterRow, plan: ImportPlan, on: date) -> None:
 def _clean_referral_row(row: _Row, on: date) -> tuple[ReferralInput | None, list[ValidationError]]:
     check = _Checker(row.line)
     v = row.values
+    check.cells(v)
     person = _physician(check, v)
     day = check(common.parse_date, "received", v["received"])
     if day is not None:
@@ -399,11 +415,13 @@ def _import_referrals(rows: list[_Row], plan: ImportPlan, on: date, errors: list
             plan.unchanged += 1
             continue
         try:
-            intake.create_referral(good, on=on)
+            referral = intake.create_referral(good, on=on)
         except ValidationError as exc:
             errors.append(ValidationError(exc.field, exc.message, line))
             continue
         plan.added += 1
+        if same_person.flagged(referral.id):
+            plan.same_person_rows.append(line)
 
 
 def _already_on_file(physician: Physician, data: ReferralInput) -> bool:

@@ -1,7 +1,14 @@
-"""How strong a new passphrase must be: at least 12 characters and zxcvbn's top score (4 of 4).
+"""How strong a new passphrase must be: 12 to 1,024 characters and zxcvbn's top score (4 of 4).
 
 One rule for the command line, the create screen and the passphrase change. The passphrase itself is
 never put into a message.
+
+zxcvbn refuses (raises ValueError on) anything longer than 72 characters, its `max_length`, and its
+matching grows quickly with the length. So it judges the first 72 characters, and the characters past
+them are accepted as they are: they only add to what an attacker must guess. A long passphrase is
+thus judged on a 72-character prefix that is itself long; one whose first 72 characters are weak (a
+key held down) is refused whatever follows. The ceiling of 1,024 characters is far above any real
+passphrase and keeps a pasted file or a held key from becoming one.
 """
 
 from __future__ import annotations
@@ -13,6 +20,8 @@ from zxcvbn import zxcvbn
 from p2p_tui.services.errors import ValidationError
 
 MIN_LENGTH = 12
+MAX_LENGTH = 1024
+JUDGED = 72  # zxcvbn's max_length: it raises ValueError on anything longer
 MIN_SCORE = 4  # zxcvbn: about 10^10 guesses; 3 lets "password password" through
 LABELS = ("very weak", "weak", "fair", "strong", "very strong")
 # Words an attacker would try first against this program's vault.
@@ -33,7 +42,9 @@ def strength(passphrase: str) -> Strength:
     """How strong a passphrase is, and whether the vault accepts it."""
     if not passphrase:
         return Strength(0, LABELS[0], f"Use {MIN_LENGTH} characters or more.", False)
-    result = zxcvbn(passphrase[:100], user_inputs=CONTEXT)  # zxcvbn slows on very long inputs
+    if len(passphrase) > MAX_LENGTH:
+        return Strength(0, LABELS[0], f"Use at most {MAX_LENGTH} characters.", False)
+    result = zxcvbn(passphrase[:JUDGED], user_inputs=CONTEXT, max_length=JUDGED)
     score = int(result["score"])
     feedback = result.get("feedback") or {}
     advice = " ".join(filter(None, [feedback.get("warning", ""), *feedback.get("suggestions", [])]))

@@ -5,8 +5,10 @@ A case is past retention when it ended (closed, declined or unreachable) at leas
 physician is purged when every one of their cases is past retention (so none is open) and they are
 not a supporter (supporters are roster members: their identity stays): name, email, phone and
 specialty are cleared, the name key becomes `purged-<id>` and `purged_on` is set, so intake and
-matching never find them again. The de-identified utilization records stay as they were (the
-triggers keep a purged physician's career stage and county).
+matching never find them again; the conflicts and nominations that named them lose the name too
+(`_clear_mentions`), so nothing identifying about them is left in the live database. The
+de-identified utilization records stay as they were (the triggers keep a purged physician's career
+stage and county).
 
 The purge log records the date and the counts only, never an id or a name. The purge runs with
 SQLite's `secure_delete` on, so the cleared values are overwritten in the database image too, not
@@ -23,10 +25,10 @@ from datetime import date, timedelta
 
 import peewee as pw
 
-from p2p_tui.services import clock
+from p2p_tui.services import clock, common
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import query, settings
-from p2p_tui.store.models import Match, Meta, Physician, PurgeLog, Referral
+from p2p_tui.store.models import Conflict, Match, Meta, Nomination, Physician, PurgeLog, Referral
 from p2p_tui.store.vocab import ENDED_STATUSES
 
 LAST_CHECK_KEY = "last_purge_check"
@@ -118,6 +120,38 @@ def _secure_delete() -> Iterator[None]:
         query.execute(f"PRAGMA secure_delete = {before}")
 
 
+def _clear_mentions(ids: Sequence[int]) -> None:
+    """Clear what other rows still say of these physicians, about to be purged (before their own
+    name keys are).
+
+    A conflict with one of them (by id, or by a name key no physician left on file holds) keeps its
+    row, linked to the purged physician, its name key `purged-<id>` like theirs; a nomination made
+    under such a name keeps its row and loses the name.
+    """
+    keys: dict[str, int] = {}
+    for physician in Physician.select(Physician.id, Physician.name_key).where(Physician.id.in_(ids)):
+        keys.setdefault(physician.name_key, physician.id)
+    living = {
+        p.name_key
+        for p in Physician.select(Physician.name_key).where(
+            Physician.name_key.in_(list(keys)), Physician.purged_on.is_null(), Physician.id.not_in(ids)
+        )
+    }
+    Conflict.update(name_key=pw.fn.printf("purged-%d", Conflict.physician)).where(
+        Conflict.physician.in_(ids)
+    ).execute()
+    for key, physician_id in keys.items():
+        if key in living:
+            continue  # a namesake still on file: the conflict may be about them
+        Conflict.update(physician=physician_id, name_key=f"purged-{physician_id}").where(
+            Conflict.physician.is_null(), Conflict.name_key == key
+        ).execute()
+    gone = set(keys) - living
+    for nomination in Nomination.select(Nomination.id, Nomination.nominated_by):
+        if nomination.nominated_by and common.name_key(nomination.nominated_by) in gone:
+            Nomination.update(nominated_by="").where(Nomination.id == nomination.id).execute()
+
+
 def purge(on: date | None = None, *, dry_run: bool) -> PurgePlan:
     """Purge what `plan(on)` names (call inside `store.atomic()`); a dry run changes nothing.
 
@@ -132,6 +166,7 @@ def purge(on: date | None = None, *, dry_run: bool) -> PurgePlan:
             # an override reason is free text too: it goes with the case's other notes
             Match.update(override_reason="").where(Match.referral.in_(ids)).execute()
         for ids in _chunks(found.physician_ids):
+            _clear_mentions(ids)
             Physician.update(
                 name="",
                 name_key=pw.fn.printf("purged-%d", Physician.id),

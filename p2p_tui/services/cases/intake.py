@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from p2p_tui.services import clock, common
+from p2p_tui.services.cases import same_person
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import settings
 from p2p_tui.store.models import Physician, Referral, ReferralStressor, StatusChange
@@ -80,11 +81,12 @@ def find_physician(name: str, email: str = "", phone: str = "") -> Physician | N
     """
     key = common.name_key(name)
     email, phone = email.strip().lower(), phone.strip()
+    digits = common.phone_digits(phone)
     query = Physician.select().where(Physician.name_key == key, Physician.purged_on.is_null())
     for candidate in query.order_by(Physician.id):
-        if email and candidate.email == email:
+        if email and candidate.email.lower() == email:
             return candidate
-        if phone and candidate.phone == phone:
+        if digits and common.phone_digits(candidate.phone) == digits:
             return candidate
         if not email and not phone and not candidate.email and not candidate.phone:
             return candidate
@@ -156,7 +158,12 @@ def clean_consent(pathway: str, source: str, consent: str) -> str:
 
 
 def create_referral(data: ReferralInput, on: date | None = None) -> Referral:
-    """Validate and record a new referral (call inside `store.atomic()`)."""
+    """Validate and record a new referral (call inside `store.atomic()`).
+
+    A supporter who may be the physician under another record (same name, email or phone) is
+    recorded as such (`same_person.flag`; read them with `same_person.flagged(referral.id)`): they
+    are not matched with this case until the coordinator says they are two people.
+    """
     on = on or clock.today()
     physician = clean_physician(data.physician)
     received = common.past_date("received", common.parse_date("received", data.received_on), on)
@@ -181,6 +188,7 @@ def create_referral(data: ReferralInput, on: date | None = None) -> Referral:
         [(referral.id, s) for s in stressors], fields=["referral", "stressor"]
     ).execute()
     StatusChange.create(referral=referral, changed_on=received, from_status="", to_status="new")
+    same_person.flag(referral.id)
     return referral
 
 

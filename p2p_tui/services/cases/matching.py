@@ -4,7 +4,8 @@ Every supporter on the roster is a candidate, each with the verdict of every rul
 
 - hard rules (a candidate that breaks one is kept, with the rule, and can never be chosen): `active`,
   `available`, `not_self`, `not_evaluator`, `no_declared_conflict`, `career_stage`, `capacity`,
-  `not_declined_before`;
+  `not_declined_before`; `not_self` also fails for a supporter who may be the physician under another
+  record (same name, email or phone: services/cases/same_person.py) until the coordinator clears it;
 - soft rules, scored, each term shown: `other_county` and `interventional` (the program's own, 30 points
   each), `career_stage_similar`, `specialty`, `load` and `rest` (10 each).
 
@@ -31,7 +32,7 @@ from operator import attrgetter
 from typing import Any
 
 from p2p_tui.services import clock, common
-from p2p_tui.services.cases import lifecycle
+from p2p_tui.services.cases import lifecycle, same_person
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import query
 from p2p_tui.store.models import Match, Referral
@@ -93,6 +94,11 @@ class Candidate:
         """The hard (or soft) rules this candidate fails."""
         return tuple(r for r in self.reasons if r.hard == hard and not r.passed)
 
+    @property
+    def may_be_self(self) -> bool:
+        """Whether `not_self` fails only for want of the coordinator's word that they are two people."""
+        return MAYBE_SELF in self.reasons
+
 
 def _hard(rule: str, passed: bool, detail: str) -> Reason:
     return Reason(rule, passed, detail, 0.0, True)
@@ -107,6 +113,8 @@ ACTIVE = _hard("active", True, "active")
 AVAILABLE = _hard("available", True, "available")
 NOT_SELF = _hard("not_self", True, "another physician")
 SELF = _hard("not_self", False, "is this physician")
+# a supporter sharing the physician's name, email or phone (services/cases/same_person.py)
+MAYBE_SELF = _hard("not_self", False, "may be the physician themself: confirm they are two people first")
 NOT_EVALUATOR = _hard("not_evaluator", True, "does not evaluate this physician")
 EVALUATOR = _hard("not_evaluator", False, "evaluates this physician")
 NO_CONFLICT = _hard("no_declared_conflict", True, "no declared conflict")
@@ -150,6 +158,7 @@ class _Context:
     last_case: dict[int, date]
     conflicts: dict[int, set[str]]
     declined: set[int]
+    maybe_self: frozenset[int]
 
 
 # supporter id, status, max_active, unavailable_until, physician id, name, stage, county, specialty,
@@ -201,6 +210,7 @@ def _context(referral_id: int, on: date) -> _Context:
         last_case={s: _day(d) for s, d in query.rows(LAST_CASE_SQL, DECLINED)},
         conflicts=conflicts,
         declined={s for (s,) in query.rows(DECLINED_SQL, referral_id, DECLINED)},
+        maybe_self=same_person.pending(referral_id, physician_id),
     )
 
 
@@ -241,7 +251,7 @@ class _Judge:
         """Every rule's verdict on each supporter, in the rows' order (a hot loop: names bound locally)."""
         ctx = self.ctx
         on, county_, physician_id_, declined = ctx.on, ctx.county, ctx.physician_id, ctx.declined
-        open_counts, conflicts, early = ctx.open_counts, ctx.conflicts, self.early
+        open_counts, conflicts, early, maybe_self = ctx.open_counts, ctx.conflicts, self.early, ctx.maybe_self
         interventional_ = self.interventional
         similar_, specialties, loads, rests = self.similar, self.specialties, self.loads, self.rests
         found = []
@@ -262,7 +272,7 @@ class _Judge:
             hard = (
                 ACTIVE if status == "active" else self._inactive(status),
                 AVAILABLE if away is None or _day(away) < on else self._away(_day(away)),
-                SELF if physician_id == physician_id_ else NOT_SELF,
+                SELF if physician_id == physician_id_ else MAYBE_SELF if sid in maybe_self else NOT_SELF,
                 EVALUATOR if "evaluates" in kinds else NOT_EVALUATOR,
                 CONFLICT if "declared" in kinds else NO_CONFLICT,
                 early if stage == "early" else STAGE_ALLOWED,

@@ -14,7 +14,7 @@ from typing import cast
 
 import peewee as pw
 
-from p2p_tui.services.cases import intake, lifecycle, surveys
+from p2p_tui.services.cases import intake, lifecycle, same_person, surveys
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store.models import Match, Physician, Referral, Supporter
 
@@ -53,6 +53,7 @@ class CaseView:
     supporter_id: int | None
     timeline: tuple[lifecycle.TimelineEntry, ...]
     surveys: int
+    maybe_self: int = 0  # supporters who may be this physician, not yet confirmed as another person
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ def case_view(referral_id: int) -> CaseView:
         supporter_id=supporter_id,
         timeline=tuple(lifecycle.timeline(referral_id)),
         surveys=len(surveys.surveys_of(referral_id)),
+        maybe_self=len(same_person.flagged(referral_id)) if referral.status == "new" else 0,
     )
 
 

@@ -16,6 +16,8 @@ from p2p_tui.services.cases import lifecycle
 from p2p_tui.services.people import roster, training
 from p2p_tui.store.models import Conflict, Nomination, Physician, Supporter
 
+PURGED = "(name purged)"  # a name the purge cleared (services/admin/retention.py)
+
 
 @dataclass(frozen=True)
 class RosterRow:
@@ -94,13 +96,22 @@ def supporter_view(supporter_id: int) -> SupporterView:
     s = roster.get_supporter(supporter_id)
     p = s.physician
     nominations = tuple(
-        (n.nominated_by, n.nominated_on)
+        (n.nominated_by or PURGED, n.nominated_on)
         for n in Nomination.select()
         .where(Nomination.supporter == s)
         .order_by(Nomination.nominated_on, Nomination.id)
     )
     conflicts = tuple(
-        ConflictLine(c.id, c.physician.name if c.physician is not None else c.name_key, c.kind, c.added_on)
+        ConflictLine(
+            c.id,
+            PURGED
+            if c.name_key.startswith("purged-")
+            else c.physician.name
+            if c.physician is not None
+            else c.name_key,
+            c.kind,
+            c.added_on,
+        )
         for c in Conflict.select(Conflict, Physician)
         .join(Physician, join_type=pw.JOIN.LEFT_OUTER)
         .where(Conflict.supporter == s)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from p2p_tui.services import common
 from p2p_tui.services.people.training import HonorariumLine
 from p2p_tui.services.reporting.quarterly import (
     STRESSOR_NOTE,
@@ -59,11 +59,11 @@ LABELS = {
 
 
 def label(value: str) -> str:
-    """A reader's label for a vocabulary value (county names are kept as spelled)."""
+    """A reader's label for a vocabulary value (county names are kept as spelled, made printable)."""
     found = LABELS.get(value)
     if found is not None:
         return found
-    text = value.replace("_", " ")
+    text = common.printable(value).replace("_", " ")
     return text[:1].upper() + text[1:]
 
 
@@ -223,15 +223,15 @@ def to_json(summary: Summary, honoraria: Sequence[HonorariumLine] | None = None)
     data = summary_dict(summary)
     if honoraria is not None:
         data["honorarium_statement"] = statement_dict(honoraria)
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return common.json_dumps(data, indent=2) + "\n"
 
 
 # -- Markdown -------------------------------------------------------------------------------------
 
 
 def _md(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return text.replace("\\", "\\\\").replace("|", "\\|")
+    """Text safe inside a Markdown table cell (and printable: no control character reaches a terminal)."""
+    return common.printable(text).replace("\\", "\\\\").replace("|", "\\|")
 
 
 def _md_table(
@@ -349,7 +349,7 @@ def _csv(rows: Iterator[tuple[str, str, str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(("section", "label", "value"))
-    writer.writerows(rows)
+    writer.writerows(tuple(common.printable(cell) for cell in row) for row in rows)
     return buffer.getvalue()
 
 

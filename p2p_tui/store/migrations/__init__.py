@@ -14,6 +14,7 @@ from p2p_tui.store.migrations import (
     m0002_program,
     m0003_queue_indexes,
     m0004_deidentified,
+    m0005_canonical_names,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -23,6 +24,7 @@ MIGRATIONS: tuple[tuple[int, Migration], ...] = (
     (2, m0002_program.apply),
     (3, m0003_queue_indexes.apply),
     (4, m0004_deidentified.apply),
+    (5, m0005_canonical_names.apply),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -77,7 +77,9 @@ class SupporterFormDialog(FormDialog[roster.SupporterInput]):
         yield from field(
             "County of work",
             Select(
-                [(c, c) for c in self.counties], id="county", value=blank_or(person.county, self.counties)
+                [(common.printable(c), c) for c in self.counties],
+                id="county",
+                value=blank_or(person.county, self.counties),
             ),
         )
         yield from field(

@@ -12,7 +12,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from p2p_tui.services import clock
+from p2p_tui.services import clock, common
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import Store
 from p2p_tui.tui.console import Console, console_of
@@ -43,8 +43,9 @@ class AreaScreen(Screen[None]):
         return store
 
     def shown(self, value: str) -> str:
-        """A name or contact as it may be shown now: masked in privacy mode."""
-        return MASK if self.p2p.privacy else value
+        """A name or contact as it may be shown now: masked in privacy mode, and never with a control
+        character (`common.printable`: a vault written before they were refused may hold one)."""
+        return MASK if self.p2p.privacy else common.printable(value)
 
     def act(self, change: Callable[[], T], done: str = "") -> T | None:
         """Run a service call as one transaction (saved in the background), then redraw.

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Label, Static
 
-from p2p_tui.services import clock
+from p2p_tui.services import clock, common
 from p2p_tui.services.cases import lifecycle, safety, surveys, views
 from p2p_tui.services.cases.views import CaseView
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
@@ -92,7 +92,8 @@ class CaseScreen(AreaScreen):
             f"Physician:  {self.shown(p.name)}",
             f"Contact:    {self.shown(p.email or '-')}   {self.shown(p.phone or '-')}",
             f"            prefers {p.preferred_contact}",
-            f"Career:     {p.career_stage}   county: {p.county}   specialty: {p.specialty or '-'}",
+            f"Career:     {p.career_stage}   county: {common.printable(p.county)}   "
+            f"specialty: {common.printable(p.specialty) or '-'}",
             f"            interventional: {'yes' if p.interventional else 'no'}",
             "",
             f"Received:   {v.received_on.isoformat()}   {v.pathway.replace('_', '-')} from {v.source}",
@@ -102,6 +103,12 @@ class CaseScreen(AreaScreen):
             f"Supporter:  {self.shown(v.supporter_name) if v.supporter_name else '(not matched)'}",
             f"Surveys:    {v.surveys}",
         ]
+        if v.maybe_self:
+            lines += [
+                "",
+                f"CHECK: the physician may be {v.maybe_self} of the supporters (same name, email or "
+                "phone); m, then 2 on them, once you know they are two people.",
+            ]
         self.query_one("#case-facts", Static).update("\n".join(lines))
         note = v.logistics_note
         self.query_one("#case-note", Static).update(

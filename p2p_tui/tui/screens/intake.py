@@ -24,7 +24,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from p2p_tui.services import clock, common
-from p2p_tui.services.cases import intake, views
+from p2p_tui.services.cases import intake, same_person, views
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import settings
 from p2p_tui.store.vocab import CAREER_STAGES, PATHWAYS, PREFERRED_CONTACTS, SOURCES, STRESSORS
@@ -157,7 +157,7 @@ class IntakeScreen(AreaScreen):
     def clear_form(self) -> None:
         """An empty form: today's date, the counties as they are in Settings, nothing else filled."""
         counties = self.read(lambda: list(settings.get("counties")))
-        self.query_one("#county", Select).set_options([(c, c) for c in counties])
+        self.query_one("#county", Select).set_options([(common.printable(c), c) for c in counties])
         for field in ("name", "email", "phone", "specialty"):
             self.query_one(f"#{field}", Input).value = ""
         self.query_one("#received", MaskedInput).value = clock.today().isoformat()
@@ -239,7 +239,8 @@ class IntakeScreen(AreaScreen):
         )
         box.clear_options()
         for person in people:
-            label = Text(f"{person.name} ({person.career_stage}, {person.county}) on file")  # not markup
+            shown = common.printable(f"{person.name} ({person.career_stage}, {person.county}) on file")
+            label = Text(shown)  # not markup
             box.add_option(Option(label, id=str(person.id)))
         box.display = bool(people)
 
@@ -297,11 +298,21 @@ class IntakeScreen(AreaScreen):
         try:
             with self.store.atomic():
                 referral_id = intake.create_referral(data).id  # the id only: the case page reads a view
+                flagged = same_person.flagged(referral_id)
         except ValidationError as exc:
             self.query_one("#form-error", Static).update(str(exc))
             self.show_result(exc.field, None)
             return
         self.notify(f"Referral saved as case #{referral_id}.")
+        if flagged:
+            who = "a supporter" if len(flagged) == 1 else f"one of {len(flagged)} supporters"
+            self.notify(
+                f"The physician may be {who} (same name, email or phone). Matching waits until you "
+                "confirm they are two people (match screen, key 2).",
+                title=f"Case #{referral_id}: check",
+                severity="warning",
+                timeout=20,
+            )
         self.app.pop_screen()
         self.post_message(OpenCase(referral_id))
 

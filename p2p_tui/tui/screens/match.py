@@ -1,5 +1,9 @@
 """Match: every supporter ranked for one referral, each rule shown; ineligible ones greyed with the
-rule they break. Enter confirms; a choice against a soft rule (or below the top) asks for a reason."""
+rule they break. Enter confirms; a choice against a soft rule (or below the top) asks for a reason.
+
+A supporter who may be the physician themself (same name, email or phone: services/cases/same_person)
+is greyed with that reason; on them, 2 asks whether they are two people and, on Enter, records it and
+ranks again."""
 
 from __future__ import annotations
 
@@ -9,7 +13,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from p2p_tui.services.cases import matching
+from p2p_tui.services.cases import lifecycle, matching, same_person
+from p2p_tui.tui.dialogs.confirm import ConfirmDialog
 from p2p_tui.tui.dialogs.text_entry import TextDialog
 from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.widgets.table import Table
@@ -31,6 +36,7 @@ class MatchScreen(AreaScreen):
     BINDINGS = [
         Binding("enter", "confirm", "Confirm match", id="match.confirm", priority=True),
         Binding("space", "why", "Explain", id="match.why"),
+        Binding("2", "two_people", "They are two people", id="match.two_people"),
         Binding("escape", "back", "Cancel", id="match.cancel"),
     ]
 
@@ -74,6 +80,7 @@ class MatchScreen(AreaScreen):
 
     @on(DataTable.RowHighlighted, "#candidates")
     def explain(self) -> None:
+        self.refresh_bindings()  # 2 shows only on a supporter who may be the physician
         candidate = self.selected()
         if candidate is None:
             self.query_one("#explain", Static).update("No supporters on the roster yet.")
@@ -83,7 +90,44 @@ class MatchScreen(AreaScreen):
             mark = "ok " if r.passed else ("NO " if r.hard else "-  ")
             points = "" if r.hard else f"{r.points:+g}"
             lines.append(f"  {mark} {r.rule:<22} {points:>6}  {r.detail}")
+        if candidate.may_be_self:
+            lines.append("  Press 2 if they are two people (the physician is not this supporter).")
         self.query_one("#explain", Static).update("\n".join(lines))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "two_people":
+            candidate = self.selected()
+            return candidate is not None and candidate.may_be_self
+        return True
+
+    def action_two_people(self) -> None:
+        """The supporter under the cursor may be the physician: ask, then record that they are not."""
+        candidate = self.selected()
+        if candidate is None or not candidate.may_be_self:
+            return
+        physician = self.read(lambda: lifecycle.get_referral(self.referral_id).physician.name)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.act(
+                    lambda: same_person.clear_same_person(self.referral_id, candidate.supporter_id),
+                    "Recorded: two people. Ranked again.",
+                )
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Are they two people?",
+                [
+                    f"The physician of case #{self.referral_id}:  {self.shown(physician)}",
+                    f"Supporter #{candidate.supporter_id}:  {self.shown(candidate.name)}",
+                    "",
+                    "They share a name, an email or a phone. Record that they are two different people,",
+                    "so this supporter may be matched with this case?",
+                ],
+                "Enter: they are two people    Escape: cancel",
+            ),
+            answered,
+        )
 
     def action_why(self) -> None:
         """Explain the candidate under the cursor (shown below the table)."""

@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Button, Input, Static
 
+from p2p_tui.services import common
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.people import training
 from p2p_tui.store import Store, settings
@@ -78,14 +79,14 @@ KEYS_NOTE = (
 
 def clean_counties(text: str) -> list[str]:
     """Counties from a comma-separated list: trimmed, at least one, none empty, none repeated."""
-    names = [" ".join(part.split()) for part in text.split(",")]
+    names = [" ".join(part.split()) for part in common.no_controls("counties", text).split(",")]
     if not any(names):
         raise ValidationError("counties", "give at least one county")
     if not all(names):
         raise ValidationError("counties", "no empty name between commas")
     if any(len(name) > COUNTY_MAX for name in names):
         raise ValidationError("counties", f"each name at most {COUNTY_MAX} characters")
-    if len({name.casefold() for name in names}) != len(names):
+    if len({common.name_key(name) for name in names}) != len(names):
         raise ValidationError("counties", "a county is listed twice")
     return names
 

@@ -109,7 +109,8 @@ class SupporterScreen(AreaScreen):
             "",
             f"Name:       {self.shown(v.name)}",
             f"Contact:    {self.shown(v.email or '-')}   {self.shown(v.phone or '-')}",
-            f"Career:     {v.career_stage}   county: {v.county}   specialty: {v.specialty or '-'}",
+            f"Career:     {v.career_stage}   county: {common.printable(v.county)}   "
+            f"specialty: {common.printable(v.specialty) or '-'}",
             f"            interventional: {'yes' if v.interventional else 'no'}",
             f"Capacity:   {len(v.open_cases)} open of at most {v.max_active}",
             f"Available:  {available}",

@@ -9,6 +9,20 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
+from p2p_tui.services import common
+
+
+def _cell(cell: object) -> object:
+    """A cell as shown: text made printable (U+FFFD for each control: the same length, so a Text's
+    styles still fall where they did)."""
+    if isinstance(cell, str):
+        return Text(common.printable(cell))
+    if isinstance(cell, Text) and common.CONTROL.search(cell.plain):
+        safe = cell.copy()
+        safe.plain = common.printable(cell.plain)
+        return safe
+    return cell
+
 
 class Table(DataTable[object]):
     """A row-cursor table; screens fill it with at most one page of rows from the database. Every text
@@ -27,8 +41,9 @@ class Table(DataTable[object]):
     def add_row(
         self, *cells: Any, height: int | None = 1, key: str | None = None, label: Any = None
     ) -> RowKey:
-        """Add a row; text cells are shown as written, never parsed as markup (a name may hold "[/]")."""
-        plain = tuple(Text(cell) if isinstance(cell, str) else cell for cell in cells)
+        """Add a row; text cells are shown as written, never parsed as markup (a name may hold "[/]"),
+        and never with a control character (`common.printable`: stored text is data, never control)."""
+        plain = tuple(_cell(cell) for cell in cells)
         return super().add_row(*plain, height=height, key=key, label=label)
 
     def selected_key(self) -> str | None:

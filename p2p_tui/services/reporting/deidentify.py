@@ -12,12 +12,11 @@ implementations that must agree, so a missed trigger or a wrong one shows up in 
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
+from p2p_tui.services.reporting.csv_text import csv_text
 from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store import query
 from p2p_tui.store.vocab import OPEN_STATUSES, STRESSORS
@@ -52,8 +51,6 @@ _FLAG_AT = frozenset(i for i, name in enumerate(FIELDS) if name in FLAGS)
 # Sorted by every column: the order of the rows says nothing about the order of the cases.
 _SELECT = f"SELECT {', '.join(FIELDS)} FROM utilization"  # noqa: S608 - fixed column names only
 _ORDER = f"ORDER BY {', '.join(FIELDS)}"
-# A spreadsheet treats a cell starting with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def clean_quarter(quarter: str | None) -> str | None:
@@ -82,8 +79,7 @@ def _cell(index: int, value: object) -> str:
         return ""
     if index in _FLAG_AT:
         return "1" if value else "0"
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return str(value)
 
 
 def export_csv(quarter: str | None = None) -> str:
@@ -93,11 +89,7 @@ def export_csv(quarter: str | None = None) -> str:
     days is empty, and a text cell that a spreadsheet would take for a formula is prefixed with `'`.
     No referral id, no name, no contact.
     """
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(FIELDS)
-    writer.writerows([_cell(i, v) for i, v in enumerate(row)] for row in _sorted_rows(quarter))
-    return out.getvalue()
+    return csv_text(FIELDS, ([_cell(i, v) for i, v in enumerate(row)] for row in _sorted_rows(quarter)))
 
 
 # -- the independent recomputation ----------------------------------------------------------------

@@ -7,8 +7,6 @@ for payment only".
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -16,6 +14,7 @@ from typing import Any
 
 from p2p_tui.services import common
 from p2p_tui.services.people.training import HonorariumLine
+from p2p_tui.services.reporting.csv_text import csv_text
 from p2p_tui.services.reporting.quarterly import (
     STRESSOR_NOTE,
     Breakdown,
@@ -346,11 +345,7 @@ def statement_rows(lines: Sequence[HonorariumLine]) -> Iterator[tuple[str, str, 
 
 
 def _csv(rows: Iterator[tuple[str, str, str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(("section", "label", "value"))
-    writer.writerows(tuple(common.printable(cell) for cell in row) for row in rows)
-    return buffer.getvalue()
+    return csv_text(("section", "label", "value"), rows)
 
 
 def to_csv(summary: Summary, honoraria: Sequence[HonorariumLine] | None = None) -> str:

@@ -8,7 +8,6 @@ Nothing is written: the vault file is left byte for byte as it was.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import click
@@ -17,6 +16,7 @@ from p2p_tui.commands.base import common_options, opened_store, vault_command
 from p2p_tui.services import clock, common
 from p2p_tui.services.cases import matching
 from p2p_tui.services.cases.matching import Candidate
+from p2p_tui.services.common import printable
 
 GRADED = ("load", "rest")  # soft terms scored on a scale, shown with one decimal
 
@@ -52,7 +52,7 @@ def table(referral_id: int, on: date, ranked: list[Candidate]) -> list[str]:
         lines.append("The roster is empty: add supporters first.")
         return lines
     id_width = max(2, *(len(str(c.supporter_id)) for c in ranked))
-    name_width = max(4, *(len(c.name) for c in ranked))
+    name_width = max(4, *(len(printable(c.name)) for c in ranked))
     verdicts = [eligibility(c) for c in ranked]
     verdict_width = max(8, *(len(v) for v in verdicts))
     lines.append("")
@@ -61,8 +61,9 @@ def table(referral_id: int, on: date, ranked: list[Candidate]) -> list[str]:
     )
     indent = " " * 6
     for position, (candidate, verdict) in enumerate(zip(ranked, verdicts, strict=True), 1):
+        name = printable(candidate.name)
         lines.append(
-            f"{position:>4}  {candidate.supporter_id:>{id_width}}  {candidate.name:<{name_width}}  "
+            f"{position:>4}  {candidate.supporter_id:>{id_width}}  {name:<{name_width}}  "
             f"{verdict:<{verdict_width}}  {candidate.score:5.1f}"
         )
         for reason in candidate.failing(hard=True):
@@ -83,6 +84,6 @@ def command(referral_id: int, as_json: bool, on_text: str | None) -> None:
     with opened_store() as store, store.lock:
         ranked = matching.rank(referral_id, on)
     if as_json:
-        click.echo(json.dumps([c.to_json() for c in ranked], indent=2, ensure_ascii=False))
+        click.echo(common.json_dumps([c.to_json() for c in ranked], indent=2))
     else:
         click.echo("\n".join(table(referral_id, on, ranked)))

@@ -15,7 +15,8 @@ from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput
 from p2p_tui.services.people import roster
 from p2p_tui.services.people.roster import SupporterInput
 from p2p_tui.store import Store
-from tests.conftest import CHEAP_KDF, PASSPHRASE
+from p2p_tui.store.models import Physician
+from tests.conftest import CHEAP_KDF, PASSPHRASE, TODAY
 
 ON = date(2026, 3, 2)
 
@@ -133,3 +134,25 @@ def test_a_bad_date_exits_1_and_a_missing_id_is_a_usage_error(vault: Path) -> No
     assert bad.exit_code == 1 and "--on: must be a date written YYYY-MM-DD" in bad.output
     assert run("match", "--vault", str(vault)).exit_code == 2
     assert run("match", "one", "--vault", str(vault)).exit_code == 2
+
+
+def test_match_prints_a_name_holding_escapes_neutralised(vault_path: Path) -> None:
+    """Issue 9, item 3: an old vault's name with ESC/BEL/C1 reached the terminal raw (set the title)."""
+    store, _ = Store.create(vault_path, PASSPHRASE, kdf=CHEAP_KDF)
+    with store.atomic():
+        supporter = roster.add_supporter(
+            SupporterInput(PhysicianInput("Ann Sup", "late", "Queens"), status="active")
+        )
+        # written as an old vault might hold it, past today's input refusal
+        Physician.update(name="Ann\x1b]0;owned\x07\x9b2J Sup").where(
+            Physician.id == supporter.physician_id
+        ).execute()
+        referral = intake.create_referral(
+            ReferralInput(PhysicianInput("Bo Ref", "mid", "Kings"), TODAY, "reach_in", "self", ("burnout",)),
+            on=TODAY,
+        )
+    store.close()
+    for args in ((), ("--json",)):
+        result = run("match", str(referral.id), "--vault", str(vault_path), *args)
+        assert result.exit_code == 0, result.output
+        assert not any(ch in result.output for ch in "\x1b\x07\x9b"), args

@@ -97,8 +97,18 @@ def given_passphrase() -> str | None:
     """The passphrase from --passphrase-file or the environment, if either was given."""
     file = options().passphrase_file
     if file is not None:
-        return file.read_text(encoding="utf-8").splitlines()[0] if file.stat().st_size else ""
+        return read_passphrase_file(file, "--passphrase-file")
     return os.environ.get(PASSPHRASE_ENV)
+
+
+def read_passphrase_file(path: Path, option: str) -> str:
+    """The first line of a passphrase file: UTF-8, a byte-order mark (Notepad writes one) dropped."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{option}: the file is not UTF-8 text; save it as UTF-8 and try again") from None
+    lines = text.splitlines()
+    return lines[0] if lines else ""
 
 
 def ask_passphrase(prompt: str = "Passphrase") -> str:
@@ -113,7 +123,7 @@ def ask_passphrase(prompt: str = "Passphrase") -> str:
 def new_passphrase(source: Path | None = None, prompt: str = "New passphrase") -> str:
     """A new passphrase from a file, the environment or a prompt asked twice; refuses short ones."""
     if source is not None:
-        value = source.read_text(encoding="utf-8").splitlines()[0] if source.stat().st_size else ""
+        value = read_passphrase_file(source, "--new-passphrase-file")
     else:
         given = given_passphrase()
         value = (
@@ -126,6 +136,11 @@ def new_passphrase(source: Path | None = None, prompt: str = "New passphrase") -
     except ValidationError as exc:
         raise InvalidInput(str(exc)) from None
     return value
+
+
+NOT_WRITTEN = (
+    "Nothing was changed. Check that the folder exists and may be written, or choose another --vault."
+)
 
 
 @contextlib.contextmanager
@@ -146,6 +161,14 @@ def exit_codes() -> Iterator[None]:
         if next_step:
             click.echo(next_step, err=True)
         sys.exit(exc.exit_code)
+    except OSError as exc:  # a folder that cannot be written, a path through a file, a full disk ...
+        where = f" ({exc.filename})" if exc.filename else ""
+        click.echo(f"Error: {exc.strerror or type(exc).__name__}{where}.", err=True)
+        click.echo(
+            "Nothing was changed. Check the folder exists and may be written, or choose another --vault.",
+            err=True,
+        )
+        sys.exit(1)
 
 
 def vault_command(func: F) -> F:

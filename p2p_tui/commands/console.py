@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from p2p_tui.commands.base import given_passphrase, vault_path
@@ -12,7 +13,10 @@ def open_console(path: Path, passphrase: str | None, hint: str = "") -> None:
     created when there is no vault there); `hint` is shown on the unlock screen."""
     from p2p_tui.tui.app import P2PApp  # Textual loads only when the console opens
 
-    P2PApp(path, passphrase=passphrase, hint=hint).run()
+    app = P2PApp(path, passphrase=passphrase, hint=hint)
+    app.run()
+    if app.return_code:  # a crash (its report already shown) is not a success
+        sys.exit(app.return_code)
 
 
 def open_default() -> None:

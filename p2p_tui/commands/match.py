@@ -80,7 +80,8 @@ def table(referral_id: int, on: date, ranked: list[Candidate]) -> list[str]:
 @vault_command
 def command(referral_id: int, as_json: bool, on_text: str | None) -> None:
     """Rank every supporter for referral REFERRAL_ID by the program's rules (changes nothing)."""
-    on = common.parse_date("--on", on_text) if on_text else clock.today()
+    common.record_id("referral_id", referral_id)
+    on = common.within_calendar("--on", common.parse_date("--on", on_text)) if on_text else clock.today()
     with opened_store() as store, store.lock:
         ranked = matching.rank(referral_id, on)
     if as_json:

@@ -12,7 +12,7 @@ from datetime import date, datetime
 import click
 
 from p2p_tui.commands.base import common_options, help_from, opened_store, vault_command
-from p2p_tui.services import clock
+from p2p_tui.services import clock, common
 from p2p_tui.services.cases import followups
 from p2p_tui.services.cases.followups import QueueItem
 
@@ -95,7 +95,7 @@ def command(on: datetime | None, as_json: bool) -> None:
 
     Snoozed items are left out. Referral ids only, never names.
     """
-    day = on.date() if on is not None else clock.today()
+    day = common.within_calendar("--on", on.date()) if on is not None else clock.today()
     with opened_store() as store, store.lock:
         everything = followups.queue(day, include_snoozed=True)
     shown = [item for item in everything if item.snoozed_until is None]

@@ -189,6 +189,24 @@ def parse_date(field: str, value: str | date) -> date:
         raise ValidationError(field, "must be a date written YYYY-MM-DD") from None
 
 
+LATEST = date(2999, 12, 31)  # the clocks add working days: no date near datetime's own end
+MAX_ID = 2**63 - 1  # SQLite's largest integer
+
+
+def within_calendar(field: str, value: date) -> date:
+    """A date the program can count from: between 2000-01-01 and 2999-12-31."""
+    if not EARLIEST <= value <= LATEST:
+        raise ValidationError(field, f"must be between {EARLIEST.isoformat()} and {LATEST.isoformat()}")
+    return value
+
+
+def record_id(field: str, value: int) -> int:
+    """A record number: a whole number from 1 up to SQLite's largest."""
+    if not 1 <= value <= MAX_ID:
+        raise ValidationError(field, "must be a record number from 1 (as `p2p-tui queue` lists them)")
+    return value
+
+
 def past_date(field: str, value: date, on: date) -> date:
     """A date between 2000-01-01 and `on` (no future dates)."""
     if value > on:

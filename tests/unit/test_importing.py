@@ -206,11 +206,17 @@ def test_rows_with_too_many_or_too_few_values_are_errors(store: Store) -> None:
 def test_line_numbers_count_blank_lines_and_quoted_line_breaks(store: Store) -> None:
     text = f'{ROSTER}\n\n{GOOD_SUPPORTER}\n"Two\nLines",t@clinic.test,,mid,Kings,,no,active,2,\n,,,,,,,,,\n'
     text += "Cy Bad,c@clinic.test,,teen,Kings,,no,active,2,\n"
-    # line 3 the good row; lines 4-5 a quoted name over two lines (refused: a name is one line; which
-    # of its lines the error names is another test's); line 6 empty cells (skipped)
+    # line 3 the good row; lines 4-5 a quoted name over two lines (refused: a name is one line), named
+    # by its first line; line 6 empty cells (skipped)
     found = where(rejected(store, "roster", text))
-    assert found[-1] == (7, "career_stage")
-    assert [field for _, field in found[:-1]] == ["name"]
+    assert found == [(4, "name"), (7, "career_stage")]
+
+
+def test_a_record_over_several_lines_is_named_by_its_first(store: Store) -> None:
+    """Issue 9, item 11: csv counts to a record's last line; the coordinator looks for its first."""
+    bad = '"Dee\r\nMulti\nLine",d@clinic.test,,teen,Kings,,no,active,2,\n'
+    text = f"{ROSTER}\n{GOOD_SUPPORTER}\n{bad}"
+    assert where(rejected(store, "roster", text)) == [(3, "name"), (3, "career_stage")]
 
 
 # -- all or nothing -----------------------------------------------------------------------------------

@@ -177,6 +177,16 @@ def import_csv(kind: str, text: str, *, dry_run: bool, on: date | None = None) -
     return plan
 
 
+def _first_line(last: int, raw: dict[str | None, Any]) -> int:
+    """The line a record starts on: `csv` counts to its last, and a quoted value may hold line breaks."""
+    breaks = 0
+    for value in raw.values():
+        for part in value if isinstance(value, list) else [value]:
+            if isinstance(part, str):
+                breaks += part.count("\n") + part.count("\r") - part.count("\r\n")
+    return last - breaks
+
+
 def read_rows(kind: str, text: str) -> tuple[list[_Row], list[ValidationError]]:
     """The file's data rows (blank ones skipped), or the errors of its header and shape."""
     expected = HEADERS[kind]
@@ -195,7 +205,7 @@ def read_rows(kind: str, text: str) -> tuple[list[_Row], list[ValidationError]]:
     errors: list[ValidationError] = []
     try:
         for raw in reader:
-            line = reader.line_num
+            line = _first_line(reader.line_num, raw)
             if None in raw:
                 errors.append(
                     ValidationError("row", f"has more values than the header's {len(expected)} columns", line)

@@ -354,8 +354,7 @@ class _Demo:
                 return  # nobody eligible that day: the case waits, unmatched
             if plan.reassign:
                 Match.update(active=False, ended_on=plan.match_on, ended_reason="supporter_declined").where(
-                    Match.referral == ref.id,
-                    Match.active == True,  # noqa: E712
+                    lifecycle.is_active_match_of(ref.id)
                 ).execute()
                 sup.busy[-1] = (plan.match_on, plan.match_on)
                 lifecycle.transition(ref, "new", plan.match_on)

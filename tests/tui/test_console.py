@@ -6,7 +6,7 @@ from __future__ import annotations
 import errno
 import os
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +71,14 @@ def populated(vault_path: Path) -> Iterator[Path]:
 async def opened(pilot: Any, app: P2PApp) -> None:
     await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
     await wait_for(pilot, lambda: "to do" in screen_text(pilot))
+
+
+async def test_the_console_takes_its_clock_as_an_argument(populated: Path) -> None:
+    """`P2PApp(now=...)` is the date every screen and service of that console reads."""
+    app = P2PApp(populated, passphrase=PASSPHRASE, now=lambda: datetime(2027, 3, 3, 9, 0, tzinfo=UTC))
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot, app)
+        assert "Wednesday 03 March 2027" in screen_text(pilot)
 
 
 async def test_the_palette_finds_a_physician_and_offers_their_case_or_roster_page(populated: Path) -> None:

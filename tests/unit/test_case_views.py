@@ -14,9 +14,9 @@ from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.people.roster import SupporterInput, add_supporter
 from p2p_tui.store import Store
 from p2p_tui.store.models import Referral, Supporter
+from tests.conftest import TODAY
 
 RECEIVED = date(2026, 11, 2)
-TODAY = date(2026, 11, 18)
 WHY = "only one free this week"  # Sam is in another county: a soft rule overridden
 
 

@@ -15,8 +15,7 @@ from p2p_tui.services.people import roster, training, views
 from p2p_tui.services.people.roster import SupporterInput, add_supporter
 from p2p_tui.store import Store
 from p2p_tui.store.models import Match, Referral, Supporter
-
-TODAY = date(2026, 11, 18)
+from tests.conftest import TODAY
 
 
 def supporter(name: str, county: str = "Prince", **kw: object) -> Supporter:

@@ -16,8 +16,8 @@ from p2p_tui.services.people.training import Attendee, EventRow, HonorariumLine
 from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store import Store
 from p2p_tui.store.models import Supporter
+from tests.conftest import TODAY
 
-TODAY = date(2026, 11, 18)
 Q3, Q4 = Quarter(2026, 3), Quarter(2026, 4)
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any, cast
 
 from p2p_tui.services import common
+from p2p_tui.services.cases import lifecycle
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store.models import Match, Physician, Referral, Supporter
@@ -61,7 +62,8 @@ def search(
         Match.select(Physician.name)
         .join(Supporter, on=(Match.supporter == Supporter.id))
         .join(Physician, on=(Supporter.physician == Physician.id))
-        .where(Match.referral == Referral.id, Match.active == True)  # noqa: E712
+        .where(lifecycle.is_active_match_of(Referral.id))
+        .order_by(Match.id.desc())
         .limit(1)
     )
     page = (

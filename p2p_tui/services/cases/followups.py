@@ -107,7 +107,7 @@ def _plural(n: int, word: str) -> str:
 
 @lru_cache(maxsize=1024)
 def overdue_term(working_days_late: int) -> Term:
-    """The overdue term: working days late if positive, 0 when due today, due in N if negative."""
+    """The overdue term: working days late if positive, DUE_TODAY when due today, due in N if negative."""
     if working_days_late > 0:
         value = min(OVERDUE_CAP, OVERDUE_PER_DAY * working_days_late)
         capped = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from p2p_tui.services import clock, common
 from p2p_tui.services.errors import ValidationError
@@ -65,8 +66,7 @@ def transition(referral: Referral, to_status: str, on: date) -> None:
     if to_status in ENDINGS or to_status == "new":
         reason = "case_ended" if to_status in ENDINGS else "reassigned"
         Match.update(active=False, ended_on=on, ended_reason=reason).where(
-            Match.referral == referral,
-            Match.active == True,  # noqa: E712 - peewee expression
+            is_active_match_of(referral)
         ).execute()
 
 
@@ -86,14 +86,15 @@ def reopen(referral_id: int, on: date | None = None) -> Referral:
     return referral
 
 
+def is_active_match_of(referral: Any) -> Any:
+    """The one predicate of "the case's current match" (a referral, its id, or a column such as
+    `Referral.id` in a correlated subquery): the newest active match, so order by `Match.id.desc()`."""
+    return (Match.referral == referral) & (Match.active == True)  # noqa: E712 - peewee expression
+
+
 def active_match(referral: Referral) -> Match | None:
     """The case's current match, if any."""
-    found: Match | None = (
-        Match.select()
-        .where(Match.referral == referral, Match.active == True)  # noqa: E712
-        .order_by(Match.id.desc())
-        .first()
-    )
+    found: Match | None = Match.select().where(is_active_match_of(referral)).order_by(Match.id.desc()).first()
     return found
 
 

@@ -123,7 +123,7 @@ def case_view(referral_id: int) -> CaseView:
         Match.select(Match.supporter, Physician.name)
         .join(Supporter)
         .join(Physician)
-        .where(Match.referral == referral_id, Match.active == True)  # noqa: E712 - peewee expression
+        .where(lifecycle.is_active_match_of(referral_id))
         .order_by(Match.id.desc())
         .limit(1)
         .tuples()

@@ -12,11 +12,12 @@ from datetime import date
 
 import click
 
-from p2p_tui.commands.base import common_options, opened_store, vault_command
+from p2p_tui.commands.base import InvalidInput, common_options, opened_store, vault_command
 from p2p_tui.services import clock, common
-from p2p_tui.services.cases import matching
+from p2p_tui.services.cases import matching, views
 from p2p_tui.services.cases.matching import Candidate
 from p2p_tui.services.common import printable
+from p2p_tui.store.vocab import ENDED_STATUSES
 
 GRADED = ("load", "rest")  # soft terms scored on a scale, shown with one decimal
 
@@ -77,12 +78,23 @@ def table(referral_id: int, on: date, ranked: list[Candidate]) -> list[str]:
 @click.argument("referral_id", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print the candidates as JSON.")
 @click.option("--on", "on_text", metavar="YYYY-MM-DD", help="Rank as of this day (default: today).")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Rank even for a case that has ended (closed, declined, unreachable).",
+)
 @vault_command
-def command(referral_id: int, as_json: bool, on_text: str | None) -> None:
+def command(referral_id: int, as_json: bool, on_text: str | None, force: bool) -> None:
     """Rank every supporter for referral REFERRAL_ID by the program's rules (changes nothing)."""
     common.record_id("referral_id", referral_id)
     on = common.within_calendar("--on", common.parse_date("--on", on_text)) if on_text else clock.today()
     with opened_store() as store, store.lock:
+        status = views.case_status(referral_id)
+        if status in ENDED_STATUSES and not force:
+            raise InvalidInput(
+                f"case {referral_id} has ended ({status}): reopen it before matching, "
+                "or pass --force to see the ranking anyway"
+            )
         ranked = matching.rank(referral_id, on)
     if as_json:
         click.echo(common.json_dumps([c.to_json() for c in ranked], indent=2))

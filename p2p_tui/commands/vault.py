@@ -147,9 +147,13 @@ def _write_private(target: Path, data: bytes, generation: int, vault: Path) -> N
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Restore this backup file (otherwise the backups are listed to choose from).",
 )
+@click.option("--yes", "newest", is_flag=True, help="Restore the newest backup that opens, without asking.")
 @vault_command
-def restore(source: Path | None) -> None:
-    """List the backups (date, generation, whether each opens) and restore one over the vault."""
+def restore(source: Path | None, newest: bool) -> None:
+    """List the backups (date, generation, whether each opens) and restore one over the vault.
+
+    Without a terminal to answer the question, pass --from FILE or --yes.
+    """
     path = vault_path()
     passphrase = ask_passphrase("Passphrase of the backup")
     if source is None:
@@ -158,14 +162,30 @@ def restore(source: Path | None) -> None:
             click.echo(f"No backups of {path}.")
             return
         click.echo(f"{'#':>3}  {'taken (local time)':19}  {'generation':>10}  opens")
-        for i, b in enumerate(found, 1):
+        verdicts = [_opens(b, passphrase) for b in found]
+        for i, (b, verdict) in enumerate(zip(found, verdicts, strict=True), 1):
             local = b.taken_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-            click.echo(f"{i:>3}  {local:19}  {b.generation:>10}  {_opens(b, passphrase)}")
-        choice = click.prompt(
-            "Restore which (number; Ctrl+C to cancel)", type=click.IntRange(1, len(found)), err=True
-        )
-        source = found[choice - 1].path
+            click.echo(f"{i:>3}  {local:19}  {b.generation:>10}  {verdict}")
+        if newest:
+            opening = [b for b, verdict in zip(found, verdicts, strict=True) if verdict == "yes"]
+            if not opening:
+                raise InvalidInput("none of the backups opens with this passphrase: nothing restored")
+            source = opening[0].path
+        else:
+            try:
+                choice = click.prompt(
+                    "Restore which (number; Ctrl+C to cancel)", type=click.IntRange(1, len(found)), err=True
+                )
+            except click.Abort:
+                raise click.UsageError(NO_ANSWER) from None
+            source = found[choice - 1].path
     restore_from(path, source, passphrase)
+
+
+NO_ANSWER = (
+    "nothing restored: no answer to which backup (without a terminal, pass --from FILE, one of those "
+    "listed, or --yes for the newest that opens)"
+)
 
 
 def _opens(candidate: vault_backups.Backup, passphrase: str) -> str:

@@ -175,6 +175,24 @@ def test_restore_lists_backups_and_rescues_a_damaged_vault(vault: Path) -> None:
     assert counties(vault)[-1] == "Extra"
 
 
+def test_restore_without_a_terminal_says_what_to_pass_and_yes_takes_the_newest_that_opens(
+    vault: Path,
+) -> None:
+    """Issue 10: `restore` with no one to answer listed the backups and stopped with "Aborted!"."""
+    store = Store.open(vault, PASSPHRASE)
+    with store.atomic():
+        settings.put("counties", ["Fourth"])
+    store.close()
+    unanswered = run("restore", "--vault", str(vault), stdin="")
+    assert unanswered.exit_code == 2
+    assert "--from" in unanswered.output and "--yes" in unanswered.output
+    assert "Aborted" not in unanswered.output
+    assert counties(vault) == ["Fourth"]  # nothing restored
+    result = run("restore", "--vault", str(vault), "--yes", stdin="")
+    assert result.exit_code == 0, result.output
+    assert counties(vault)[-1] == "Extra"  # the newest backup: the vault as it was before the change
+
+
 def test_demo_creates_a_vault_and_will_not_replace_a_real_one(vault: Path, tmp_path: Path) -> None:
     refused = run("demo", "--vault", str(vault), "--no-open")
     assert refused.exit_code == 1

@@ -156,3 +156,21 @@ def test_match_prints_a_name_holding_escapes_neutralised(vault_path: Path) -> No
         result = run("match", str(referral.id), "--vault", str(vault_path), *args)
         assert result.exit_code == 0, result.output
         assert not any(ch in result.output for ch in "\x1b\x07\x9b"), args
+
+
+def test_match_on_an_ended_case_says_so_unless_forced(vault_path: Path) -> None:
+    """Issue 10: `match` ranked supporters for a closed case without a word."""
+    from p2p_tui.services.cases import lifecycle
+
+    store, _ = Store.create(vault_path, PASSPHRASE, kdf=CHEAP_KDF)
+    with store.atomic():
+        referral = intake.create_referral(
+            ReferralInput(PhysicianInput("Cy Ref", "mid", "Kings"), TODAY, "reach_in", "self", ("burnout",)),
+            on=TODAY,
+        )
+        lifecycle.end_case(referral.id, "declined", TODAY)
+    store.close()
+    refused = run("match", str(referral.id), "--vault", str(vault_path))
+    assert refused.exit_code == 1 and "has ended (declined)" in refused.output and "--force" in refused.output
+    assert run("match", str(referral.id), "--vault", str(vault_path), "--force").exit_code == 0
+    assert run("match", "424242", "--vault", str(vault_path)).exit_code == 1

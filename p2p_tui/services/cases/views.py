@@ -16,6 +16,7 @@ import peewee as pw
 
 from p2p_tui.services.cases import intake, lifecycle, same_person, surveys
 from p2p_tui.services.errors import ValidationError
+from p2p_tui.store import query
 from p2p_tui.store.models import Match, Physician, Referral, Supporter
 
 
@@ -147,6 +148,14 @@ def case_view(referral_id: int) -> CaseView:
         surveys=len(surveys.surveys_of(referral_id)),
         maybe_self=len(same_person.flagged(referral_id)) if referral.status == "new" else 0,
     )
+
+
+def case_status(referral_id: int) -> str:
+    """A case's status (raises ValidationError naming `referral` for an unknown id)."""
+    found = query.scalar("SELECT status FROM referral WHERE id = ?", referral_id)
+    if found is None:
+        raise ValidationError("referral", f"there is no referral {referral_id}")
+    return str(found)
 
 
 def newest_case_id(status: str) -> int | None:

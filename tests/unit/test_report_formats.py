@@ -291,5 +291,6 @@ def test_the_summary_imports_no_format() -> None:
         alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
     }
     reporting_modules = {m for m in imported if m and m.startswith("p2p_tui.services.reporting")}
-    assert reporting_modules == {"p2p_tui.services.reporting.quarters"}
+    helpers = {"quarters", "standards", "suppression"}  # none of them imports a format either
+    assert reporting_modules == {f"p2p_tui.services.reporting.{m}" for m in helpers}
     assert not any(hasattr(quarterly, name) for name in ("to_markdown", "to_csv", "to_json", "to_pdf"))

@@ -1,74 +1,72 @@
-"""The honorarium statement: IDENTIFYING (each supporter's training hours and honorarium), for payment.
+"""The honorarium statement: IDENTIFYING, for payment only, a document of its own (`p2p-tui honoraria`).
 
-A document of its own, never inside the de-identified summary (`p2p-tui honoraria`): its CSV starts
-with the notice, and every page of its PDF is headed and footed "Identifying: for payment only".
+Each supporter's attended training hours and honorarium in a quarter, with the totals. It names
+people, so it is never part of the de-identified summary, and every page or file of it says so
+(`IDENTIFYING`). CSV here; the PDF is `pdf.render_statement`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
+from p2p_tui.services import clock
 from p2p_tui.services.people import training
 from p2p_tui.services.people.training import HonorariumLine
 from p2p_tui.services.reporting import letterhead
+from p2p_tui.services.reporting.formats import csv_text, hours
 from p2p_tui.services.reporting.letterhead import Letterhead
 from p2p_tui.services.reporting.quarters import Quarter
 
 IDENTIFYING = "Identifying: for payment only"
 FORMATS = ("pdf", "csv")
+NO_ATTENDANCE = "No training attendance this quarter."
 
 
 @dataclass(frozen=True)
 class Statement:
-    """A quarter's honorarium lines, with who it is from and when it was made."""
+    """One quarter's honorarium statement (IDENTIFYING)."""
 
     quarter: str
     label: str
+    to_date: str | None
     lines: tuple[HonorariumLine, ...]
     letterhead: Letterhead
 
     @property
-    def totals(self) -> tuple[Decimal, Decimal]:
-        """Total hours and amount, exactly."""
-        hours = sum((Decimal(str(line.hours)) for line in self.lines), Decimal(0))
-        amount = sum((Decimal(str(line.amount)) for line in self.lines), Decimal(0))
-        return hours, amount
+    def heading(self) -> str:
+        """The period, "to date" while it runs."""
+        return f"{self.label}, {self.to_date}" if self.to_date else self.label
 
 
-def statement(quarter: str | Quarter) -> Statement:
+def statement(quarter: Quarter, on: date | None = None) -> Statement:
     """The quarter's statement (call under the store's lock)."""
-    q = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
-    return Statement(str(q), q.label, tuple(training.honoraria(q)), letterhead.current())
+    today = on or clock.today()
+    lines = tuple(training.honoraria(quarter))
+    return Statement(str(quarter), quarter.label, quarter.to_date(today), lines, letterhead.current())
 
 
-def hours(value: float | Decimal) -> str:
-    """Hours without needless decimals."""
-    return f"{Decimal(str(value)).normalize():f}"
+def totals(lines: Sequence[HonorariumLine]) -> tuple[Decimal, Decimal]:
+    """Total hours and amount of a statement, exactly."""
+    total_hours = sum((Decimal(str(line.hours)) for line in lines), Decimal(0))
+    total_amount = sum((Decimal(str(line.amount)) for line in lines), Decimal(0))
+    return total_hours, total_amount
 
 
 def rows(found: Statement) -> Iterator[tuple[str, str, str]]:
     """The statement as (supporter, hours, amount) rows, the notice first and the total last."""
-    yield (IDENTIFYING, found.quarter, found.letterhead.made)
-    yield ("supporter", "hours", "amount")
+    yield (IDENTIFYING.upper(), f"{found.heading} ({found.quarter})", found.letterhead.organisation)
     for line in found.lines:
         yield (line.name, hours(line.hours), f"{Decimal(str(line.amount)):.2f}")
-    total_hours, total_amount = found.totals
+    total_hours, total_amount = totals(found.lines)
     yield ("Total", hours(total_hours), f"{total_amount:.2f}")
 
 
 def to_csv(found: Statement) -> str:
-    """The statement as CSV (a name a spreadsheet would take for a formula is prefixed with ')."""
-    import csv
-    import io
-
-    from p2p_tui.services.reporting.formats import csv_cell
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerows(tuple(csv_cell(value) for value in row) for row in rows(found))
-    return out.getvalue()
+    """The statement as CSV, `supporter,hours,amount`, every cell formula-safe."""
+    return csv_text(rows(found), ("supporter", "hours", "amount"))
 
 
 def render(found: Statement, fmt: str) -> bytes:
@@ -80,8 +78,3 @@ def render(found: Statement, fmt: str) -> bytes:
     if fmt == "csv":
         return to_csv(found).encode("utf-8")
     raise ValueError(f"unknown format {fmt!r}")
-
-
-def lines_of(found: Statement) -> Sequence[HonorariumLine]:
-    """The statement's lines."""
-    return found.lines

@@ -54,6 +54,7 @@ LABELS = {
     "no_conversation": "Conversation did not happen",
     "community_of_practice": "Community of Practice",
 }
+TIMING_HEAD = "Working days taken: median · 90th percentile"
 STANDARD_HEADS = {"match": "Match", "first_contact": "First contact", "follow_up": "Follow-up", "survey": "Survey"}
 
 
@@ -103,10 +104,10 @@ def met_text(figure: StandardFigure) -> str:
 
 
 def timing_text(figure: StandardFigure) -> str:
-    """ "median 1 · 90th percentile 2" working days, or "—" (too few cases)."""
+    """ "1 · 2": the median and 90th percentile of working days taken, or "—" (too few cases)."""
     if figure.median is None:
         return "— (too few cases)"
-    return f"median {days(figure.median)} · 90th percentile {days(figure.p90)}"
+    return f"{days(figure.median)} · {days(figure.p90)}"
 
 
 def follow_up_text(summary: Summary) -> str:
@@ -306,6 +307,9 @@ def trend_head(summary: Summary) -> tuple[str, ...]:
     return ("Quarter", "Referrals", "Median working days to match", *heads)
 
 
+TREND_NOTE = "Each standard's column is the share of cases that met it."
+
+
 def to_markdown(summary: Summary) -> str:
     """The summary as Markdown."""
     out = [f"# {title(summary)}", "", f"{byline(summary)}. {DEIDENTIFIED}", ""]
@@ -315,7 +319,7 @@ def to_markdown(summary: Summary) -> str:
     out += ["## Referrals and outcomes", ""]
     out += md_table(("Figure", "Value"), key_figures(summary))
     out += ["## Standards met (working days)", ""]
-    out += md_table(("Standard", "Met", "Working days taken"), standard_figures(summary))
+    out += md_table(("Standard", "Met", TIMING_HEAD), standard_figures(summary))
     for table in summary.breakdowns:
         out += _md_breakdown(table)
     out += ["## Supporter activity (in aggregate)", ""]

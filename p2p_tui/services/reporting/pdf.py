@@ -212,10 +212,12 @@ def _trend_chart(pdf: _Pdf, summary: Summary) -> None:
         pdf.cell(column, 4, point.to_date or point.quarter, align="C")
     pdf.set_draw_color(0, 0, 0)
     pdf.set_xy(LEFT, base + 11)
-    widths = [pdf.width - 4 * 24.0 - 28.0, 28.0, *[24.0] * 4]
+    widths = [pdf.width - 4 * 24.0 - 30.0, 30.0, *[24.0] * 4]
     rows = fmt.trend_rows(summary)
-    pdf.need((len(rows) + 1) * ROW + 4)
-    head = ("Quarter", "Median to match", *[f"{fmt.STANDARD_HEADS[f.name]} met" for f in summary.standards])
+    pdf.need((len(rows) + 2) * ROW + 4)
+    pdf.set_xy(LEFT, pdf.get_y() + 2)
+    pdf.paragraph("Share of cases that met each standard, and the median working days to match.", 8)
+    head = ("Quarter", "Days to match", *[fmt.STANDARD_HEADS[f.name] for f in summary.standards])
     body = [(r[0], r[2], *r[3:]) for r in rows]
     pdf.set_xy(LEFT, pdf.grid(LEFT, pdf.get_y() + 1, widths[: len(head)], head, body) + 2)
 
@@ -255,8 +257,8 @@ def _summary_pages(pdf: _Pdf, summary: Summary) -> None:
     widths = [pdf.width - 40.0, 40.0]
     pdf.set_xy(LEFT, pdf.grid(LEFT, pdf.get_y(), widths, ("Figure", "Value"), fmt.key_figures(summary)) + 2)
     pdf.heading("Standards met (working days)", 28)
-    widths = [pdf.width - 40.0 - 56.0, 40.0, 56.0]
-    head = ("Standard", "Met", "Working days taken")
+    widths = [pdf.width - 42.0 - 30.0, 42.0, 30.0]
+    head = ("Standard (working days)", "Met", "Median · p90")
     pdf.set_xy(LEFT, pdf.grid(LEFT, pdf.get_y(), widths, head, fmt.standard_figures(summary)) + 2)
     pdf.heading("Referrals by attribute", 40)
     for left, right in PAIRS:

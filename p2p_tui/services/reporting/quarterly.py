@@ -68,7 +68,8 @@ STRESSOR_NOTE = (
 )
 STANDARDS_NOTE = (
     "Standards and times are in working days (weekdays other than Prince Edward Island's public "
-    "holidays), each from its own clock's start, as the follow-up queue counts them. A case counts for "
+    "holidays), each from its own clock's start, as the follow-up queue counts them (the match clock "
+    "starts at receipt, or when consent is given if it was needed and came later). A case counts for "
     "a standard once the step happened or its clock ran out; a case still within its clock, or "
     "declined before the step, is left out."
 )

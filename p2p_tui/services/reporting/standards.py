@@ -37,7 +37,7 @@ from p2p_tui.store import query
 
 STANDARDS = ("match", "first_contact", "follow_up", "survey")
 STARTS = {
-    "match": "the receipt (or consent, when given later)",
+    "match": "receipt",
     "first_contact": "the match",
     "follow_up": "the first contact",
     "survey": "the follow-up",
@@ -166,7 +166,7 @@ def standard_label(standard: str, lengths: ClockLengths, unit: Callable[[int], s
         "match": f"Matched {within}",
         "first_contact": f"First contact {within}",
         "follow_up": f"Follow-up check-in {within}",
-        "survey": f"Supporter survey returned {within}",
+        "survey": f"Survey returned {within}",
     }[standard]
 
 

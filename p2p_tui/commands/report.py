@@ -28,7 +28,6 @@ from p2p_tui.services.reporting import formats, quarterly, render
 from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store import settings
 
-
 HONORARIA = "p2p-tui honoraria"
 
 
@@ -122,7 +121,9 @@ def command(quarter_text: str | None, fmt: str, output: Path | None, force: bool
     The honorarium statement, which names supporters, is not part of it: p2p-tui honoraria.
     """
     if honoraria:
-        raise click.UsageError(f"--honoraria was removed: use {HONORARIA} --quarter {quarter_text or 'YYYYQN'}")
+        raise click.UsageError(
+            f"--honoraria was removed: use {HONORARIA} --quarter {quarter_text or 'YYYYQN'}"
+        )
     quarter = _quarter(quarter_text) if quarter_text else Quarter.last_complete(clock.today())
     target = _target(output, fmt, force)
     with opened_store() as store, store.lock:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -55,7 +55,12 @@ LABELS = {
     "community_of_practice": "Community of Practice",
 }
 TIMING_HEAD = "Working days taken: median · 90th percentile"
-STANDARD_HEADS = {"match": "Match", "first_contact": "First contact", "follow_up": "Follow-up", "survey": "Survey"}
+STANDARD_HEADS = {
+    "match": "Match",
+    "first_contact": "First contact",
+    "follow_up": "Follow-up",
+    "survey": "Survey",
+}
 
 
 def label(value: str) -> str:
@@ -225,7 +230,9 @@ def summary_dict(summary: Summary) -> dict[str, Any]:
         "breakdowns": [_breakdown(table) for table in summary.breakdowns],
         "standards": [_standard(f) for f in summary.standards],
         "follow_up_completion": {
-            "done": _cell(follow.part), "of": _cell(follow.whole), "percent": follow.share
+            "done": _cell(follow.part),
+            "of": _cell(follow.whole),
+            "percent": follow.share,
         },  # fmt: skip
         "php_referrals": _cell(summary.php_referrals),
         "safety_escalations": _cell(summary.safety_escalations),
@@ -253,7 +260,9 @@ def summary_dict(summary: Summary) -> dict[str, Any]:
                 "to_date": p.to_date,
                 "referrals": _cell(p.referrals),
                 "median_working_days_to_match": p.median_days_to_match,
-                "standards_met": dict(zip([f.name for f in summary.standards], p.standards_met, strict=False)),
+                "standards_met": dict(
+                    zip([f.name for f in summary.standards], p.standards_met, strict=False)
+                ),
             }
             for p in summary.trend
         ],
@@ -274,7 +283,9 @@ def _md(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("*", "\\*")
 
 
-def md_table(head: tuple[str, ...], rows: list[tuple[str, ...]], total: tuple[str, ...] | None = None) -> list[str]:
+def md_table(
+    head: Sequence[str], rows: Sequence[Sequence[str]], total: Sequence[str] | None = None
+) -> list[str]:
     """A Markdown table: the first column left, the others right-aligned; `total` in bold."""
     lines = ["| " + " | ".join(_md(h) for h in head) + " |", "|---|" + "---:|" * (len(head) - 1)]
     lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows]
@@ -363,11 +374,17 @@ def summary_rows(summary: Summary) -> Iterator[tuple[str, str, str]]:
         yield (f"standard_{f.name}", "median_working_days", days(f.median))
         yield (f"standard_{f.name}", "p90_working_days", days(f.p90))
     follow = summary.follow_up_completion
-    yield from [("follow_up", "done", follow.part.text), ("follow_up", "with_first_contact", follow.whole.text)]
+    yield from [
+        ("follow_up", "done", follow.part.text),
+        ("follow_up", "with_first_contact", follow.whole.text),
+    ]
     yield ("follow_up", "percent", follow.share)
     yield ("php", "referrals", summary.php_referrals.text)
     yield ("safety", "escalations", summary.safety_escalations.text)
-    yield from [("declined", "total", summary.declined.text), ("declined", "no_consent", summary.no_consent.text)]
+    yield from [
+        ("declined", "total", summary.declined.text),
+        ("declined", "no_consent", summary.no_consent.text),
+    ]
     yield ("supporters", "active", str(summary.supporters_active))
     yield ("supporters", "with_cases", str(summary.supporters_with_cases))
     yield ("supporters", "contacts", str(summary.contacts))
@@ -382,7 +399,9 @@ def summary_rows(summary: Summary) -> Iterator[tuple[str, str, str]]:
     for p in summary.trend:
         yield ("trend_referrals", p.quarter, p.referrals.text)
         yield ("trend_median_working_days_to_match", p.quarter, days(p.median_days_to_match))
-        yield from ((f"trend_{name}_met", p.quarter, met) for name, met in zip(names, p.standards_met, strict=False))
+        yield from (
+            (f"trend_{name}_met", p.quarter, met) for name, met in zip(names, p.standards_met, strict=False)
+        )
         if p.to_date:
             yield ("trend_to_date", p.quarter, p.to_date)
     yield from (("note", str(n), note) for n, note in enumerate(summary.notes, 1))

@@ -86,7 +86,9 @@ class _Pdf(FPDF):
         self.set_font(FONT, style, size)
         self.cell(self.width, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
-    def paragraph(self, text: str, size: float = 8.5, fill: bool = False, color: tuple[int, ...] = INK) -> None:
+    def paragraph(
+        self, text: str, size: float = 8.5, fill: bool = False, color: tuple[int, ...] = INK
+    ) -> None:
         """Wrapped text across the page (shaded when `fill`)."""
         self.set_font(FONT, "", size)
         self.set_fill_color(*SHADE)
@@ -274,7 +276,13 @@ def _summary_pages(pdf: _Pdf, summary: Summary) -> None:
     pdf.need(_breakdown_height(summary.survey.durations) + 4)
     y = pdf.get_y() + 2
     bottom = max(
-        pdf.grid(LEFT, y, _two(pdf, pdf.half), ("Survey (submitted in the quarter)", ""), fmt.survey_figures(summary)),
+        pdf.grid(
+            LEFT,
+            y,
+            _two(pdf, pdf.half),
+            ("Survey (submitted in the quarter)", ""),
+            fmt.survey_figures(summary),
+        ),
         _draw_breakdown(pdf, LEFT + pdf.half + pdf.gap, y, summary.survey.durations),
     )
     pdf.set_xy(LEFT, bottom + 2)
@@ -303,9 +311,8 @@ def render(summary: Summary, *, compress: bool = True) -> bytes:
 
 def drawable(pdf: _Pdf, text: str) -> tuple[str, bool]:
     """`text` with each character the embedded font lacks made "□", and whether any was."""
-    font = pdf.fonts[f"{FONT.lower()}"]
-    assert isinstance(font, TTFFont)
-    keys = font.cmap
+    font = pdf.fonts[FONT.lower()]
+    keys = font.cmap if isinstance(font, TTFFont) else {}
     out = "".join(c if ord(c) in keys or c.isspace() else MISSING for c in text)
     return out, out != text
 

@@ -133,7 +133,9 @@ def _tally(
     return Tally(met, base, in_progress, took)
 
 
-def tallies(quarters: Sequence[Quarter], today: date, lengths: ClockLengths | None = None) -> dict[str, QuarterTallies]:
+def tallies(
+    quarters: Sequence[Quarter], today: date, lengths: ClockLengths | None = None
+) -> dict[str, QuarterTallies]:
     """Each quarter's standards, by quarter name (call under the store's lock)."""
     lengths = lengths or ClockLengths.from_settings()
     names = [str(q) for q in quarters]
@@ -145,7 +147,9 @@ def tallies(quarters: Sequence[Quarter], today: date, lengths: ClockLengths | No
         declined = outcome == "declined"
         declines[quarter] += declined
         refusals[quarter] += bool(declined and refused)
-        per[quarter].append((consented or received, matched, contacted, followed, surveyed, "1" if declined else ""))
+        per[quarter].append(
+            (consented or received, matched, contacted, followed, surveyed, "1" if declined else "")
+        )
     days = _Days()
     found: dict[str, QuarterTallies] = {}
     for name in names:

@@ -52,7 +52,7 @@ class Proportion:
 
     @property
     def text(self) -> str:
-        """"26 of 30 (87%)", marks included."""
+        """ "26 of 30 (87%)", marks included."""
         return f"{self.part.text} of {self.whole.text} ({self.share})"
 
 

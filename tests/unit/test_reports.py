@@ -19,11 +19,10 @@ from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput, create_
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.people import training
 from p2p_tui.services.people.roster import SupporterInput, add_supporter
-from p2p_tui.services.reporting import quarterly
-from p2p_tui.services.reporting import statement
+from p2p_tui.services.reporting import quarterly, statement
 from p2p_tui.services.reporting.quarterly import Cell, Summary, summarize
-from p2p_tui.services.reporting.suppression import Proportion
 from p2p_tui.services.reporting.quarters import Quarter
+from p2p_tui.services.reporting.suppression import Proportion
 from p2p_tui.store import Store, settings
 
 UTILIZATION_DDL = """

@@ -24,13 +24,16 @@ DEFAULTS: dict[str, Any] = {
     "paper_size": "Letter",  # Letter | A4
     "fiscal_year_start_month": 4,  # April: the fiscal year of Canadian provinces and most societies
     "export_k": 5,  # k-anonymity of export-deidentified (never below 3)
-    "member_surveys": {},  # Member Survey aggregates by year (numbers only, never a response)
     "autolock_minutes": 5,
     "backups_keep_last": 10,
     "backups_keep_days": 14,
 }
 
 
+# Small records kept in the same table, entered through their own command rather than typed as settings.
+RECORDS: dict[str, Any] = {
+    "member_surveys": {},  # Member Survey aggregates by year (numbers only, never a response)
+}
 PAPER_SIZES = ("Letter", "A4")
 MIN_EXPORT_K = 3
 
@@ -66,17 +69,24 @@ def problem(key: str, value: Any) -> str | None:
 
 
 def get(key: str) -> Any:
-    """A setting's value, or its default."""
-    if key not in DEFAULTS:
-        raise KeyError(f"unknown setting {key!r}")
+    """A setting's (or record's) value, or its default."""
+    default = _default(key)
     row = Setting.get_or_none(Setting.key == key)
-    return DEFAULTS[key] if row is None else json.loads(row.value)
+    return default if row is None else json.loads(row.value)
+
+
+def _default(key: str) -> Any:
+    if key in DEFAULTS:
+        return DEFAULTS[key]
+    if key in RECORDS:
+        return json.loads(json.dumps(RECORDS[key]))  # a fresh copy: callers may change it
+    raise KeyError(f"unknown setting {key!r}")
 
 
 def put(key: str, value: Any) -> None:
-    """Store a setting (the caller commits through `Store.atomic`)."""
-    if key not in DEFAULTS:
-        raise KeyError(f"unknown setting {key!r}")
+    """Store a setting or record (the caller commits through `Store.atomic`); ValueError names the
+    setting and its rule when the value breaks it."""
+    _default(key)
     wrong = problem(key, value)
     if wrong is not None:
         raise ValueError(f"setting {key}: {wrong}")

@@ -137,7 +137,7 @@ def test_suppressed_standards_say_why(crafted: Store) -> None:
         s = summarize(Q3, on=TODAY)  # threshold 5: 6 referrals, every base below 5
     match = s.standard("match")
     # 3 met, 2 not: both small, each 1 to 4 of 5; the share only as far as that allows
-    assert (match.met.text, match.base.text, match.share) == ("<5*", "5", "at least 20%")
+    assert (match.met.text, match.base.text, match.share) == ("<5*", "5", "at most 80%")
     first = s.standard("first_contact")
     assert (first.met.text, first.base.text, first.share) == ("—‡", "<5*", "—")
     assert first.median is None  # fewer than 5 cases: no median

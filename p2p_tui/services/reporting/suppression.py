@@ -181,7 +181,7 @@ def proportion(part: int, whole: Cell, whole_count: int, threshold: int) -> Prop
     if cell.value is not None:
         return Proportion(cell, whole, percent(cell.value, whole_count))
     rest = protect([part, whole_count - part], whole_count, threshold)[1]
-    if cell.reason == SMALL and rest.value is not None:
+    if cell.reason == SMALL:
         return Proportion(cell, whole, f"at most {-(-100 * (threshold - 1) // whole_count)}%")
     if rest.reason == SMALL:
         return Proportion(cell, whole, f"at least {100 * (whole_count - threshold + 1) // whole_count}%")

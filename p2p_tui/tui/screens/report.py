@@ -61,6 +61,7 @@ STANDARD_TITLES = {  # the standards, as the figures' left column names them
     "survey": "Survey",
 }
 SHORT_LABELS = {  # compact forms of the exports' longest labels (formats.LABELS)
+    "php": "PHP",
     "under_15": "Under 15 min",
     "15_30": "15–30 min",
     "30_60": "30–60 min",

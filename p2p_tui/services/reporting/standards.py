@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from p2p_tui.services.cases.clocks import ClockLengths, add_working_days, working_days_between
 from p2p_tui.services.reporting.quarters import Quarter
@@ -79,54 +79,47 @@ class QuarterTallies:
 
 
 class _Days:
-    """Working-day arithmetic on ISO date text, each distinct date worked out once (dates repeat)."""
+    """Working-day arithmetic on ISO date text as whole numbers, each distinct date worked out once.
 
-    def __init__(self) -> None:
-        self._rolled: dict[str, date] = {}
-        self._due: dict[tuple[str, int], date] = {}
-        self._between: dict[tuple[date, str], int] = {}
+    For a date d: `inc` is the working days after an anchor up to and including d, and `at` is `inc`
+    plus 1 when d is not a working day (the index of the first working day on or after d). A clock
+    starting on s with length L is due on the working day of index at(s) + L; a day d is on or before
+    it exactly when at(d) <= at(s) + L, and the step took inc(d) - at(s) working days (0 if before).
+    """
 
-    def rolled(self, start: str) -> date:
-        """The clock's first working day: the start, or the next working day after it."""
-        found = self._rolled.get(start)
+    def __init__(self, anchor: date) -> None:
+        self.anchor = anchor
+        self._seen: dict[str, tuple[int, int]] = {}
+
+    def of(self, text: str) -> tuple[int, int]:
+        """(inc, at) of the date `text`."""
+        found = self._seen.get(text)
         if found is None:
-            found = self._rolled[start] = add_working_days(date.fromisoformat(start[:10]), 0)
-        return found
-
-    def due(self, start: str, length: int) -> date:
-        """The last day the step meets its standard."""
-        key = (start, length)
-        found = self._due.get(key)
-        if found is None:
-            found = self._due[key] = add_working_days(date.fromisoformat(start[:10]), length)
-        return found
-
-    def took(self, start: str, done: str) -> int:
-        """Working days from the clock's first working day to the step (0: that same day, or before)."""
-        first = self.rolled(start)
-        key = (first, done)
-        found = self._between.get(key)
-        if found is None:
-            found = self._between[key] = max(0, working_days_between(first, date.fromisoformat(done[:10])))
+            day = date.fromisoformat(text[:10])
+            inc = working_days_between(self.anchor, day)
+            found = self._seen[text] = (inc, inc + (add_working_days(day, 0) != day))
         return found
 
 
 def _tally(
-    steps: Sequence[tuple[str | None, str | None, bool]], length: int, days: _Days, today: date
+    steps: Sequence[tuple[str | None, str | None, bool]], length: int, days: _Days, today: int
 ) -> Tally:
-    """`steps`: (clock start, step done, declined) per case."""
+    """`steps`: (clock start, step done, declined) per case; `today`: today's `at` index."""
     met = base = in_progress = 0
     took: Counter[int] = Counter()
+    of = days.of
     for start, done, declined in steps:
         if start is None:
             continue  # the clock never started (no match yet, say)
+        due = of(start)[1] + length
         if done is not None:
-            took[days.took(start, done)] += 1
+            inc, at = of(done)
+            took[max(0, inc - (due - length))] += 1
             base += 1
-            met += date.fromisoformat(done[:10]) <= days.due(start, length)  # as the queue counts it
+            met += at <= due  # on or before the day it was due, as the queue counts it
         elif declined:
             continue
-        elif today > days.due(start, length):
+        elif today > due:
             base += 1  # the clock ran out without the step
         else:
             in_progress += 1
@@ -150,14 +143,15 @@ def tallies(
         per[quarter].append(
             (consented or received, matched, contacted, followed, surveyed, "1" if declined else "")
         )
-    days = _Days()
+    days = _Days(min((q.start for q in quarters), default=today) - timedelta(days=1))
+    now = days.of(today.isoformat())[1]
     found: dict[str, QuarterTallies] = {}
     for name in names:
         cases = per[name]
         made: dict[str, Tally] = {}
         for at, standard in enumerate(STANDARDS):
             length: int = getattr(lengths, LENGTH_OF[standard])
-            made[standard] = _tally([(c[at], c[at + 1], bool(c[5])) for c in cases], length, days, today)
+            made[standard] = _tally([(c[at], c[at + 1], bool(c[5])) for c in cases], length, days, now)
         found[name] = QuarterTallies(len(cases), made, declines[name], refusals[name])
     return found
 

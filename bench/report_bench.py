@@ -6,9 +6,10 @@ For each size, fills `utilization` with that many de-identified rows spread even
 quarters ending 2026Q3, ids in order of receipt (8 by default: two years; `--quarters 1` puts every
 row in the reported quarter, the worst case), plus the aggregates the summary reads beside it: one
 match per matched referral, first and follow-up contacts, a survey for most, supporters and 40
-training events with attendance. Rows go in directly by SQL with foreign keys off (no referral rows,
-so migration m0004's triggers leave the rows as written; the summary reads none of the identifying
-tables). The same rows go into the vault's in-memory database, plain SQLite (a file, WAL,
+training events with attendance, and a referral row per record (its date of receipt: the standards
+read the clocks' dates beside the record). Rows go in directly by SQL with foreign keys off, the
+utilization rows last, as written (what migration m0004's triggers made of the others is cleared).
+The same rows go into the vault's in-memory database, plain SQLite (a file, WAL,
 synchronous=FULL) and SQLCipher (raw key); then `summarize("2026Q3")` is timed `--runs` times per
 engine, interleaved round-robin (median, p95, ratio to the vault), and a PDF rendered and written once
 on the vault.
@@ -64,6 +65,8 @@ CREATE TABLE IF NOT EXISTS utilization (
 INSERTS = {
     "physician": "INSERT INTO physician (id, name, name_key, career_stage, county, created_on) "
     "VALUES (?, ?, ?, 'mid', 'Kings', '2024-01-01')",
+    "referral": "INSERT INTO referral (id, physician_id, received_on, pathway, source, status, status_on) "
+    "VALUES (?, 1, ?, ?, ?, 'closed', ?)",
     "supporter": "INSERT INTO supporter (id, physician_id, status, max_active) VALUES (?, ?, 'active', 5)",
     "training_event": "INSERT INTO training_event (id, kind, held_on, hours, rate) VALUES (?, ?, ?, ?, 100)",
     "attendance": "INSERT INTO attendance (event_id, supporter_id, hours) VALUES (?, ?, ?)",
@@ -103,6 +106,7 @@ def build_rows(n: int, quarters: int, seed: int = 11) -> dict[str, list[tuple[An
         follow = dtfc is not None and rnd.random() < 0.8
         survey = follow and rnd.random() < 0.7
         supporter = rnd.randint(1, supporters)
+        rows["referral"].append((r, received, PATHWAYS[0], SOURCES[0], received))
         rows["utilization"].append(
             (r, received.strftime("%Y-%m"), str(q), rnd.choice(CAREER_STAGES), rnd.choice(COUNTIES),
              rnd.choice(PATHWAYS), rnd.choice(SOURCES), ";".join(STRESSORS[i] for i in stressors),
@@ -130,11 +134,14 @@ def build_rows(n: int, quarters: int, seed: int = 11) -> dict[str, list[tuple[An
 
 
 def fill(conn: Any, rows: dict[str, list[tuple[Any, ...]]]) -> None:
-    """Insert every row in one transaction, foreign keys off (no referral rows: see the docstring)."""
+    """Insert every row in one transaction, foreign keys off; the utilization rows last, as written
+    (whatever the triggers made of the referral, match and contact rows is cleared first)."""
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute(UTILIZATION_DDL)
     conn.execute("BEGIN")
     for table, sql in INSERTS.items():
+        if table == "utilization":
+            conn.execute("DELETE FROM utilization")
         conn.executemany(
             sql, [tuple(v.isoformat() if isinstance(v, date) else v for v in r) for r in rows[table]]
         )

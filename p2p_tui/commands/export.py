@@ -1,8 +1,10 @@
-"""`p2p-tui export-deidentified [--output FILE] [--quarter 2026Q3] [--force]`: the utilization records.
+"""`p2p-tui export-deidentified [--output FILE] [--quarter 2026Q3] [--force] | --check FILE`.
 
-CSV (a header row, then one row per referral, sorted by value) to stdout, or to FILE written
-atomically with mode 0600; an existing FILE is never replaced without `--force`. The records carry no
-referral id, name or contact. Read-only: the vault file is left byte for byte as it was.
+The utilization records, k-anonymous: CSV (a header row, then one row per referral kept, sorted by
+value) to stdout, or to FILE written atomically with mode 0600; an existing FILE is never replaced
+without `--force`. What was generalised and how many rows were withheld is printed to stderr. The
+records carry no referral id, name or contact. Read-only: the vault file is left byte for byte as it
+was. `--check FILE` reports the smallest group of an exported CSV (no vault needed).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from pathlib import Path
 import click
 
 from p2p_tui.commands.base import InvalidInput, common_options, help_from, opened_store, vault_command
-from p2p_tui.services.reporting import deidentify
+from p2p_tui.services.reporting import deidentify, kanon
+from p2p_tui.store import settings
 from p2p_tui.vault import private_file
 
 LIST_COLUMNS = {"stressors": "';'-joined"}  # how the help describes a column holding a list
@@ -47,25 +50,57 @@ def write_private(target: Path, text: str, *, force: bool, vault: Path | None) -
 )
 @click.option("--quarter", metavar="2026Q3", help="Only the referrals received in this quarter.")
 @click.option("--force", is_flag=True, help="Replace FILE if it already exists.")
+@click.option(
+    "--check",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Report the smallest group of quasi-identifiers in an exported CSV, and exit.",
+)
 @vault_command
-@help_from(columns=column_list())
-def command(output: Path | None, quarter: str | None, force: bool) -> None:
-    """Export the de-identified utilization records as CSV (one row per referral).
+@help_from(
+    columns=column_list(),
+    quasi=", ".join(q.replace("_", " ") for q in kanon.QUASI_IDENTIFIERS),
+    steps="; ".join(kanon.STEPS),
+    k=settings.DEFAULTS["export_k"],
+    least=settings.MIN_EXPORT_K,
+)
+def command(output: Path | None, quarter: str | None, force: bool, check: Path | None) -> None:
+    """Export the de-identified utilization records as CSV (one row per referral), k-anonymous.
 
     \b
     {columns}
 
-    No names, contacts or referral ids. Each row is still one physician's case: keep the file as
-    confidential as a report, and share counts (p2p-tui report) rather than rows.
+    Every combination of {quasi} is shared by at least k rows (k in Settings: {k} by default,
+    never below {least}). Until it holds, every row is generalised a step: {steps}; rows still in a
+    smaller group are withheld. What was done is printed. No names, contacts or referral ids; keep
+    the file as confidential as a report, and share counts (p2p-tui report) rather than rows.
     """
+    if check is not None:
+        check_file(check)
+        return
     deidentify.clean_quarter(quarter)  # a bad quarter is refused before the passphrase is asked
     if output is not None and output.exists() and not force:
         raise InvalidInput(f"--output: {output} already exists; choose a new file or add --force")
     with opened_store() as store, store.lock:
-        text = deidentify.export_csv(quarter)
+        text, done = deidentify.export(quarter)
     if output is None:
         click.echo(text, nl=False)
+        click.echo(done.describe(), err=True)
         return
     write_private(output, text, force=force, vault=store.vault.path)
-    rows = text.count("\n") - 1
-    click.echo(f"Wrote {rows} records to {output}.", err=True)
+    click.echo(f"Wrote {len(done.rows)} records to {output}. {done.describe()}", err=True)
+
+
+def check_file(path: Path) -> None:
+    """Print the smallest group of an exported CSV; exit 1 when it is not one or the group is small."""
+    try:
+        smallest, rows = kanon.smallest_group(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"--check: {path.name}: {exc}") from None
+    least = settings.DEFAULTS["export_k"]
+    verdict = "holds" if smallest >= least or rows == 0 else "does NOT hold"
+    click.echo(
+        f"{rows} rows; the smallest group of quasi-identifiers has {smallest} rows: k = {least} {verdict}."
+    )
+    if verdict != "holds":
+        raise SystemExit(1)

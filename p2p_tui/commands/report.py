@@ -1,8 +1,9 @@
-"""`p2p-tui report --quarter 2026Q3 [--format pdf|md|csv|json] [--output FILE] [--force] [--honoraria]`.
+"""`p2p-tui report [--quarter 2026Q3] [--format pdf|md|csv|json] [--output FILE] [--force]`.
 
-The quarterly utilization summary, de-identified and with small counts suppressed (ARCHITECTURE.md §5).
-Markdown to standard output by default; a file is written atomically with mode 0600 and never over an
-existing one unless --force. The identifying honorarium statement is added only with --honoraria.
+The quarterly utilization summary, de-identified and with small counts suppressed (ARCHITECTURE.md §5);
+without --quarter, the last complete quarter. Markdown to standard output by default; a file is written
+atomically with mode 0600 and never over an existing one unless --force. The identifying honorarium
+statement is its own command (`p2p-tui honoraria`): `--honoraria` is refused, saying so.
 Read-only: the vault file is left byte for byte as it was.
 """
 
@@ -21,10 +22,13 @@ from p2p_tui.commands.base import (
     vault_command,
     vault_path,
 )
+from p2p_tui.services import clock
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.reporting import formats, quarterly, render
 from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store import settings
+
+HONORARIA = "p2p-tui honoraria"
 
 
 def contents(width: int = 98) -> str:
@@ -32,8 +36,10 @@ def contents(width: int = 98) -> str:
     names = [name.replace("_", " ") for name in quarterly.BREAKDOWNS]
     t = settings.DEFAULTS["suppression_threshold"]
     text = (
-        f"Referrals by {', '.join(names[:-1])} and {names[-1]}; days to match and to first contact (median, "
-        "90th percentile); follow-up completion; PHP referrals; safety escalations; supporter activity, "
+        f"Referrals by {', '.join(names[:-1])} and {names[-1]}; the share of cases that met each standard "
+        "(match, first contact, follow-up, survey) and the working days taken (median, 90th percentile); "
+        "referrals per 100 physicians served; follow-up completion; PHP referrals; safety escalations; "
+        "declines and no consent; supporter activity, "
         f"training hours and honoraria in total; survey aggregates; a {quarterly.TREND_QUARTERS + 1}-quarter "
         f'trend. Counts from 1 to {t - 1} (the threshold in Settings, less one) are shown "<{t}", and '
         f'others withheld ("{quarterly.WITHHELD}") where a small count could be worked out from a total.'
@@ -76,7 +82,13 @@ def _target(output: Path | None, fmt: str, force: bool) -> Path | None:
 
 @click.command("report")
 @common_options
-@click.option("--quarter", "quarter_text", required=True, metavar="YYYYQN", help="The quarter, e.g. 2026Q3.")
+@click.option(
+    "--quarter",
+    "quarter_text",
+    metavar="YYYYQN",
+    help="The quarter, e.g. 2026Q3 (default: the last complete quarter). A quarter still running is "
+    'labelled "to date".',
+)
 @click.option(
     "--format",
     "fmt",
@@ -95,32 +107,34 @@ def _target(output: Path | None, fmt: str, force: bool) -> Path | None:
 @click.option(
     "--honoraria",
     is_flag=True,
-    help="Add the honorarium statement: IDENTIFYING (names and amounts), for payment only.",
+    hidden=False,
+    help=f"removed: use {HONORARIA} (the statement is identifying, a document of its own).",
 )
 @vault_command
 @help_from(contents=contents())
-def command(quarter_text: str, fmt: str, output: Path | None, force: bool, honoraria: bool) -> None:
+def command(quarter_text: str | None, fmt: str, output: Path | None, force: bool, honoraria: bool) -> None:
     """The quarterly utilization summary, de-identified, for the program's board.
 
     \b
     {contents}
 
-    --honoraria adds the statement that names each supporter with hours and amount: it is
-    identifying, for payment only, and is printed apart under that heading.
+    The honorarium statement, which names supporters, is not part of it: p2p-tui honoraria.
     """
-    quarter = _quarter(quarter_text)
+    if honoraria:
+        raise click.UsageError(
+            f"--honoraria was removed: use {HONORARIA} --quarter {quarter_text or 'YYYYQN'}"
+        )
+    quarter = _quarter(quarter_text) if quarter_text else Quarter.last_complete(clock.today())
     target = _target(output, fmt, force)
     with opened_store() as store, store.lock:
         summary = quarterly.summarize(quarter)
-        statement = quarterly.honorarium_statement(quarter) if honoraria else None
+    data = render.render(summary, fmt)  # made before the file, so a failure leaves none
     if target is None:
-        click.echo(render.render(summary, fmt, statement).decode("utf-8"), nl=False)
+        click.echo(data.decode("utf-8"), nl=False)
         return
-    data = render.render(summary, fmt, statement)  # made before the file, so a failure leaves none
     try:
         formats.write_private(target, data, vault=store.vault.path)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise InvalidInput(f"--output: {target} could not be written ({reason}); nothing was left") from None
-    note = " (with the IDENTIFYING honorarium statement)" if honoraria else ""
-    click.echo(f"Wrote the {quarter.label} summary to {target}{note}.", err=True)
+    click.echo(f"Wrote the {summary.heading} summary to {target}.", err=True)

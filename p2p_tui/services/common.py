@@ -1,7 +1,7 @@
 """Validation helpers shared by the services. Messages name the field and what is allowed, never the
 value that was given (it may be a name or an email).
 
-Stored text is data, never control (DESIGN section 8). Three functions decide it once:
+Stored text is data, never control (ARCHITECTURE.md §8). Three functions decide it once:
 
 - `no_controls`: every text field goes through it on input (through `text`, `email`, `phone`,
   `county`): C0 controls (tab and new line too: every field is one line), DEL, C1 controls, the line

@@ -17,24 +17,79 @@ DEFAULTS: dict[str, Any] = {
     "honorarium_rate": 100.0,
     "retention_days": 90,
     "suppression_threshold": 5,
+    # reports (ARCHITECTURE.md §5, "Reports")
+    "physicians_served": 400,  # the community the program serves: referrals per 100 physicians
+    "organisation_name": "Medical Society of Prince Edward Island",
+    "program_name": "Physician Peer-to-Peer Support Program",
+    "paper_size": "Letter",  # Letter | A4
+    "fiscal_year_start_month": 4,  # April: the fiscal year of Canadian provinces and most societies
+    "export_k": 5,  # k-anonymity of export-deidentified (never below 3)
     "autolock_minutes": 5,
     "backups_keep_last": 10,
     "backups_keep_days": 14,
 }
 
 
+# Small records kept in the same table, entered through their own command rather than typed as settings.
+RECORDS: dict[str, Any] = {
+    "member_surveys": {},  # Member Survey aggregates by year (numbers only, never a response)
+}
+PAPER_SIZES = ("Letter", "A4")
+MIN_EXPORT_K = 3
+
+
+def _whole(low: int, high: int | None = None) -> Any:
+    def check(value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < low or (high and value > high):
+            return f"must be a whole number from {low}" + (f" to {high}" if high else "")
+        return None
+
+    return check
+
+
+def _name(value: Any) -> str | None:
+    return None if isinstance(value, str) and 0 < len(value.strip()) <= 120 else "must be 1 to 120 characters"
+
+
+VALIDATORS: dict[str, Any] = {
+    "physicians_served": _whole(1),
+    "organisation_name": _name,
+    "program_name": _name,
+    "paper_size": lambda v: None if v in PAPER_SIZES else f"must be one of {', '.join(PAPER_SIZES)}",
+    "fiscal_year_start_month": _whole(1, 12),
+    "export_k": _whole(MIN_EXPORT_K, 100),
+    "member_surveys": lambda v: None if isinstance(v, dict) else "must be a mapping of year to results",
+}
+
+
+def problem(key: str, value: Any) -> str | None:
+    """Why `value` cannot be stored under `key` (None: it can), for the settings with a rule here."""
+    check = VALIDATORS.get(key)
+    return None if check is None else check(value)
+
+
 def get(key: str) -> Any:
-    """A setting's value, or its default."""
-    if key not in DEFAULTS:
-        raise KeyError(f"unknown setting {key!r}")
+    """A setting's (or record's) value, or its default."""
+    default = _default(key)
     row = Setting.get_or_none(Setting.key == key)
-    return DEFAULTS[key] if row is None else json.loads(row.value)
+    return default if row is None else json.loads(row.value)
+
+
+def _default(key: str) -> Any:
+    if key in DEFAULTS:
+        return DEFAULTS[key]
+    if key in RECORDS:
+        return json.loads(json.dumps(RECORDS[key]))  # a fresh copy: callers may change it
+    raise KeyError(f"unknown setting {key!r}")
 
 
 def put(key: str, value: Any) -> None:
-    """Store a setting (the caller commits through `Store.atomic`)."""
-    if key not in DEFAULTS:
-        raise KeyError(f"unknown setting {key!r}")
+    """Store a setting or record (the caller commits through `Store.atomic`); ValueError names the
+    setting and its rule when the value breaks it."""
+    _default(key)
+    wrong = problem(key, value)
+    if wrong is not None:
+        raise ValueError(f"setting {key}: {wrong}")
     Setting.insert(key=key, value=json.dumps(value)).on_conflict_replace().execute()
 
 

@@ -53,6 +53,22 @@ def vault(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture
+def records_vault(tmp_path: Path) -> Path:
+    """Five cases received on the old day (ended) and five recent ones, alike in every quasi-identifier,
+    so the export keeps every row as it is (k = 5 holds without generalising)."""
+    path = tmp_path / "vault" / "records.p2pvault"  # in a folder of its own: no output may go there
+    path.parent.mkdir()
+    store, _ = Store.create(path, PASSPHRASE, kdf=CHEAP_KDF)
+    with store.atomic():
+        for n in range(5):
+            old = referral(f"Olga Oldcase{n}", OLD.isoformat(), f"olga{n}@private.example.org")
+            lifecycle.end_case(old, "closed", OLD + timedelta(days=7))
+            referral(f"Rita Recent{n}", RECENT.isoformat(), f"rita{n}@private.example.org")
+    store.close()
+    return path
+
+
 def identifying(path: Path) -> list[str]:
     store = Store.open(path, PASSPHRASE)
     try:
@@ -62,7 +78,8 @@ def identifying(path: Path) -> list[str]:
         store.close()
 
 
-def test_export_to_stdout_prints_the_records_and_nothing_identifying(vault: Path) -> None:
+def test_export_to_stdout_prints_the_records_and_nothing_identifying(records_vault: Path) -> None:
+    vault = records_vault
     secrets = identifying(vault)
     before = vault.read_bytes()
     result = run("export-deidentified", "--vault", str(vault))
@@ -70,30 +87,35 @@ def test_export_to_stdout_prints_the_records_and_nothing_identifying(vault: Path
     assert vault.read_bytes() == before  # read-only
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert result.stdout.splitlines()[0] == HEADER
-    assert sorted(row[0] for row in rows[1:]) == sorted([OLD.strftime("%Y-%m"), RECENT.strftime("%Y-%m")])
-    assert sorted(row[8] for row in rows[1:]) == ["closed", "open"]
+    assert sorted(row[0] for row in rows[1:]) == sorted([OLD.strftime("%Y-%m"), RECENT.strftime("%Y-%m")] * 5)
+    assert sorted(row[8] for row in rows[1:]) == ["closed"] * 5 + ["open"] * 5
+    assert "k-anonymity with k = 5" in result.stderr and "nothing generalised" in result.stderr
     for value in secrets:
         assert value not in result.output
 
 
-def test_export_by_quarter_and_a_bad_quarter(vault: Path) -> None:
+def test_export_by_quarter_and_a_bad_quarter(records_vault: Path) -> None:
+    vault = records_vault
     quarter = f"{RECENT.year}Q{(RECENT.month - 1) // 3 + 1}"
     result = run("export-deidentified", "--vault", str(vault), "--quarter", quarter)
     assert result.exit_code == 0, result.output
-    assert [row[1] for row in csv.reader(io.StringIO(result.stdout))][1:] == [quarter]
+    assert [row[1] for row in csv.reader(io.StringIO(result.stdout))][1:] == [quarter] * 5
     bad = run("export-deidentified", "--vault", str(vault), "--quarter", "third")
     assert bad.exit_code == 1
     assert "quarter: must be written like 2026Q3" in bad.output
 
 
-def test_export_to_a_file_is_private_and_never_overwrites_without_force(vault: Path, tmp_path: Path) -> None:
+def test_export_to_a_file_is_private_and_never_overwrites_without_force(
+    records_vault: Path, tmp_path: Path
+) -> None:
+    vault = records_vault
     out = tmp_path / "records.csv"
     stdout = run("export-deidentified", "--vault", str(vault)).stdout
     before = vault.read_bytes()
     result = run("export-deidentified", "--vault", str(vault), "--output", str(out))
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
-    assert "Wrote 2 records to" in result.stderr
+    assert "Wrote 10 records to" in result.stderr
     assert out.read_text(encoding="utf-8") == stdout
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert vault.read_bytes() == before
@@ -170,3 +192,34 @@ def test_the_export_help_lists_every_column() -> None:
     text = " ".join(result.output.split())
     columns = ", ".join(f"{n} (';'-joined)" if n == "stressors" else n for n in deidentify.FIELDS)
     assert f"Columns: {columns} (flags 1/0;" in text
+
+
+def test_a_lone_case_is_withheld_and_the_check_reports_the_smallest_group(
+    records_vault: Path, tmp_path: Path
+) -> None:
+    store = Store.open(records_vault, PASSPHRASE)
+    with store.atomic():  # one case unlike every other: alone even once generalised
+        person = PhysicianInput("Lone Case", "early", "Prince", email="lone@private.example.org")
+        data = ReferralInput(person, RECENT.isoformat(), "reach_out", "media", ("complaint", "conflict"))
+        intake.create_referral(data, on=TODAY)
+    store.close()
+    out = tmp_path / "records.csv"
+    result = run("export-deidentified", "--vault", str(records_vault), "--output", str(out))
+    assert result.exit_code == 0, result.output
+    assert "Wrote 10 records" in result.stderr and "1 withheld" in result.stderr  # 1 of 11: under 5%
+    checked = run("export-deidentified", "--check", str(out))
+    assert checked.exit_code == 0, checked.output
+    # 1 of 11 rows alone is more than 5%: every step taken (the two groups of 5 merge by year)
+    assert "the smallest group of quasi-identifiers has 10 rows: k = 5 holds" in checked.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        out.read_text(encoding="utf-8").splitlines()[0] + "\n" + out.read_text().splitlines()[1] + "\n"
+    )
+    refused = run("export-deidentified", "--check", str(bad))
+    assert refused.exit_code == 1 and "does NOT hold" in refused.output
+    assert (
+        run(
+            "export-deidentified", "--check", str(tmp_path / "records.csv").replace("records", "none")
+        ).exit_code
+        == 2
+    )

@@ -1,4 +1,5 @@
-"""`p2p-tui report --quarter 2026Q3 [--format pdf|md|csv|json] [--output FILE] [--force] [--honoraria]`."""
+"""`p2p-tui report [--quarter 2026Q3] [--format pdf|md|csv|json] [--output FILE] [--force]` and
+`p2p-tui honoraria [--quarter 2026Q3] [--format pdf|csv] [--output FILE]`."""
 
 from __future__ import annotations
 
@@ -47,7 +48,8 @@ def test_markdown_to_stdout_by_default_and_the_vault_untouched(vault: Path) -> N
     assert result.exit_code == 0, result.output
     assert vault.read_bytes() == before  # read-only: byte for byte
     assert result.stdout.startswith("# Quarterly utilization summary: Jul–Sep 2026 (2026Q3)\n")
-    assert "| Referrals received | 30 |" in result.stdout and "| PHP | <5 |" in result.stdout
+    assert "| Referrals received | 30 |" in result.stdout
+    assert "| Physician Health Program | <5\\* |" in result.stdout  # the mark: fewer than 5
     assert 'Counts from 1 to 4 are shown as "<5"' in result.stdout
     assert not any(name in result.output for name in SUPPORTERS)
 
@@ -66,10 +68,10 @@ def test_every_format_to_a_private_file(vault: Path, out: Path, fmt: str) -> Non
     if fmt == "pdf":
         assert data.startswith(b"%PDF")
     elif fmt == "json":
-        assert json.loads(data)["referrals"] == {"value": 30, "shown": "30"}
+        assert json.loads(data)["referrals"] == {"value": 30, "shown": "30", "withheld_because": None}
     elif fmt == "csv":
         rows = list(csv.reader(io.StringIO(data.decode())))
-        assert rows[0] == ["section", "label", "value"] and ["source", "php", "<5"] in rows
+        assert rows[0] == ["section", "label", "value"] and ["source", "php", "<5*"] in rows
     else:
         assert data.decode().startswith("# Quarterly utilization summary")
     assert all(name.encode() not in data for name in SUPPORTERS)
@@ -123,37 +125,44 @@ def test_a_bad_quarter_exits_1_naming_quarter(vault: Path, bad: str) -> None:
     assert "--quarter" in result.output and "2026Q3" in result.output
 
 
-def test_the_quarter_is_required(vault: Path) -> None:
-    result = run("report", "--vault", str(vault))
-    assert result.exit_code == 2 and "--quarter" in result.output
+def test_without_a_quarter_the_last_complete_one(vault: Path) -> None:
+    result = run("report", "--vault", str(vault))  # the frozen day, 2026-11-18, is in 2026Q4
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("# Quarterly utilization summary: Jul–Sep 2026 (2026Q3)\n")
 
 
-def test_honoraria_only_when_asked_and_titled_identifying(vault: Path, out: Path) -> None:
-    md = run("report", "--vault", str(vault), "--quarter", "2026Q3", "--honoraria")
-    assert md.exit_code == 0, md.output
-    assert "# Identifying: for payment only — honorarium statement, Jul–Sep 2026 (2026Q3)" in md.stdout
-    assert "| Ada Quillfeather | 5 | $540.00 |" in md.stdout
-    data = json.loads(
-        run("report", "--vault", str(vault), "--quarter", "2026Q3", "--format", "json", "--honoraria").stdout
-    )
-    assert data["honorarium_statement"]["notice"] == "Identifying: for payment only"
-    assert [line["name"] for line in data["honorarium_statement"]["lines"]] == list(SUPPORTERS)
-    target = out / "board.pdf"
+def test_a_running_quarter_is_labelled_to_date(vault: Path) -> None:
+    result = run("report", "--vault", str(vault), "--quarter", "2026Q4", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["to_date"] == "to date (day 49 of 92)"  # 18 November: 31 + 17 + 1
+    assert data["heading"] == "Oct–Dec 2026, to date (day 49 of 92)"
+
+
+def test_honoraria_is_removed_from_report_and_says_where_it_went(vault: Path) -> None:
+    result = run("report", "--vault", str(vault), "--quarter", "2026Q3", "--honoraria")
+    assert result.exit_code == 2
+    assert "--honoraria was removed: use p2p-tui honoraria" in result.output
+    assert not any(name in result.output for name in SUPPORTERS)
+    assert "removed: use p2p-tui honoraria" in " ".join(run("report", "--help").output.split())
+
+
+def test_the_honorarium_statement_is_its_own_identifying_document(vault: Path, out: Path) -> None:
+    found = run("honoraria", "--vault", str(vault), "--quarter", "2026Q3")
+    assert found.exit_code == 0, found.output
+    rows = list(csv.reader(io.StringIO(found.stdout)))
+    assert rows[0] == ["supporter", "hours", "amount"]
+    assert rows[1][0] == "IDENTIFYING: FOR PAYMENT ONLY"
+    assert rows[2:] == [["Ada Quillfeather", "5", "540.00"], ["Benedikt Marrowgate", "1.5", "150.00"],
+                        ["Total", "6.5", "690.00"]]  # fmt: skip
+    target = out / "statement.pdf"
     pdf = run(
-        "report",
-        "--vault",
-        str(vault),
-        "--quarter",
-        "2026Q3",
-        "--output",
-        str(target),
-        "--format",
-        "pdf",
-        "--honoraria",
+        "honoraria", "--vault", str(vault), "--quarter", "2026Q3", "--format", "pdf", "--output", str(target)
     )
     assert pdf.exit_code == 0, pdf.output
     assert "IDENTIFYING" in pdf.output  # the coordinator is told what the file holds
     assert target.read_bytes().startswith(b"%PDF") and stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert run("honoraria", "--vault", str(vault), "--format", "pdf").exit_code == 2  # needs --output
 
 
 def test_an_empty_quarter_in_every_format(vault: Path, out: Path) -> None:

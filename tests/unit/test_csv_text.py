@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from p2p_tui.services import common
 from p2p_tui.services.people.training import HonorariumLine
-from p2p_tui.services.reporting import formats, quarterly
+from p2p_tui.services.reporting import letterhead, statement
 from p2p_tui.services.reporting.csv_text import FORMULA_START, NUMBER, csv_text, safe_cell
 from p2p_tui.store import Store
 
@@ -27,14 +27,14 @@ def test_a_formula_is_shown_as_text_and_a_number_stays_a_number() -> None:
     assert safe_cell("Jo\x1b]0;owned\x07") == "Jo\ufffd]0;owned\ufffd"
 
 
-def formats_summary() -> quarterly.Summary:
-    return quarterly.summarize("2026Q3")
-
-
 def test_the_honorarium_statement_csv_escapes_a_name_that_is_a_formula(store: Store) -> None:
     """Issue 9, item 4: `report --honoraria --format csv` wrote `=cmd|...` raw."""
-    lines = [HonorariumLine(1, "=cmd|' /C calc'!A0", 2.0, 250.0), HonorariumLine(2, "@Ana\x9b", 1.0, 125.0)]
-    written = cells(formats.to_csv(formats_summary(), lines))
+    lines = (HonorariumLine(1, "=cmd|' /C calc'!A0", 2.0, 250.0), HonorariumLine(2, "@Ana\x9b", 1.0, 125.0))
+    with store.lock:
+        head = letterhead.current()
+    written = cells(
+        statement.to_csv(statement.Statement("2026Q3", "July to September 2026", None, lines, head))
+    )
     assert "'=cmd|' /C calc'!A0" in written and "'@Ana\ufffd" in written
     for cell in written:
         assert not cell.startswith(FORMULA_START) or NUMBER.match(cell)

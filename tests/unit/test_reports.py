@@ -19,9 +19,10 @@ from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput, create_
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.people import training
 from p2p_tui.services.people.roster import SupporterInput, add_supporter
-from p2p_tui.services.reporting import quarterly
-from p2p_tui.services.reporting.quarterly import Cell, Summary, honorarium_statement, summarize
+from p2p_tui.services.reporting import quarterly, statement
+from p2p_tui.services.reporting.quarterly import Cell, Summary, summarize
 from p2p_tui.services.reporting.quarters import Quarter
+from p2p_tui.services.reporting.suppression import Proportion
 from p2p_tui.store import Store, settings
 
 UTILIZATION_DDL = """
@@ -244,9 +245,10 @@ def test_golden_breakdowns_with_primary_and_complementary_suppression(golden: St
         "self": "12", "colleague": "8", "cpspei": "0", "mspei": "0", "php": "<5", "cmpa": "0",
         "leadership": DASH, "media": "0", "other": "0", "total": "30",
     }  # fmt: skip
-    # conflict 2 is small, then life_stressor 6 (next smallest) withheld; rows add to 41, not 30
+    # conflict 2 is small; the rows overlap (they add to 41, not 30) and the others already cover
+    # more than the 30 referrals, so nothing pins it: no other stressor is withheld
     assert figures(s, "stressor") == {
-        "adverse_event": "10", "complaint": "9", "conflict": "<5", "life_stressor": DASH,
+        "adverse_event": "10", "complaint": "9", "conflict": "<5", "life_stressor": "6",
         "burnout": "14", "other": "0", "total": "30",
     }  # fmt: skip
     # early 4, mid 4, retired 2 all small: they hide each other (sum 10, each then 2..4)
@@ -265,16 +267,13 @@ def test_golden_breakdowns_with_primary_and_complementary_suppression(golden: St
     assert all(b.total == s.referrals for b in s.breakdowns)
 
 
-def test_golden_times_follow_up_and_outcome_flags(golden: Store) -> None:
+def test_golden_follow_up_and_outcome_flags(golden: Store) -> None:
     s = summary_of(golden, "2026Q3")
-    # days to match, 27 values: 0 x6, 1 x10, 2 x5, 3 x3, 5 x2, 8 x1; median = 14th = 1;
-    # p90 = ceil(0.9 * 27) = 25th = 5
-    assert s.days_to_match == (1.0, 5.0)
-    # days to first contact, 24 values: 1 x4, 2 x8, 3 x6, 4 x4, 7 x2; median = (12th 2 + 13th 3) / 2;
-    # p90 = ceil(21.6) = 22nd = 4
-    assert s.days_to_first_contact == (2.5, 4.0)
     # 24 had a first contact (6 did not: not small), 18 of them followed up (6 not): 18/24 = 75%
-    assert s.follow_up_completion == (Cell(18, "18"), Cell(24, "24"), "75%")
+    assert s.follow_up_completion == Proportion(Cell(18, "18"), Cell(24, "24"), "75%")
+    # 30 referrals per 400 physicians served (the default): 7.5 per 100
+    assert (s.per_100, s.physicians_served) == ("7.5", 400)
+    assert s.declined == Cell(0, "0") and s.no_consent == Cell(0, "0")
     assert s.php_referrals == Cell(None, "<5")  # 3
     assert s.safety_escalations == Cell(0, "0")
 
@@ -304,13 +303,14 @@ def test_golden_supporters_training_and_survey(golden: Store) -> None:
 
 def test_golden_trend_over_five_quarters(golden: Store) -> None:
     s = summary_of(golden, "2026Q3")
-    assert [(p.quarter, p.label, p.referrals.shown, p.median_days_to_match) for p in s.trend] == [
+    assert [(p.quarter, p.label, p.referrals.shown, p.to_date) for p in s.trend] == [
         ("2025Q3", "Jul–Sep 2025", "0", None),
-        ("2025Q4", "Oct–Dec 2025", "7", 2.0),  # 0 1 1 2 2 3 9: 4th value
-        ("2026Q1", "Jan–Mar 2026", "<5", None),  # 3 referrals: too few for a median
-        ("2026Q2", "Apr–Jun 2026", "6", 2.5),  # 1 2 2 3 4 6: (2 + 3) / 2
-        ("2026Q3", "Jul–Sep 2026", "30", 1.0),
+        ("2025Q4", "Oct–Dec 2025", "7", None),
+        ("2026Q1", "Jan–Mar 2026", "<5", None),  # 3 referrals
+        ("2026Q2", "Apr–Jun 2026", "6", None),
+        ("2026Q3", "Jul–Sep 2026", "30", None),  # complete on the frozen day, 2026-11-18
     ]
+    assert all(len(p.standards_met) == 4 for p in s.trend)
     assert len(summary_of(golden, "2026Q3", trend_quarters=0).trend) == 1
     assert len(s.trend) == quarterly.TREND_QUARTERS + 1  # the default, as `p2p-tui report --help` says
     assert tuple(b.name for b in s.breakdowns) == quarterly.BREAKDOWNS  # so does the list of breakdowns
@@ -321,7 +321,6 @@ def test_quarters_at_the_year_boundary(golden: Store) -> None:
     assert Quarter.of(date(2025, 12, 31)) == Quarter(2025, 4)
     q4 = summary_of(golden, "2025Q4")
     assert q4.referrals == Cell(7, "7")  # October 1, November 1, December 5
-    assert q4.days_to_match == (2.0, 9.0)  # p90 = ceil(6.3) = 7th
     q1 = summary_of(golden, "2026Q1")
     assert [p.quarter for p in q1.trend] == ["2025Q1", "2025Q2", "2025Q3", "2025Q4", "2026Q1"]
     assert [p.referrals.shown for p in q1.trend] == ["0", "5", "0", "7", "<5"]
@@ -334,8 +333,9 @@ def test_a_quarter_of_fewer_than_five_referrals_withholds_every_count(golden: St
         assert all(cell == Cell(None, DASH) for _, cell in table.rows), table.name
         assert table.total == Cell(None, "<5")
     assert s.php_referrals == Cell(None, DASH)  # all 3 were referred: not even "<5"
-    assert s.follow_up_completion == (Cell(None, DASH), Cell(None, DASH), "n/a")
-    assert s.days_to_match == (None, None)
+    assert s.follow_up_completion == Proportion(Cell(None, DASH), Cell(None, DASH), DASH)
+    assert s.follow_up_completion.part.reason == "whole"  # marked: its whole is withheld
+    assert all(f.median is None for f in s.standards)
     assert any("every count about referred physicians is withheld" in note for note in s.notes)
 
 
@@ -344,7 +344,7 @@ def test_an_empty_quarter_says_so(golden: Store) -> None:
     assert s.empty and s.referrals == Cell(0, "0")
     assert "No referrals this quarter." in s.notes
     assert all(cell == Cell(0, "0") for table in s.breakdowns for _, cell in table.rows)
-    assert s.days_to_match == (None, None) and s.follow_up_completion[2] == "n/a"
+    assert all(f.median is None for f in s.standards) and s.follow_up_completion.share == "n/a"
     assert s.survey.count == Cell(0, "0") and s.survey.mean_helpfulness is None
 
 
@@ -377,7 +377,7 @@ def test_a_bad_quarter_names_the_field(store: Store) -> None:
 
 def test_the_honorarium_statement_names_each_supporter(golden: Store) -> None:
     with golden.lock:
-        lines = honorarium_statement("2026Q3")
+        lines = statement.statement(Quarter(2026, 3)).lines
     assert [(line.name, line.hours, line.amount) for line in lines] == [
         ("Ada Quillfeather", 5.0, 540.0),
         ("Benedikt Marrowgate", 1.5, 150.0),

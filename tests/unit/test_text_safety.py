@@ -20,7 +20,7 @@ from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.people import roster, training
 from p2p_tui.services.people.training import HonorariumLine
-from p2p_tui.services.reporting import formats, quarterly
+from p2p_tui.services.reporting import formats, letterhead, quarterly, statement
 from p2p_tui.store import Store
 from p2p_tui.store.migrations import m0005_canonical_names
 from p2p_tui.store.models import Physician
@@ -138,13 +138,16 @@ def test_report_formats_never_print_a_control_character(store: Store) -> None:
     lines = [
         HonorariumLine(supporter_id=1, name="\x1b]52;c;aGk=\x07Ann\u202eeeL\x85", hours=2.0, amount=200.0)
     ]
-    markdown = formats.to_markdown(summary, lines)
-    csv_text = formats.to_csv(summary, lines)
-    json_text = formats.to_json(summary, lines)
-    for text in (markdown, csv_text, json_text):
+    with store.lock:
+        head = letterhead.current()
+    found = statement.Statement("2026Q1", "January to March 2026", None, tuple(lines), head)
+    markdown = formats.to_markdown(summary)
+    csv_text = formats.to_csv(summary)
+    json_text = formats.to_json(summary)
+    statement_csv = statement.to_csv(found)
+    for text in (markdown, csv_text, json_text, statement_csv):
         assert no_control(text.replace("\n", ""))
-    assert "Ann" in markdown and "Ann" in csv_text
-    assert json.loads(json_text)["honorarium_statement"]["lines"][0]["name"] == lines[0].name
+    assert "Ann" in statement_csv and "Ann" not in markdown  # the summary never holds the statement
 
 
 def test_an_old_vault_county_with_a_control_prints_safely_in_the_markdown() -> None:

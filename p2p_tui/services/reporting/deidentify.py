@@ -3,7 +3,8 @@
 The records live in the `utilization` table, one per referral, kept current by the triggers of
 migration m0004 and kept after the retention purge. What leaves this module carries no referral id
 (an id could be joined back to a case) and comes out sorted by its own values, not by the order the
-cases arrived in, for the same reason.
+cases arrived in, for the same reason. The export is k-anonymous over its quasi-identifiers (`kanon`):
+generalised until every combination occurs k times, rows still alone withheld and counted.
 
 `check_consistency` recomputes every record here, in Python, independently of the triggers' SQL: two
 implementations that must agree, so a missed trigger or a wrong one shows up in the tests and in
@@ -16,9 +17,12 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
+from p2p_tui.services.errors import ValidationError
+from p2p_tui.services.reporting import kanon
 from p2p_tui.services.reporting.csv_text import csv_text
+from p2p_tui.services.reporting.kanon import Anonymised
 from p2p_tui.services.reporting.quarters import Quarter
-from p2p_tui.store import query
+from p2p_tui.store import query, settings
 from p2p_tui.store.vocab import OPEN_STATUSES, STRESSORS
 
 
@@ -82,14 +86,34 @@ def _cell(index: int, value: object) -> str:
     return str(value)
 
 
-def export_csv(quarter: str | None = None) -> str:
-    """The records as CSV text: a header row of the field names, then one row per referral.
+def clean_k(value: object, least: int = settings.MIN_EXPORT_K) -> int:
+    """The export's k: a whole number from 3 (the setting's floor; a caller may ask for less)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise ValidationError("export_k", f"must be a whole number from {least}")
+    return value
 
-    The rows are those of `records(quarter)`, in the same order. Flags are 1/0, an unknown number of
-    days is empty, and a text cell that a spreadsheet would take for a formula is prefixed with `'`.
-    No referral id, no name, no contact.
+
+def export(quarter: str | None = None, k: int | None = None) -> tuple[str, Anonymised]:
+    """The records as k-anonymous CSV text, and what was done to make them so (`kanon`).
+
+    A header row of the field names, then one row per referral kept, sorted by value. Flags are 1/0,
+    an unknown number of days is empty, and a text cell that a spreadsheet would take for a formula is
+    prefixed with `'`. No referral id, no name, no contact. `k` defaults to the setting.
     """
-    return csv_text(FIELDS, ([_cell(i, v) for i, v in enumerate(row)] for row in _sorted_rows(quarter)))
+    wanted = clean_k(settings.get("export_k")) if k is None else clean_k(k, 1)  # k=1: no generalising
+    done = kanon.anonymise(_sorted_rows(quarter), FIELDS, wanted)
+    rows = ([_cell(i, v) for i, v in enumerate(row)] for row in sorted(done.rows, key=_order))
+    return csv_text(FIELDS, rows), done
+
+
+def _order(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """By every column, an empty value first, as SQLite orders them."""
+    return tuple((False, 0) if v is None else (True, v) for v in row)
+
+
+def export_csv(quarter: str | None = None, k: int | None = None) -> str:
+    """The k-anonymous records as CSV text (see `export`)."""
+    return export(quarter, k)[0]
 
 
 # -- the independent recomputation ----------------------------------------------------------------

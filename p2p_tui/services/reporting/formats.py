@@ -1,8 +1,9 @@
 """The quarterly summary as JSON, Markdown and CSV (long format), and the private file writer.
 
-Every format states the suppression rule and prints suppressed cells as published ("<5", "—"). The
-identifying honorarium statement is printed only when passed in, under its own heading: "Identifying:
-for payment only".
+Every format names the organisation, the program, the period ("to date (day N of M)" while it runs)
+and when it was made; states the suppression rule; and prints each withheld cell as published ("<5",
+"—") with the mark of why, explained in the footnotes. The identifying honorarium statement is never
+here: it is a document of its own (`statement`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from p2p_tui.services import common
-from p2p_tui.services.people.training import HonorariumLine
 from p2p_tui.services.reporting.csv_text import csv_text
 from p2p_tui.services.reporting.quarterly import (
     STRESSOR_NOTE,
@@ -22,27 +22,31 @@ from p2p_tui.services.reporting.quarterly import (
     Summary,
     suppression_rule,
 )
+from p2p_tui.services.reporting.standards import StandardFigure
 from p2p_tui.vault import private_file
 
-IDENTIFYING = "Identifying: for payment only"
 TITLE = "Quarterly utilization summary"
-PROGRAM = "Physician Peer-to-Peer Support Program"
 DEIDENTIFIED = "De-identified: computed from the utilization records and aggregates only."
 TITLES = {
     "pathway": "Referrals by pathway",
-    "source": "Referrals by source",
+    "source": "Referrals by source (who referred)",
     "stressor": "Referrals by stressor",
     "career_stage": "Referrals by career stage",
     "county": "Referrals by county of work",
     "outcome": "Referrals by outcome",
     "survey_duration": "Surveys by length of conversation",
 }
+TOTALS = {  # what each breakdown's total counts
+    "survey_duration": "Total surveys",
+    "stressor": "Referrals (cases; rows count mentions)",
+}
+TOTAL = "Total referrals (cases)"
 LABELS = {
     "reach_in": "Reach-in",
     "reach_out": "Reach-out",
     "cpspei": "CPSPEI",
     "mspei": "MSPEI",
-    "php": "PHP",
+    "php": "Physician Health Program",
     "cmpa": "CMPA",
     "early": "Early career",
     "mid": "Mid career",
@@ -54,6 +58,13 @@ LABELS = {
     "not_answered": "Length not answered",
     "no_conversation": "Conversation did not happen",
     "community_of_practice": "Community of Practice",
+}
+TIMING_HEAD = "Working days taken: median · 90th percentile"
+STANDARD_HEADS = {
+    "match": "Match",
+    "first_contact": "First contact",
+    "follow_up": "Follow-up",
+    "survey": "Survey",
 }
 
 
@@ -67,8 +78,8 @@ def label(value: str) -> str:
 
 
 def days(value: float | None) -> str:
-    """Days as printed: "2", "2.5", or "n/a"."""
-    return "n/a" if value is None else f"{value:g}"
+    """Days as printed: "2", "2.5", or "—" (too few cases)."""
+    return "—" if value is None else f"{value:g}"
 
 
 def mean(value: float | None) -> str:
@@ -86,25 +97,50 @@ def hours(value: float | Decimal) -> str:
     return f"{Decimal(str(value)).normalize():f}"
 
 
+def title(summary: Summary) -> str:
+    """ "Quarterly utilization summary: Oct–Dec 2026, to date (day 49 of 92) (2026Q4)"."""
+    return f"{TITLE}: {summary.heading} ({summary.quarter})"
+
+
+def byline(summary: Summary) -> str:
+    """The organisation, the program, and when the summary was made."""
+    head = summary.letterhead
+    return f"{head.organisation} · {head.program} · made {head.made}"
+
+
+def met_text(figure: StandardFigure) -> str:
+    """ "26 of 30 (87%)", withheld cells with their marks."""
+    return f"{figure.met.text} of {figure.base.text} ({figure.share})"
+
+
+def timing_text(figure: StandardFigure) -> str:
+    """ "1 · 2": the median and 90th percentile of working days taken, or "—" (too few cases)."""
+    if figure.median is None:
+        return "— (too few cases)"
+    return f"{days(figure.median)} · {days(figure.p90)}"
+
+
 def follow_up_text(summary: Summary) -> str:
     """Follow-up check-ins done, "12 of 15 (80%)"."""
-    done, base, share = summary.follow_up_completion
-    return f"{done.shown} of {base.shown} ({share})"
+    return summary.follow_up_completion.text
 
 
 def key_figures(summary: Summary) -> list[tuple[str, str]]:
     """The headline figures as (label, shown value), shared by Markdown and PDF."""
     return [
-        ("Referrals received", summary.referrals.shown),
-        ("Days to match: median / 90th percentile", " / ".join(days(v) for v in summary.days_to_match)),
-        (
-            "Days to first contact: median / 90th percentile",
-            " / ".join(days(v) for v in summary.days_to_first_contact),
-        ),
+        ("Referrals received", summary.referrals.text),
+        (f"Referrals per 100 physicians served ({summary.physicians_served:,})", summary.per_100),
         ("Follow-up check-ins done, of cases with a first contact", follow_up_text(summary)),
-        ("Referred to the Physician Health Program", summary.php_referrals.shown),
-        ("Safety escalations", summary.safety_escalations.shown),
+        ("Referred on to the Physician Health Program", summary.php_referrals.text),
+        ("Safety escalations", summary.safety_escalations.text),
+        ("Declined by the physician", summary.declined.text),
+        ("of which: no consent to be contacted", summary.no_consent.text),
     ]
+
+
+def standard_figures(summary: Summary) -> list[tuple[str, str, str]]:
+    """Each standard as (what it is, met of base with the share, the working days taken)."""
+    return [(f.label, met_text(f), timing_text(f)) for f in summary.standards]
 
 
 def supporter_figures(summary: Summary) -> list[tuple[str, str]]:
@@ -126,11 +162,11 @@ def survey_figures(summary: Summary) -> list[tuple[str, str]]:
     """The survey aggregates."""
     s = summary.survey
     return [
-        ("Surveys submitted in the quarter", s.count.shown),
+        ("Surveys submitted in the quarter", s.count.text),
         ("Conversation happened", s.conversation_share),
         ("Mean peer helpfulness (1 to 5)", mean(s.mean_helpfulness)),
         ("Mean supporter distress (1 to 5)", mean(s.mean_distress)),
-        ("Supporters wanting a debrief", s.debriefs_wanted.shown),
+        ("Supporters wanting a debrief", s.debriefs_wanted.text),
     ]
 
 
@@ -139,18 +175,21 @@ def tables(summary: Summary) -> list[Breakdown]:
     return [*summary.breakdowns, summary.survey.durations]
 
 
-def statement_totals(lines: Sequence[HonorariumLine]) -> tuple[Decimal, Decimal]:
-    """Total hours and amount of a statement, exactly."""
-    total_hours = sum((Decimal(str(line.hours)) for line in lines), Decimal(0))
-    total_amount = sum((Decimal(str(line.amount)) for line in lines), Decimal(0))
-    return total_hours, total_amount
+def total_label(table: Breakdown) -> str:
+    """What a breakdown's total counts: referrals (cases), or surveys."""
+    return TOTALS.get(table.name, TOTAL)
+
+
+def footnote_lines(summary: Summary) -> list[str]:
+    """ "* fewer than 5 (a count from 1 to 4)", one per mark."""
+    return [f"{mark} {meaning}" for mark, meaning in summary.footnotes]
 
 
 # -- JSON -----------------------------------------------------------------------------------------
 
 
 def _cell(cell: Cell) -> dict[str, Any]:
-    return {"value": cell.value, "shown": cell.shown}
+    return {"value": cell.value, "shown": cell.shown, "withheld_because": cell.reason or None}
 
 
 def _breakdown(table: Breakdown) -> dict[str, Any]:
@@ -158,26 +197,52 @@ def _breakdown(table: Breakdown) -> dict[str, Any]:
         "name": table.name,
         "rows": [{"label": name, **_cell(cell)} for name, cell in table.rows],
         "total": _cell(table.total),
+        "total_counts": "mentions" if table.overlapping else "cases",
+    }
+
+
+def _standard(f: StandardFigure) -> dict[str, Any]:
+    return {
+        "name": f.name,
+        "label": f.label,
+        "met": _cell(f.met),
+        "of": _cell(f.base),
+        "percent": f.share,
+        "working_days_taken": {"median": f.median, "p90": f.p90},
     }
 
 
 def summary_dict(summary: Summary) -> dict[str, Any]:
     """The summary as plain JSON-ready data."""
-    done, base, share = summary.follow_up_completion
+    follow = summary.follow_up_completion
     s = summary.survey
+    head = summary.letterhead
     return {
         "quarter": summary.quarter,
         "label": summary.label,
+        "to_date": summary.to_date,
+        "heading": summary.heading,
+        "organisation": head.organisation,
+        "program": head.program,
+        "made_at": head.made_at.isoformat(timespec="minutes"),
         "threshold": summary.threshold,
         "suppression_rule": suppression_rule(summary.threshold),
+        "footnotes": {mark: meaning for mark, meaning in summary.footnotes},
         "empty": summary.empty,
         "referrals": _cell(summary.referrals),
+        "referrals_per_100_physicians": summary.per_100,
+        "physicians_served": summary.physicians_served,
         "breakdowns": [_breakdown(table) for table in summary.breakdowns],
-        "days_to_match": dict(zip(("median", "p90"), summary.days_to_match, strict=True)),
-        "days_to_first_contact": dict(zip(("median", "p90"), summary.days_to_first_contact, strict=True)),
-        "follow_up_completion": {"done": _cell(done), "of": _cell(base), "percent": share},
+        "standards": [_standard(f) for f in summary.standards],
+        "follow_up_completion": {
+            "done": _cell(follow.part),
+            "of": _cell(follow.whole),
+            "percent": follow.share,
+        },  # fmt: skip
         "php_referrals": _cell(summary.php_referrals),
         "safety_escalations": _cell(summary.safety_escalations),
+        "declined": _cell(summary.declined),
+        "no_consent": _cell(summary.no_consent),
         "supporter_activity": {
             "supporters_active": summary.supporters_active,
             "supporters_with_cases": summary.supporters_with_cases,
@@ -197,8 +262,12 @@ def summary_dict(summary: Summary) -> dict[str, Any]:
             {
                 "quarter": p.quarter,
                 "label": p.label,
+                "to_date": p.to_date,
                 "referrals": _cell(p.referrals),
-                "median_days_to_match": p.median_days_to_match,
+                "median_working_days_to_match": p.median_days_to_match,
+                "standards_met": dict(
+                    zip([f.name for f in summary.standards], p.standards_met, strict=False)
+                ),
             }
             for p in summary.trend
         ],
@@ -206,23 +275,9 @@ def summary_dict(summary: Summary) -> dict[str, Any]:
     }
 
 
-def statement_dict(lines: Sequence[HonorariumLine]) -> dict[str, Any]:
-    """The honorarium statement as JSON-ready data, marked identifying."""
-    total_hours, total_amount = statement_totals(lines)
-    return {
-        "notice": IDENTIFYING,
-        "lines": [{"name": line.name, "hours": line.hours, "amount": line.amount} for line in lines],
-        "total_hours": float(total_hours),
-        "total_amount": float(total_amount),
-    }
-
-
-def to_json(summary: Summary, honoraria: Sequence[HonorariumLine] | None = None) -> str:
-    """The summary as JSON (with the identifying statement under its own key only when given)."""
-    data = summary_dict(summary)
-    if honoraria is not None:
-        data["honorarium_statement"] = statement_dict(honoraria)
-    return common.json_dumps(data, indent=2) + "\n"
+def to_json(summary: Summary) -> str:
+    """The summary as JSON (controls escaped: `common.json_dumps`)."""
+    return common.json_dumps(summary_dict(summary), indent=2) + "\n"
 
 
 # -- Markdown -------------------------------------------------------------------------------------
@@ -230,67 +285,72 @@ def to_json(summary: Summary, honoraria: Sequence[HonorariumLine] | None = None)
 
 def _md(text: str) -> str:
     """Text safe inside a Markdown table cell (and printable: no control character reaches a terminal)."""
-    return common.printable(text).replace("\\", "\\\\").replace("|", "\\|")
+    return common.printable(text).replace("\\", "\\\\").replace("|", "\\|").replace("*", "\\*")
 
 
-def _md_table(
-    head: tuple[str, str], rows: list[tuple[str, str]], total: tuple[str, str] | None = None
+def md_table(
+    head: Sequence[str], rows: Sequence[Sequence[str]], total: Sequence[str] | None = None
 ) -> list[str]:
-    lines = [f"| {head[0]} | {head[1]} |", "|---|---:|"]
-    lines += [f"| {_md(a)} | {_md(b)} |" for a, b in rows]
+    """A Markdown table: the first column left, the others right-aligned; `total` in bold."""
+    lines = ["| " + " | ".join(_md(h) for h in head) + " |", "|---|" + "---:|" * (len(head) - 1)]
+    lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows]
     if total is not None:
-        lines.append(f"| **{_md(total[0])}** | **{_md(total[1])}** |")
+        lines.append("| " + " | ".join(f"**{_md(c)}**" for c in total) + " |")
     return [*lines, ""]
 
 
 def _md_breakdown(table: Breakdown) -> list[str]:
     unit = "Surveys" if table.name == "survey_duration" else "Referrals"
-    rows = [(label(name), cell.shown) for name, cell in table.rows]
+    rows = [(label(name), cell.text) for name, cell in table.rows]
     lines = [f"### {TITLES.get(table.name, label(table.name))}", ""]
-    lines += _md_table((label(table.name), unit), rows, ("Total", table.total.shown))
-    if table.name == "stressor":
+    lines += md_table((label(table.name), unit), rows, (total_label(table), table.total.text))
+    if table.overlapping:
         lines += [f"_{STRESSOR_NOTE}_", ""]
     return lines
 
 
-def to_markdown(summary: Summary, honoraria: Sequence[HonorariumLine] | None = None) -> str:
-    """The summary as Markdown (the identifying statement follows, apart, only when given)."""
-    out = [f"# {TITLE}: {summary.label} ({summary.quarter})", "", f"{PROGRAM}. {DEIDENTIFIED}", ""]
+def trend_rows(summary: Summary) -> list[tuple[str, ...]]:
+    """The trend as rows: quarter, referrals, median working days to match, each standard's share."""
+    return [
+        (f"{p.heading} ({p.quarter})", p.referrals.text, days(p.median_days_to_match), *p.standards_met)
+        for p in summary.trend
+    ]
+
+
+def trend_head(summary: Summary) -> tuple[str, ...]:
+    """The trend's column heads."""
+    heads = [f"{STANDARD_HEADS.get(f.name, f.name)} met" for f in summary.standards]
+    return ("Quarter", "Referrals", "Median working days to match", *heads)
+
+
+TREND_NOTE = "Each standard's column is the share of cases that met it."
+
+
+def to_markdown(summary: Summary) -> str:
+    """The summary as Markdown."""
+    out = [f"# {title(summary)}", "", f"{byline(summary)}. {DEIDENTIFIED}", ""]
     out += [f"> **Small counts.** {_md(suppression_rule(summary.threshold))}", ""]
     if summary.empty:
         out += ["**No referrals this quarter.**", ""]
-    out += ["## Referrals and times", ""]
-    out += _md_table(("Figure", "Value"), key_figures(summary))
+    out += ["## Referrals and outcomes", ""]
+    out += md_table(("Figure", "Value"), key_figures(summary))
+    out += ["## Standards met (working days)", ""]
+    out += md_table(("Standard", "Met", TIMING_HEAD), standard_figures(summary))
     for table in summary.breakdowns:
         out += _md_breakdown(table)
     out += ["## Supporter activity (in aggregate)", ""]
-    out += _md_table(("Figure", "Count"), supporter_figures(summary))
+    out += md_table(("Figure", "Count"), supporter_figures(summary))
     out += ["## Training and honoraria (totals)", ""]
-    out += _md_table(("Figure", "Value"), training_figures(summary))
+    out += md_table(("Figure", "Value"), training_figures(summary))
     out += ["## Supporter survey", ""]
-    out += _md_table(("Figure", "Value"), survey_figures(summary))
+    out += md_table(("Figure", "Value"), survey_figures(summary))
     out += _md_breakdown(summary.survey.durations)
-    out += ["## Trend", "", "| Quarter | Referrals | Median days to match |", "|---|---:|---:|"]
-    for p in summary.trend:
-        out.append(f"| {p.label} ({p.quarter}) | {_md(p.referrals.shown)} | {days(p.median_days_to_match)} |")
-    out += ["", "## Notes", ""]
+    out += ["## Trend", ""]
+    out += md_table(trend_head(summary), trend_rows(summary))
+    out += ["## Notes", ""]
     out += [f"- {_md(note)}" for note in summary.notes]
-    text = "\n".join(out) + "\n"
-    if honoraria is not None:
-        text += "\n---\n\n" + statement_to_markdown(honoraria, summary.quarter, summary.label)
-    return text
-
-
-def statement_to_markdown(lines: Sequence[HonorariumLine], quarter: str, period: str) -> str:
-    """The honorarium statement (IDENTIFYING) as Markdown, titled as such."""
-    out = [f"# {IDENTIFYING} — honorarium statement, {period} ({quarter})", ""]
-    out += [f"> **{IDENTIFYING}.** It names supporters; keep it apart from the summary.", ""]
-    if not lines:
-        return "\n".join([*out, "No training attendance this quarter.", ""])
-    out += ["| Supporter | Hours | Amount |", "|---|---:|---:|"]
-    out += [f"| {_md(line.name)} | {hours(line.hours)} | {money(line.amount)} |" for line in lines]
-    total_hours, total_amount = statement_totals(lines)
-    out.append(f"| **Total** | **{hours(total_hours)}** | **{money(total_amount)}** |")
+    out += ["", "## Marks", ""]
+    out += [f"- {_md(line)}" for line in footnote_lines(summary)]
     return "\n".join(out) + "\n"
 
 
@@ -298,61 +358,73 @@ def statement_to_markdown(lines: Sequence[HonorariumLine], quarter: str, period:
 
 
 def summary_rows(summary: Summary) -> Iterator[tuple[str, str, str]]:
-    """Every figure as (section, label, value), values as published."""
+    """Every figure as (section, label, value), values as published, marks included."""
+    head = summary.letterhead
     yield from [("summary", "quarter", summary.quarter), ("summary", "label", summary.label)]
+    yield ("summary", "to_date", summary.to_date or "")
+    yield from [("summary", "organisation", head.organisation), ("summary", "program", head.program)]
+    yield ("summary", "made_at", head.made_at.isoformat(timespec="minutes"))
     yield ("summary", "threshold", str(summary.threshold))
     yield ("summary", "suppression_rule", suppression_rule(summary.threshold))
     yield ("summary", "empty", "yes" if summary.empty else "no")
-    yield ("referrals", "total", summary.referrals.shown)
+    yield ("referrals", "total", summary.referrals.text)
+    yield ("referrals", "per_100_physicians", summary.per_100)
+    yield ("referrals", "physicians_served", str(summary.physicians_served))
     for table in tables(summary):
-        yield from ((table.name, name, cell.shown) for name, cell in table.rows)
-        yield (table.name, "total", table.total.shown)
-    for section, pair in (
-        ("days_to_match", summary.days_to_match),
-        ("days_to_first_contact", summary.days_to_first_contact),
-    ):
-        yield from [(section, "median", days(pair[0])), (section, "p90", days(pair[1]))]
-    done, base, share = summary.follow_up_completion
-    yield from [("follow_up", "done", done.shown), ("follow_up", "with_first_contact", base.shown)]
-    yield ("follow_up", "percent", share)
-    yield ("php", "referrals", summary.php_referrals.shown)
-    yield ("safety", "escalations", summary.safety_escalations.shown)
+        yield from ((table.name, name, cell.text) for name, cell in table.rows)
+        yield (table.name, "total_mentions_not_shown" if table.overlapping else "total", table.total.text)
+    for f in summary.standards:
+        yield from [(f"standard_{f.name}", "met", f.met.text), (f"standard_{f.name}", "of", f.base.text)]
+        yield (f"standard_{f.name}", "percent", f.share)
+        yield (f"standard_{f.name}", "median_working_days", days(f.median))
+        yield (f"standard_{f.name}", "p90_working_days", days(f.p90))
+    follow = summary.follow_up_completion
+    yield from [
+        ("follow_up", "done", follow.part.text),
+        ("follow_up", "with_first_contact", follow.whole.text),
+    ]
+    yield ("follow_up", "percent", follow.share)
+    yield ("php", "referrals", summary.php_referrals.text)
+    yield ("safety", "escalations", summary.safety_escalations.text)
+    yield from [
+        ("declined", "total", summary.declined.text),
+        ("declined", "no_consent", summary.no_consent.text),
+    ]
     yield ("supporters", "active", str(summary.supporters_active))
     yield ("supporters", "with_cases", str(summary.supporters_with_cases))
     yield ("supporters", "contacts", str(summary.contacts))
     yield from (("training_hours", kind, hours(v)) for kind, v in summary.training_hours.items())
     yield ("honoraria", "total", f"{Decimal(str(summary.honoraria_total)):.2f}")
     s = summary.survey
-    yield from [("survey", "count", s.count.shown), ("survey", "conversation_share", s.conversation_share)]
+    yield from [("survey", "count", s.count.text), ("survey", "conversation_share", s.conversation_share)]
     yield from [("survey", "mean_helpfulness", mean(s.mean_helpfulness))]
     yield from [("survey", "mean_distress", mean(s.mean_distress))]
-    yield ("survey", "debriefs_wanted", s.debriefs_wanted.shown)
+    yield ("survey", "debriefs_wanted", s.debriefs_wanted.text)
+    names = [f.name for f in summary.standards]
     for p in summary.trend:
-        yield ("trend_referrals", p.quarter, p.referrals.shown)
-        yield ("trend_median_days_to_match", p.quarter, days(p.median_days_to_match))
+        yield ("trend_referrals", p.quarter, p.referrals.text)
+        yield ("trend_median_working_days_to_match", p.quarter, days(p.median_days_to_match))
+        yield from (
+            (f"trend_{name}_met", p.quarter, met) for name, met in zip(names, p.standards_met, strict=False)
+        )
+        if p.to_date:
+            yield ("trend_to_date", p.quarter, p.to_date)
     yield from (("note", str(n), note) for n, note in enumerate(summary.notes, 1))
+    yield from (("mark", mark, meaning) for mark, meaning in summary.footnotes)
 
 
-def statement_rows(lines: Sequence[HonorariumLine]) -> Iterator[tuple[str, str, str]]:
-    """The honorarium statement (IDENTIFYING) as (section, label, value) rows."""
-    yield ("honorarium_statement", "notice", IDENTIFYING)
-    for line in lines:
-        yield ("honorarium_hours", line.name, hours(line.hours))
-        yield ("honorarium_amount", line.name, f"{Decimal(str(line.amount)):.2f}")
-    total_hours, total_amount = statement_totals(lines)
-    yield from [("honorarium_hours", "total", hours(total_hours))]
-    yield ("honorarium_amount", "total", f"{total_amount:.2f}")
+# A spreadsheet reads a cell starting with one of these as a formula: such a cell is prefixed with "'".
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _csv(rows: Iterator[tuple[str, str, str]]) -> str:
-    return csv_text(("section", "label", "value"), rows)
+def table_csv(rows: Iterator[tuple[str, ...]], head: tuple[str, ...] = ("section", "label", "value")) -> str:
+    """Rows as CSV text under `head`, through the one CSV writer (`reporting/csv_text.py`)."""
+    return csv_text(head, rows)
 
 
-def to_csv(summary: Summary, honoraria: Sequence[HonorariumLine] | None = None) -> str:
-    """The summary in long format, `section,label,value` (statement rows last, only when given)."""
-    if honoraria is None:
-        return _csv(summary_rows(summary))
-    return _csv(iter([*summary_rows(summary), *statement_rows(honoraria)]))
+def to_csv(summary: Summary) -> str:
+    """The summary in long format, `section,label,value`."""
+    return table_csv(summary_rows(summary))
 
 
 # -- files ----------------------------------------------------------------------------------------

@@ -1,97 +1,100 @@
-"""The quarterly summary as a board report PDF (fpdf2, core Helvetica: latin-1 text only).
+"""The quarterly summary and the honorarium statement as PDFs (fpdf2, DejaVu Sans embedded).
 
-Two or three A4 pages: the title with the quarter, the suppression rule, the headline figures, a table
-for every breakdown, bar charts (referrals by source; the five-quarter trend) drawn with rectangles,
-supporter activity, training and honoraria totals, survey aggregates and the notes. The identifying
-honorarium statement is added on pages of its own only when passed in, each headed "Identifying: for
-payment only". `render` returns the bytes; `reporting.render` is the one entry point for every format.
+The summary: a title with the organisation, the program, the period ("to date" while it runs) and when
+it was made; the suppression rule; the headline figures; the standards met in working days; a table for
+every breakdown; the source chart and the trend; supporter activity, training totals, survey aggregates,
+the notes and the marks. Every page has a footer: "De-identified", the quarter, page N of M. Letter or
+A4 (Settings). The metadata carry the title, the organisation as author and the time it was made.
+
+The statement (`render_statement`) is a separate file, "IDENTIFYING" in the header and footer of every
+page. A character the embedded font cannot draw (CJK, say) is printed as "□" and the statement says the
+CSV holds every name exactly.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import TTFFont
 
-from p2p_tui.services.people.training import HonorariumLine
 from p2p_tui.services.reporting import formats as fmt
+from p2p_tui.services.reporting import statement as stmt
+from p2p_tui.services.reporting.letterhead import Letterhead
 from p2p_tui.services.reporting.quarterly import STRESSOR_NOTE, Breakdown, Cell, Summary, suppression_rule
 
-WIDTH = 180.0  # A4 less 15 mm margins
 LEFT = 15.0
 ROW = 5.0
-HALF = 87.0
-GAP = WIDTH - 2 * HALF
 INK = (30, 30, 30)
 SHADE = (235, 238, 242)
 BAR = (52, 101, 164)
-FAINT = (120, 120, 120)
+FAINT = (110, 110, 110)
+ALERT = (160, 0, 0)
 PAIRS = (("pathway", "career_stage"), ("source", "stressor"), ("county", "outcome"))
-FIXED_DATE = datetime(2000, 1, 1, tzinfo=UTC)  # no timestamp in the file: the same summary, same bytes
-ASCII = {"—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "..."}
+FONT = "DejaVu"
+MISSING = "□"
+PAPER = {"Letter": "Letter", "A4": "A4"}
 
 
-def latin1(text: str) -> str:
-    """Text the core fonts can print: dashes and quotes made plain, accents kept where latin-1 has
-    them (else stripped), anything else "?"."""
-    out = []
-    for char in text:
-        char = ASCII.get(char, char)
-        try:
-            char.encode("latin-1")
-        except UnicodeEncodeError:
-            base = unicodedata.normalize("NFKD", char).encode("latin-1", "ignore").decode("latin-1")
-            char = "".join(c for c in base if not unicodedata.combining(c)) or "?"
-        out.append(char)
-    return "".join(out)
+def _font_file(name: str) -> Path:
+    return Path(str(resources.files("p2p_tui.assets").joinpath("fonts", name)))
 
 
 class _Pdf(FPDF):
-    """The report's pages, with a footer naming the quarter (and the statement's pages marked)."""
+    """A report's pages: the embedded font, the paper size, the metadata and a footer on every page."""
 
-    def __init__(self, quarter: str) -> None:
-        super().__init__(orientation="P", unit="mm", format="A4")
-        self.quarter = quarter
-        self.identifying = False  # the page being drawn is the statement's (its footer says so)
-        self.statement = False  # the statement has begun: pages from the next one on are identifying
+    def __init__(self, head: Letterhead, title: str, footer: str, identifying: bool = False) -> None:
+        super().__init__(orientation="P", unit="mm", format=PAPER.get(head.paper, "Letter"))
+        self.add_font(FONT, "", str(_font_file("DejaVuSans.ttf")))
+        self.add_font(FONT, "B", str(_font_file("DejaVuSans-Bold.ttf")))
+        self.width = self.w - 2 * LEFT
+        self.half = (self.width - 6) / 2
+        self.gap = self.width - 2 * self.half
+        self.footer_text = footer
+        self.identifying = identifying
         self.set_margins(LEFT, 15, LEFT)
         self.set_auto_page_break(True, margin=18)
-        self.set_creation_date(FIXED_DATE)
+        self.set_creation_date(head.made_at)
         self.set_creator("p2p-tui")
-        self.set_title(f"Quarterly utilization summary {quarter}")
+        self.set_author(head.organisation)
+        self.set_subject(head.program)
+        self.set_title(title)
+        self.alias_nb_pages()
 
     def header(self) -> None:
-        """On the statement's pages, the identifying notice first."""
-        self.identifying = self.statement
+        """On an identifying document, the notice on top of every page."""
         if self.identifying:
-            self.set_font("Helvetica", "B", 11)
-            self.set_text_color(160, 0, 0)
-            self.cell(WIDTH, 7, latin1(fmt.IDENTIFYING.upper()), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.set_font(FONT, "B", 11)
+            self.set_text_color(*ALERT)
+            self.cell(self.width, 7, stmt.IDENTIFYING.upper(), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             self.set_text_color(*INK)
             self.ln(2)
 
     def footer(self) -> None:
-        """The quarter and the page number."""
+        """What the document is, and page N of M."""
         self.set_y(-12)
-        self.set_font("Helvetica", "", 8)
-        self.set_text_color(*FAINT)
-        what = fmt.IDENTIFYING if self.identifying else "De-identified quarterly utilization summary"
-        self.cell(WIDTH, 5, latin1(f"{what} - {self.quarter} - page {self.page_no()}/{{nb}}"), align="C")
+        self.set_font(FONT, "B" if self.identifying else "", 8)
+        self.set_text_color(*(ALERT if self.identifying else FAINT))
+        self.cell(self.width, 5, f"{self.footer_text} — page {self.page_no()} of {{nb}}", align="C")
         self.set_text_color(*INK)
 
     def text_line(self, text: str, size: float = 10, style: str = "", height: float = ROW) -> None:
         """One line of text across the page."""
-        self.set_font("Helvetica", style, size)
-        self.cell(WIDTH, height, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font(FONT, style, size)
+        self.cell(self.width, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
-    def paragraph(self, text: str, size: float = 9, fill: bool = False) -> None:
+    def paragraph(
+        self, text: str, size: float = 8.5, fill: bool = False, color: tuple[int, ...] = INK
+    ) -> None:
         """Wrapped text across the page (shaded when `fill`)."""
-        self.set_font("Helvetica", "", size)
+        self.set_font(FONT, "", size)
         self.set_fill_color(*SHADE)
-        self.multi_cell(WIDTH, 4.6, latin1(text), fill=fill, padding=2 if fill else 0)
+        self.set_text_color(*color)
+        self.multi_cell(self.width, 4.4, text, fill=fill, padding=2 if fill else 0)
+        self.set_text_color(*INK)
         self.set_x(LEFT)
 
     def heading(self, text: str, room: float = 30) -> None:
@@ -109,43 +112,45 @@ class _Pdf(FPDF):
         self,
         x: float,
         y: float,
-        width: float,
-        head: tuple[str, str],
-        rows: Sequence[tuple[str, str]],
-        total: tuple[str, str] | None = None,
+        widths: Sequence[float],
+        head: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        total: Sequence[str] | None = None,
     ) -> float:
-        """A two-column table at (x, y); returns the y below it."""
-        value_w = 28.0
+        """A table at (x, y), the first column left and the others right; returns the y below it."""
         self.set_xy(x, y)
-        self.set_font("Helvetica", "B", 9)
+        self.set_font(FONT, "B", 8.5)
         self.set_fill_color(*SHADE)
-        self.cell(width - value_w, ROW, latin1(head[0]), fill=True)
-        self.cell(value_w, ROW, latin1(head[1]), fill=True, align="R")
-        body = [(a, b, "") for a, b in rows] + ([(total[0], total[1], "B")] if total else [])
-        for n, (name, value, style) in enumerate(body, 1):
+        for n, (text, width) in enumerate(zip(head, widths, strict=True)):
+            self.cell(width, ROW, text, fill=True, align="L" if n == 0 else "R")
+        body = [(list(r), "") for r in rows] + ([(list(total), "B")] if total else [])
+        for n, (cells, style) in enumerate(body, 1):
             self.set_xy(x, y + n * ROW)
-            self.set_font("Helvetica", style, 9)
-            self.cell(width - value_w, ROW, latin1(name), border="B" if not style else "")
-            self.cell(value_w, ROW, latin1(value), border="B" if not style else "", align="R")
+            self.set_font(FONT, style, 8.5)
+            for k, (text, width) in enumerate(zip(cells, widths, strict=True)):
+                self.cell(width, ROW, text, border="" if style else "B", align="L" if k == 0 else "R")
         return y + (len(body) + 1) * ROW
 
 
-def _breakdown_rows(table: Breakdown) -> list[tuple[str, str]]:
-    return [(fmt.label(name), cell.shown) for name, cell in table.rows]
+def _two(pdf: _Pdf, width: float) -> list[float]:
+    return [width - 26.0, 26.0]
 
 
 def _breakdown_height(table: Breakdown) -> float:
-    return (len(table.rows) + 2) * ROW + (10 if table.name == "stressor" else 0)
+    return (len(table.rows) + 2) * ROW + (10 if table.overlapping else 0)
 
 
 def _draw_breakdown(pdf: _Pdf, x: float, y: float, table: Breakdown) -> float:
     unit = "Surveys" if table.name == "survey_duration" else "Referrals"
     head = (fmt.TITLES.get(table.name, fmt.label(table.name)), unit)
-    bottom = pdf.grid(x, y, HALF, head, _breakdown_rows(table), ("Total", table.total.shown))
-    if table.name == "stressor":
+    rows = [(fmt.label(name), cell.text) for name, cell in table.rows]
+    bottom = pdf.grid(x, y, _two(pdf, pdf.half), head, rows, (fmt.total_label(table), table.total.text))
+    if table.overlapping:
         pdf.set_xy(x, bottom + 1)
-        pdf.set_font("Helvetica", "I", 7.5)
-        pdf.multi_cell(HALF, 3.4, latin1(STRESSOR_NOTE))
+        pdf.set_font(FONT, "", 7)
+        pdf.set_text_color(*FAINT)
+        pdf.multi_cell(pdf.half, 3.3, STRESSOR_NOTE)
+        pdf.set_text_color(*INK)
         bottom = pdf.get_y()
     return bottom
 
@@ -153,7 +158,8 @@ def _draw_breakdown(pdf: _Pdf, x: float, y: float, table: Breakdown) -> float:
 def _pair(pdf: _Pdf, left: Breakdown, right: Breakdown) -> None:
     pdf.need(max(_breakdown_height(left), _breakdown_height(right)) + 4)
     y = pdf.get_y() + 2
-    bottom = max(_draw_breakdown(pdf, LEFT, y, left), _draw_breakdown(pdf, LEFT + HALF + GAP, y, right))
+    right_x = LEFT + pdf.half + pdf.gap
+    bottom = max(_draw_breakdown(pdf, LEFT, y, left), _draw_breakdown(pdf, right_x, y, right))
     pdf.set_xy(LEFT, bottom + 2)
 
 
@@ -165,50 +171,57 @@ def _source_chart(pdf: _Pdf, table: Breakdown) -> None:
     """Horizontal bars, one per source; a suppressed count gets no bar, only its mark."""
     pdf.heading("Referrals by source (chart)", len(table.rows) * ROW + 6)
     top = max([_bar_value(cell) for _, cell in table.rows] + [1])
-    label_w, bar_w = 40.0, WIDTH - 40.0 - 20.0
+    label_w = 48.0
+    bar_w = pdf.width - label_w - 20.0
     y = pdf.get_y() + 1
     pdf.set_fill_color(*BAR)
     for n, (name, cell) in enumerate(table.rows):
         row_y = y + n * ROW
         pdf.set_xy(LEFT, row_y)
-        pdf.set_font("Helvetica", "", 9)
-        pdf.cell(label_w, ROW, latin1(fmt.label(name)))
+        pdf.set_font(FONT, "", 8.5)
+        pdf.cell(label_w, ROW, fmt.label(name))
         length = bar_w * _bar_value(cell) / top
         if length > 0:
             pdf.rect(LEFT + label_w, row_y + 1, length, ROW - 2, style="F")
         pdf.set_xy(LEFT + label_w + length + 1.5, row_y)
-        pdf.cell(18, ROW, latin1(cell.shown))
+        pdf.cell(18, ROW, cell.text)
     pdf.set_xy(LEFT, y + len(table.rows) * ROW + 2)
 
 
 def _trend_chart(pdf: _Pdf, summary: Summary) -> None:
-    """Vertical bars of referrals per quarter, oldest first, with the median days to match below."""
-    height = 34.0
-    pdf.heading("Trend: referrals per quarter", height + 22)
+    """Vertical bars of referrals per quarter, oldest first, with the median working days to match."""
+    height = 30.0
+    pdf.heading("Trend: referrals per quarter", height + 24)
     points = summary.trend
     top = max([_bar_value(p.referrals) for p in points] + [1])
-    column = WIDTH / max(len(points), 1)
+    column = pdf.width / max(len(points), 1)
     base = pdf.get_y() + 6 + height
     pdf.set_draw_color(*FAINT)
-    pdf.line(LEFT, base, LEFT + WIDTH, base)
+    pdf.line(LEFT, base, LEFT + pdf.width, base)
     pdf.set_fill_color(*BAR)
     for n, point in enumerate(points):
         x = LEFT + n * column
         bar = height * _bar_value(point.referrals) / top
         if bar > 0:
-            pdf.rect(x + column / 2 - 8, base - bar, 16, bar, style="F")
-        pdf.set_font("Helvetica", "B", 9)
+            pdf.rect(x + column / 2 - 7, base - bar, 14, bar, style="F")
+        pdf.set_font(FONT, "B", 8.5)
         pdf.set_xy(x, base - bar - ROW)
-        pdf.cell(column, ROW, latin1(point.referrals.shown), align="C")
-        pdf.set_font("Helvetica", "", 8)
+        pdf.cell(column, ROW, point.referrals.text, align="C")
+        pdf.set_font(FONT, "", 7.5)
         pdf.set_xy(x, base + 1)
-        pdf.cell(column, 4, latin1(f"{point.label} ({point.quarter})"), align="C")
+        pdf.cell(column, 4, point.label, align="C")
         pdf.set_xy(x, base + 5)
-        pdf.cell(
-            column, 4, latin1(f"median days to match: {fmt.days(point.median_days_to_match)}"), align="C"
-        )
+        pdf.cell(column, 4, point.to_date or point.quarter, align="C")
     pdf.set_draw_color(0, 0, 0)
     pdf.set_xy(LEFT, base + 11)
+    widths = [pdf.width - 4 * 24.0 - 30.0, 30.0, *[24.0] * 4]
+    rows = fmt.trend_rows(summary)
+    pdf.need((len(rows) + 2) * ROW + 4)
+    pdf.set_xy(LEFT, pdf.get_y() + 2)
+    pdf.paragraph("Share of cases that met each standard, and the median working days to match.", 8)
+    head = ("Quarter", "Days to match", *[fmt.STANDARD_HEADS[f.name] for f in summary.standards])
+    body = [(r[0], r[2], *r[3:]) for r in rows]
+    pdf.set_xy(LEFT, pdf.grid(LEFT, pdf.get_y() + 1, widths[: len(head)], head, body) + 2)
 
 
 def _two_tables(
@@ -217,23 +230,38 @@ def _two_tables(
     pdf.need((max(len(left[1]), len(right[1])) + 1) * ROW + 4)
     y = pdf.get_y() + 2
     bottom = max(
-        pdf.grid(LEFT, y, HALF, (left[0], ""), left[1]),
-        pdf.grid(LEFT + HALF + GAP, y, HALF, (right[0], ""), right[1]),
+        pdf.grid(LEFT, y, _two(pdf, pdf.half), (left[0], ""), left[1]),
+        pdf.grid(LEFT + pdf.half + pdf.gap, y, _two(pdf, pdf.half), (right[0], ""), right[1]),
     )
     pdf.set_xy(LEFT, bottom + 2)
 
 
+def _title(pdf: _Pdf, head: Letterhead, first: str, second: str) -> None:
+    pdf.set_text_color(*FAINT)
+    pdf.text_line(f"{head.organisation} · {head.program}", 9, "", 5)
+    pdf.set_text_color(*INK)
+    pdf.text_line(first, 17, "B", 9)
+    pdf.text_line(second, 11.5, "", 6)
+    pdf.set_text_color(*FAINT)
+    pdf.text_line(f"Made {head.made}", 8.5, "", 5)
+    pdf.set_text_color(*INK)
+    pdf.ln(2)
+
+
 def _summary_pages(pdf: _Pdf, summary: Summary) -> None:
     pdf.add_page()
-    pdf.text_line(fmt.TITLE, 18, "B", 10)
-    pdf.text_line(f"{fmt.PROGRAM} - {summary.label} ({summary.quarter})", 12, "", 7)
-    pdf.ln(2)
+    _title(pdf, summary.letterhead, fmt.TITLE, f"{summary.heading} ({summary.quarter})")
     pdf.paragraph(f"Small counts: {suppression_rule(summary.threshold)} {fmt.DEIDENTIFIED}", fill=True)
     if summary.empty:
         pdf.ln(2)
         pdf.text_line("No referrals this quarter.", 12, "B", 8)
-    pdf.heading("Referrals, times and outcomes")
-    pdf.set_xy(LEFT, pdf.grid(LEFT, pdf.get_y(), WIDTH, ("Figure", "Value"), fmt.key_figures(summary)) + 2)
+    pdf.heading("Referrals and outcomes")
+    widths = [pdf.width - 40.0, 40.0]
+    pdf.set_xy(LEFT, pdf.grid(LEFT, pdf.get_y(), widths, ("Figure", "Value"), fmt.key_figures(summary)) + 2)
+    pdf.heading("Standards met (working days)", 28)
+    widths = [pdf.width - 42.0 - 30.0, 42.0, 30.0]
+    head = ("Standard (working days)", "Met", "Median · p90")
+    pdf.set_xy(LEFT, pdf.grid(LEFT, pdf.get_y(), widths, head, fmt.standard_figures(summary)) + 2)
     pdf.heading("Referrals by attribute", 40)
     for left, right in PAIRS:
         _pair(pdf, summary.breakdown(left), summary.breakdown(right))
@@ -248,48 +276,77 @@ def _summary_pages(pdf: _Pdf, summary: Summary) -> None:
     pdf.need(_breakdown_height(summary.survey.durations) + 4)
     y = pdf.get_y() + 2
     bottom = max(
-        pdf.grid(LEFT, y, HALF, ("Survey (submitted in the quarter)", ""), fmt.survey_figures(summary)),
-        _draw_breakdown(pdf, LEFT + HALF + GAP, y, summary.survey.durations),
+        pdf.grid(
+            LEFT,
+            y,
+            _two(pdf, pdf.half),
+            ("Survey (submitted in the quarter)", ""),
+            fmt.survey_figures(summary),
+        ),
+        _draw_breakdown(pdf, LEFT + pdf.half + pdf.gap, y, summary.survey.durations),
     )
     pdf.set_xy(LEFT, bottom + 2)
     _trend_chart(pdf, summary)
-    pdf.heading("Notes", 20)
+    pdf.heading("Notes and marks", 20)
     for note in summary.notes:
-        pdf.paragraph(f"- {note}")
+        pdf.paragraph(f"• {note}")
+    pdf.ln(1)
+    for line in fmt.footnote_lines(summary):
+        pdf.paragraph(line)
 
 
-def _statement_pages(pdf: _Pdf, summary: Summary, lines: Sequence[HonorariumLine]) -> None:
-    pdf.statement = True
-    pdf.add_page()
-    pdf.text_line(f"Honorarium statement: {summary.label} ({summary.quarter})", 14, "B", 9)
-    pdf.paragraph("It names supporters and amounts, for payment only: keep it apart from the summary.")
-    pdf.ln(2)
-    if not lines:
-        pdf.text_line("No training attendance this quarter.")
-        return
-    total_hours, total_amount = fmt.statement_totals(lines)
-    pdf.set_font("Helvetica", "B", 9)
-    pdf.set_fill_color(*SHADE)
-    for text, width, align in (("Supporter", 110, "L"), ("Hours", 30, "R"), ("Amount", 40, "R")):
-        pdf.cell(width, ROW, text, fill=True, align=align)
-    pdf.ln(ROW)
-    rows = [(line.name, fmt.hours(line.hours), fmt.money(line.amount), "") for line in lines]
-    rows.append(("Total", fmt.hours(total_hours), fmt.money(total_amount), "B"))
-    for name, hours, amount, style in rows:
-        pdf.set_font("Helvetica", style, 9)
-        pdf.cell(110, ROW, latin1(name), border="B")
-        pdf.cell(30, ROW, hours, border="B", align="R")
-        pdf.cell(40, ROW, amount, border="B", align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-
-def render(
-    summary: Summary, honoraria: Sequence[HonorariumLine] | None = None, *, compress: bool = True
-) -> bytes:
-    """The PDF's bytes (uncompressed on request, so tests can search its text)."""
-    pdf = _Pdf(summary.quarter)
+def render(summary: Summary, *, compress: bool = True) -> bytes:
+    """The summary's PDF bytes (uncompressed on request, so tests can read its text)."""
+    title = f"{fmt.TITLE}: {summary.heading} ({summary.quarter})"
+    footer = f"De-identified quarterly utilization summary — {summary.quarter}"
+    pdf = _Pdf(summary.letterhead, title, footer)
     pdf.set_compression(compress)
     pdf.set_text_color(*INK)
     _summary_pages(pdf, summary)
-    if honoraria is not None:
-        _statement_pages(pdf, summary, honoraria)
+    return bytes(pdf.output())
+
+
+# -- the honorarium statement (IDENTIFYING) ----------------------------------------------------------
+
+
+def drawable(pdf: _Pdf, text: str) -> tuple[str, bool]:
+    """`text` with each character the embedded font lacks made "□", and whether any was."""
+    font = pdf.fonts[FONT.lower()]
+    keys = font.cmap if isinstance(font, TTFFont) else {}
+    out = "".join(c if ord(c) in keys or c.isspace() else MISSING for c in text)
+    return out, out != text
+
+
+def render_statement(found: stmt.Statement, *, compress: bool = True) -> bytes:
+    """The statement's PDF bytes: IDENTIFYING on every page."""
+    title = f"Honorarium statement: {found.heading} ({found.quarter})"
+    footer = f"{stmt.IDENTIFYING.upper()} — honorarium statement {found.quarter}"
+    pdf = _Pdf(found.letterhead, title, footer, identifying=True)
+    pdf.set_compression(compress)
+    pdf.set_text_color(*INK)
+    pdf.add_page()
+    _title(pdf, found.letterhead, "Honorarium statement", f"{found.heading} ({found.quarter})")
+    pdf.paragraph(
+        "It names supporters and amounts, for payment only: keep it apart from the de-identified "
+        "summary, and share it only with whoever makes the payments.",
+        fill=True,
+    )
+    pdf.ln(3)
+    if not found.lines:
+        pdf.text_line(stmt.NO_ATTENDANCE)
+        return bytes(pdf.output())
+    total_hours, total_amount = stmt.totals(found.lines)
+    rows, lacking = [], False
+    for line in found.lines:
+        name, missing = drawable(pdf, line.name)
+        lacking |= missing
+        rows.append((name, fmt.hours(line.hours), fmt.money(line.amount)))
+    widths = [pdf.width - 30.0 - 40.0, 30.0, 40.0]
+    total = ("Total", fmt.hours(total_hours), fmt.money(total_amount))
+    pdf.set_xy(LEFT, pdf.grid(LEFT, pdf.get_y(), widths, ("Supporter", "Hours", "Amount"), rows, total) + 3)
+    if lacking:
+        pdf.paragraph(
+            f"A name holds characters this document's font cannot draw, shown {MISSING}: the CSV "
+            "statement (p2p-tui honoraria --format csv) holds every name exactly."
+        )
     return bytes(pdf.output())

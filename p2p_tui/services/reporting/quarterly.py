@@ -1,25 +1,45 @@
 """The quarterly utilization summary (ARCHITECTURE.md §5): de-identified figures, small counts suppressed.
 
-Figures about referred physicians come from the `utilization` table only (one de-identified row per
-referral, kept after the retention purge); beside it, non-identifying aggregates: surveys submitted in
-the quarter, training hours and the honoraria total, distinct supporter ids in `match` and `contact`.
-A count from 1 to threshold - 1 is shown "<5"; within each breakdown (whose total is the quarter's
-published referral total) more cells are withheld, shown "—", until no hidden cell can be worked out
-(`protect`). Files: `render` (which imports the formats; this module imports none of them). The
-identifying honorarium statement is apart.
-Call `summarize` and `honorarium_statement` under `store.lock` (they read the in-memory database).
+Figures about referred physicians come from the `utilization` table (one de-identified row per
+referral, kept after the retention purge); the standards met and their timings in working days read
+the dates of the same referrals beside it (`standards`); beside them, non-identifying aggregates:
+surveys submitted in the quarter, training hours and the honoraria total, distinct supporter ids in
+`match` and `contact`. Small counts are suppressed, and every withheld cell says why (`suppression`).
+A quarter still running is labelled "to date (day N of M)". This module imports no format (`render`
+does); the identifying honorarium statement is a document of its own (`statement`).
+Call `summarize` under `store.lock` (it reads the in-memory database).
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
+from p2p_tui.services import clock
+from p2p_tui.services.cases.clocks import ClockLengths
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.people import training
-from p2p_tui.services.people.training import HonorariumLine
+from p2p_tui.services.reporting import letterhead
+from p2p_tui.services.reporting.letterhead import Letterhead
 from p2p_tui.services.reporting.quarters import Quarter
+from p2p_tui.services.reporting.standards import StandardFigure, figures, tallies
+from p2p_tui.services.reporting.suppression import (
+    WITHHELD,
+    Breakdown,
+    Cell,
+    Proportion,
+    breakdown,
+    count_cell,
+    footnotes,
+    part_cell,
+    percent,
+    proportion,
+    protect,
+    small,
+    suppression_rule,
+)
 from p2p_tui.store import query, settings
 from p2p_tui.store.vocab import (
     CAREER_STAGES,
@@ -30,7 +50,11 @@ from p2p_tui.store.vocab import (
     SURVEY_DURATIONS,
 )
 
-WITHHELD = "—"
+__all__ = [  # the suppression names, re-exported for the readers of a summary
+    "WITHHELD", "Breakdown", "Cell", "Proportion", "part_cell", "percent", "protect", "small",
+    "suppression_rule", "Summary", "summarize",
+]  # fmt: skip
+
 OUTCOMES = ("open", *ENDED_STATUSES)  # as the de-identified record keeps a status
 NOT_ANSWERED = "not_answered"
 NO_CONVERSATION = "no_conversation"
@@ -39,31 +63,16 @@ TREND_QUARTERS = 4  # earlier quarters in the trend, beside the quarter itself
 BREAKDOWNS = ("pathway", "source", "stressor", "career_stage", "county", "outcome")  # in Summary order
 NO_REFERRALS = "No referrals this quarter."
 STRESSOR_NOTE = (
-    "A referral counts once for each of its stressors, so the stressor rows add up to more than the "
-    "total, which counts referrals."
+    "A referral counts once for each of its stressors, so the stressor rows (mentions) add up to more "
+    "than the total, which counts referrals (cases)."
 )
-
-
-@dataclass(frozen=True)
-class Cell:
-    """A published count: `value` is None when suppressed; `shown` is the number, "<5" or "—"."""
-
-    value: int | None
-    shown: str
-
-
-@dataclass(frozen=True)
-class Breakdown:
-    """Referrals (or surveys) by one attribute: a row per value, in vocabulary order, and the total."""
-
-    name: str
-    rows: tuple[tuple[str, Cell], ...]
-    total: Cell
-
-    @property
-    def withheld(self) -> bool:
-        """Whether every row is withheld (the small cells could not be protected otherwise)."""
-        return bool(self.rows) and all(cell.shown == WITHHELD for _, cell in self.rows)
+STANDARDS_NOTE = (
+    "Standards and times are in working days (weekdays other than Prince Edward Island's public "
+    "holidays), each from its own clock's start, as the follow-up queue counts them (the match clock "
+    "starts at receipt, or when consent is given if it was needed and came later). A case counts for "
+    "a standard once the step happened or its clock ran out; a case still within its clock, or "
+    "declined before the step, is left out."
+)
 
 
 @dataclass(frozen=True)
@@ -80,12 +89,20 @@ class SurveyAggregate:
 
 @dataclass(frozen=True)
 class TrendPoint:
-    """One quarter of the trend: its referrals and median days from receipt to match."""
+    """One quarter of the trend: its referrals, median working days to match, and the share of each
+    standard met (in `standards.STANDARDS` order); `to_date` while the quarter runs."""
 
     quarter: str
     label: str
     referrals: Cell
     median_days_to_match: float | None
+    standards_met: tuple[str, ...] = ()
+    to_date: str | None = None
+
+    @property
+    def heading(self) -> str:
+        """The quarter's label, "to date" while it runs."""
+        return f"{self.label}, {self.to_date}" if self.to_date else self.label
 
 
 @dataclass(frozen=True)
@@ -96,6 +113,7 @@ class Summary:
     (distinct supporters holding a match during the quarter) and `contacts` (conversations recorded in
     the quarter) describe the supporters' work in aggregate, not the referred physicians, so they are
     not suppressed. Training hours and the honoraria total are sums over supporters, never per person.
+    `per_100` is the quarter's referrals per 100 physicians of the community served (a setting).
     """
 
     quarter: str
@@ -104,11 +122,14 @@ class Summary:
     empty: bool
     referrals: Cell
     breakdowns: tuple[Breakdown, ...]
-    days_to_match: tuple[float | None, float | None]
-    days_to_first_contact: tuple[float | None, float | None]
-    follow_up_completion: tuple[Cell, Cell, str]
+    standards: tuple[StandardFigure, ...]
+    follow_up_completion: Proportion
     php_referrals: Cell
     safety_escalations: Cell
+    declined: Cell
+    no_consent: Cell
+    per_100: str
+    physicians_served: int
     supporters_active: int
     supporters_with_cases: int
     contacts: int
@@ -117,6 +138,14 @@ class Summary:
     survey: SurveyAggregate
     trend: tuple[TrendPoint, ...]
     notes: tuple[str, ...]
+    to_date: str | None  # "to date (day 49 of 92)" while the quarter runs on the day it is made
+    letterhead: Letterhead
+    footnotes: tuple[tuple[str, str], ...]
+
+    @property
+    def heading(self) -> str:
+        """The period as a title says it: "Oct–Dec 2026, to date (day 49 of 92)"."""
+        return f"{self.label}, {self.to_date}" if self.to_date else self.label
 
     def breakdown(self, name: str) -> Breakdown:
         """The breakdown called `name` (pathway, source, stressor, career_stage, county, outcome)."""
@@ -125,102 +154,12 @@ class Summary:
                 return found
         raise KeyError(name)
 
-
-# -- suppression ----------------------------------------------------------------------------------
-
-
-def small(value: int, threshold: int) -> bool:
-    """Whether a count is primary-suppressed: 1 to threshold - 1."""
-    return 0 < value < threshold
-
-
-def count_cell(value: int, threshold: int) -> Cell:
-    """A count standing alone (no published complement): "<5" when small, else the number."""
-    return Cell(None, f"<{threshold}") if small(value, threshold) else Cell(value, str(value))
-
-
-def suppression_rule(threshold: int) -> str:
-    """The rule in words, printed on every format."""
-    if threshold <= 1:
-        return "No counts are suppressed (the suppression threshold is 1)."
-    return (
-        f'Counts from 1 to {threshold - 1} are shown as "<{threshold}"; zero is shown as 0. A count shown '
-        f'"{WITHHELD}" is withheld so that no small count can be worked out from the totals.'
-    )
-
-
-def _pinned(
-    counts: Sequence[int], primary: set[int], comp: set[int], total: int, t: int, partition: bool
-) -> bool:
-    """Whether what is published narrows a hidden cell to one value (or none), for a reader who knows
-    the rule: "<5" is 1 to t - 1; "—" is at least t (else it would read "<5") and at most the smallest
-    published non-zero cell (the smallest are withheld first) and the total. In a partition the hidden
-    cells add up to the total less the published cells; in a covering (stressors: each referral has one
-    or more) to at least that. With integer bounds each cell's possible values form the interval below.
-    A "<2" cell is 1 by its mark alone (threshold 2): only narrowing beyond the mark counts."""
-    hidden = primary | comp
-    top = min([total, *(c for i, c in enumerate(counts) if i not in hidden and c > 0)])
-    bounds = {i: ((1, t - 1) if i in primary else (t, top)) for i in hidden}
-    hidden_sum = total - sum(c for i, c in enumerate(counts) if i not in hidden)
-    lows, highs = sum(low for low, _ in bounds.values()), sum(high for _, high in bounds.values())
-    for low, high in bounds.values():
-        least = max(low, hidden_sum - (highs - high))
-        most = min(high, hidden_sum - (lows - low)) if partition else high
-        if least > most or (least == most and low < high):
-            return True
-    return False
-
-
-def protect(counts: Sequence[int], total: int, threshold: int, *, partition: bool = True) -> tuple[Cell, ...]:
-    """The published cells of one breakdown whose published total is `total`.
-
-    1. Zero is shown as 0; a count from 1 to threshold - 1 is primary-suppressed ("<5").
-    2. While fewer than two cells are hidden, or the total less the published cells narrows a hidden
-       cell to a single value (see `_pinned`), the next-smallest non-zero published cell is
-       withheld too ("—").
-    3. If that still cannot protect the small cells (every non-zero cell is hidden), every cell,
-       zeros included, is withheld: the breakdown then says nothing beyond its total.
-    A total from 1 to threshold - 1 withholds every cell.
-    """
-    withheld = Cell(None, WITHHELD)
-    if threshold <= 1 or total == 0:
-        return tuple(Cell(c, str(c)) for c in counts)
-    if small(total, threshold):
-        return tuple(withheld for _ in counts)
-    primary = {i for i, c in enumerate(counts) if small(c, threshold)}
-    comp: set[int] = set()
-    while primary and (
-        len(primary | comp) < 2 or _pinned(counts, primary, comp, total, threshold, partition)
-    ):
-        candidates = [i for i, c in enumerate(counts) if c > 0 and i not in primary | comp]
-        if not candidates:
-            return tuple(withheld for _ in counts)
-        comp.add(min(candidates, key=lambda i: (counts[i], i)))
-    return tuple(
-        Cell(None, f"<{threshold}") if i in primary else withheld if i in comp else Cell(c, str(c))
-        for i, c in enumerate(counts)
-    )
-
-
-def part_cell(part: int, whole: Cell, whole_count: int, threshold: int) -> Cell:
-    """A count that is part of a published whole: protected together with its unpublished complement.
-
-    (PHP referrals of all referrals, say: if only 2 were not referred, the count is withheld, since
-    the total less it would show the 2.) A withheld whole withholds the part.
-    """
-    if whole.value is None:
-        return Cell(None, WITHHELD)
-    return protect([part, whole_count - part], whole_count, threshold)[0]
-
-
-def breakdown(
-    name: str, rows: Sequence[tuple[str, int]], total: int, threshold: int, *, partition: bool = True
-) -> Breakdown:
-    """A protected breakdown; its total is the count standing alone (the quarter's referrals)."""
-    cells = protect([count for _, count in rows], total, threshold, partition=partition)
-    return Breakdown(
-        name, tuple(zip((label for label, _ in rows), cells, strict=True)), count_cell(total, threshold)
-    )
+    def standard(self, name: str) -> StandardFigure:
+        """The standard called `name` (match, first_contact, follow_up, survey)."""
+        for found in self.standards:
+            if found.name == name:
+                return found
+        raise KeyError(name)
 
 
 # -- reading --------------------------------------------------------------------------------------
@@ -298,19 +237,9 @@ def _times(histogram: Counter[int], threshold: int) -> tuple[float | None, float
     return (kth((n + 1) // 2) + kth(n // 2 + 1)) / 2, float(kth((9 * n + 9) // 10))
 
 
-def percent(part: int, whole: int) -> str:
-    """A whole percentage, halves rounded up."""
-    return f"{(200 * part + whole) // (2 * whole)}%"
-
-
-def _follow_up(referrals: Cell, total: int, contacted: int, followed: int, t: int) -> tuple[Cell, Cell, str]:
+def _follow_up(referrals: Cell, total: int, contacted: int, followed: int, t: int) -> Proportion:
     """Follow-ups done, of referrals that had a first contact, and the share."""
-    base = part_cell(contacted, referrals, total, t)
-    done = part_cell(followed, base, contacted, t)
-    share = "n/a"
-    if base.value and done.value is not None:
-        share = percent(done.value, base.value)
-    return done, base, share
+    return proportion(followed, part_cell(contacted, referrals, total, t), contacted, t)
 
 
 def _survey(quarter: Quarter, threshold: int) -> SurveyAggregate:
@@ -329,10 +258,7 @@ def _survey(quarter: Quarter, threshold: int) -> SurveyAggregate:
     rows = [*zip(SURVEY_DURATIONS, durations, strict=True), (NOT_ANSWERED, not_answered)]
     table = breakdown("survey_duration", [*rows, (NO_CONVERSATION, no_conversation)], count, threshold)
     published = count_cell(count, threshold)
-    no_talk = table.rows[-1][1]
-    share = "n/a"
-    if published.value and no_talk.value is not None:
-        share = percent(count - no_talk.value, count)
+    share = proportion(count - no_conversation, published, count, threshold).share
     enough = count >= threshold
     return SurveyAggregate(
         count=published,
@@ -356,30 +282,6 @@ def _supporters(quarter: Quarter) -> tuple[int, int, int]:
     return int(active), int(with_cases), int(contacts)
 
 
-def _trend(quarters: list[Quarter], threshold: int) -> tuple[list[TrendPoint], dict[str, Counter[int]]]:
-    """Referrals and median days to match per quarter (oldest first); this quarter's days histograms.
-
-    One indexed read of the quarters' (quarter, days, days) triples, counted in C by `Counter`.
-    """
-    names = [str(q) for q in quarters]
-    sql = "SELECT quarter, days_to_match, days_to_first_contact FROM utilization WHERE quarter IN "
-    combos = Counter(query.rows(f"{sql}({_marks(len(names))})", *names))
-    totals: Counter[str] = Counter()
-    to_match: dict[str, Counter[int]] = {name: Counter() for name in names}
-    to_contact: Counter[int] = Counter()
-    for (name, match, contact), cases in combos.items():
-        totals[name] += cases
-        if match is not None:
-            to_match[name][int(match)] += cases
-        if contact is not None and name == names[-1]:
-            to_contact[int(contact)] += cases
-    points = [
-        TrendPoint(name, q.label, count_cell(totals[name], threshold), _times(to_match[name], threshold)[0])
-        for q, name in zip(quarters, names, strict=True)
-    ]
-    return points, {"match": to_match[names[-1]], "first_contact": to_contact}
-
-
 def clean_threshold(threshold: int | None) -> int:
     """The suppression threshold: given, or from Settings; a whole number from 1 (1: no suppression)."""
     value = settings.get("suppression_threshold") if threshold is None else threshold
@@ -388,24 +290,61 @@ def clean_threshold(threshold: int | None) -> int:
     return value
 
 
+def clean_served(value: object) -> int:
+    """The physicians the program serves (a setting): a whole number from 1."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationError("physicians_served", "must be a whole number from 1")
+    return value
+
+
+def per_100(referrals: Cell, total: int, served: int, threshold: int) -> str:
+    """Referrals per 100 physicians served, one decimal; for a small count only the bound it allows."""
+    if referrals.value is None:
+        return f"at most {math.ceil(1000 * (threshold - 1) / served) / 10:.1f}"
+    return f"{100 * total / served:.1f}"
+
+
 def _quarter(quarter: str | Quarter) -> Quarter:
     return quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
 
 
 def summarize(
-    quarter: str | Quarter, *, threshold: int | None = None, trend_quarters: int = TREND_QUARTERS
+    quarter: str | Quarter,
+    *,
+    threshold: int | None = None,
+    trend_quarters: int = TREND_QUARTERS,
+    on: date | None = None,
 ) -> Summary:
-    """The quarter's summary, with `trend_quarters` earlier quarters in the trend (call under the lock)."""
+    """The quarter's summary as of `on` (default today), with `trend_quarters` earlier quarters in the
+    trend (call under the lock). A quarter that contains `on` is labelled "to date"."""
     q = _quarter(quarter)
     t = clean_threshold(threshold)
     if trend_quarters < 0:
         raise ValidationError("trend_quarters", "must be 0 or more")
+    today = on or clock.today()
+    served = clean_served(settings.get("physicians_served"))
     total, by, stressors, (php, safety, contacted, followed) = _quarter_counts(q)
     referrals = count_cell(total, t)
     tables = [breakdown(column, rows, total, t) for column, rows in by.items()]
     tables.insert(2, breakdown("stressor", stressors, total, t, partition=False))
-    trend, days = _trend([q.previous(n) for n in range(trend_quarters, -1, -1)], t)
-    active, with_cases, contacts = _supporters(q)
+    spans = [q.previous(n) for n in range(trend_quarters, -1, -1)]
+    lengths = ClockLengths.from_settings()
+    met = tallies(spans, today, lengths)
+    shown = {name: figures(found, t, lengths, _times) for name, found in met.items()}
+    trend = tuple(
+        TrendPoint(
+            str(span),
+            span.label,
+            count_cell(met[str(span)].referrals, t),
+            shown[str(span)][0].median,
+            tuple(f.share for f in shown[str(span)]),
+            span.to_date(today),
+        )
+        for span in spans
+    )
+    mine = met[str(q)]
+    outcome = dict(tables[-1].rows)
+    declined = outcome.get("declined", count_cell(mine.declined, t))  # the outcome table's own cell
     notes = [suppression_rule(t), STRESSOR_NOTE]
     if total == 0:
         notes.append(NO_REFERRALS)
@@ -419,9 +358,10 @@ def summarize(
         for table in tables
         if table.withheld and not small(total, t)
     ]
-    notes.append(
-        f"Times are calendar days from receipt; the median and 90th percentile need at least {t} cases."
-    )
+    notes.append(f"{STANDARDS_NOTE} The median and 90th percentile need at least {t} cases.")
+    if q.to_date(today):
+        notes.append(f"The quarter is still running: its figures are {q.to_date(today)}.")
+    active, with_cases, contacts = _supporters(q)
     return Summary(
         quarter=str(q),
         label=q.label,
@@ -429,26 +369,23 @@ def summarize(
         empty=total == 0,
         referrals=referrals,
         breakdowns=tuple(tables),
-        days_to_match=_times(days["match"], t),
-        days_to_first_contact=_times(days["first_contact"], t),
+        standards=shown[str(q)],
         follow_up_completion=_follow_up(referrals, total, contacted, followed, t),
         php_referrals=part_cell(php, referrals, total, t),
         safety_escalations=part_cell(safety, referrals, total, t),
+        declined=declined,
+        no_consent=part_cell(mine.no_consent, declined, mine.declined, t),
+        per_100=per_100(referrals, total, served, t),
+        physicians_served=served,
         supporters_active=active,
         supporters_with_cases=with_cases,
         contacts=contacts,
         training_hours=training.hours_by_kind(q),
         honoraria_total=training.honoraria_total(q),
         survey=_survey(q, t),
-        trend=tuple(trend),
+        trend=trend,
         notes=tuple(notes),
+        to_date=q.to_date(today),
+        letterhead=letterhead.current(),
+        footnotes=footnotes(t),
     )
-
-
-def honorarium_statement(quarter: str | Quarter) -> list[HonorariumLine]:
-    """IDENTIFYING, for payment only: each supporter's training hours and honorarium in the quarter.
-
-    Kept apart from the summary (which shows only the total) and labelled as identifying in every
-    format that prints it.
-    """
-    return training.honoraria(_quarter(quarter))

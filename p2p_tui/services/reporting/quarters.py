@@ -64,6 +64,26 @@ class Quarter:
         return Quarter(index // 4, index % 4 + 1)
 
     @property
+    def length(self) -> int:
+        """The quarter's days."""
+        return (self.end - self.start).days + 1
+
+    def day_of(self, on: date) -> int | None:
+        """Which day of the quarter `on` is (1 = its first), or None when `on` is outside it."""
+        return (on - self.start).days + 1 if self.start <= on <= self.end else None
+
+    def to_date(self, on: date) -> str | None:
+        """ "to date (day 49 of 92)" while the quarter runs on `on`; None once it is complete (or not
+        begun)."""
+        day = self.day_of(on)
+        return None if day is None else f"to date (day {day} of {self.length})"
+
+    @classmethod
+    def last_complete(cls, on: date) -> Quarter:
+        """The last quarter that ended before `on`."""
+        return cls.of(on).previous()
+
+    @property
     def label(self) -> str:
         """A reader's label, like "Jul–Sep 2026"."""
         first = 3 * self.number - 3

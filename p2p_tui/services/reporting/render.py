@@ -3,14 +3,13 @@
 The command line (`p2p-tui report`) and the console (Report, e) both call it, so a format reads the
 same wherever it is made. It imports the formats; the summary (`quarterly`) imports none of them, so
 there is no import cycle. fpdf is loaded only when a PDF is asked for. The identifying honorarium
-statement is added only when passed in, under its own heading (see `formats` and `pdf`).
+statement is never part of a summary: it is its own document (`statement`, `p2p-tui honoraria`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
-from p2p_tui.services.people.training import HonorariumLine
 from p2p_tui.services.reporting import formats
 from p2p_tui.services.reporting.quarterly import Summary
 
@@ -21,21 +20,15 @@ DESCRIPTIONS = {
     "json": "JSON",
     "pdf": "a board-ready PDF",
 }
-TEXT_FORMATS: dict[str, Callable[[Summary, Sequence[HonorariumLine] | None], str]] = {
+TEXT_FORMATS: dict[str, Callable[[Summary], str]] = {
     "md": formats.to_markdown,
     "csv": formats.to_csv,
     "json": formats.to_json,
 }
 
 
-def render(summary: Summary, fmt: str, honoraria: Sequence[HonorariumLine] | None = None) -> bytes:
+def render(summary: Summary, fmt: str) -> bytes:
     """The summary in `fmt` (pdf, md, csv or json) as bytes, text as UTF-8.
-
-    Args:
-        summary: The quarter's summary (`quarterly.summarize`).
-        fmt: One of `FORMATS`.
-        honoraria: The IDENTIFYING honorarium statement (`quarterly.honorarium_statement`), printed
-            apart under its own heading; None (the default) leaves it out.
 
     Raises:
         ValueError: `fmt` is not one of `FORMATS`.
@@ -43,8 +36,8 @@ def render(summary: Summary, fmt: str, honoraria: Sequence[HonorariumLine] | Non
     if fmt == "pdf":
         from p2p_tui.services.reporting import pdf  # fpdf loads only when a PDF is asked for
 
-        return pdf.render(summary, honoraria)
+        return pdf.render(summary)
     writer = TEXT_FORMATS.get(fmt)
     if writer is None:
         raise ValueError(f"unknown format {fmt!r}")
-    return writer(summary, honoraria).encode("utf-8")
+    return writer(summary).encode("utf-8")

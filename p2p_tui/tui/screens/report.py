@@ -55,7 +55,14 @@ BREAKDOWN_TITLES = {
     "outcome": "Outcome",
     "survey_duration": "Talk (surveys)",
 }
+STANDARD_TITLES = {  # the standards, as the figures' left column names them
+    "match": "Match standard",
+    "first_contact": "First contact",
+    "follow_up": "Follow-up",
+    "survey": "Survey",
+}
 SHORT_LABELS = {  # compact forms of the exports' longest labels (formats.LABELS)
+    "php": "PHP",
     "under_15": "Under 15 min",
     "15_30": "15–30 min",
     "30_60": "30–60 min",
@@ -84,11 +91,11 @@ def scale(value: float | None) -> str:
 
 
 def days(pair: tuple[float | None, float | None]) -> str:
-    """Median and p90 days, or a word why they are not shown."""
+    """Median and p90 working days, or a word why they are not shown."""
     mid, high = pair
     if mid is None and high is None:
         return "— (too few cases)"
-    return f"median {number(mid)} d · p90 {number(high)} d"
+    return f"median {number(mid)} · p90 {number(high)}"
 
 
 def after(value: float | None) -> str:
@@ -103,7 +110,7 @@ def money(amount: float) -> str:
 
 def cell_bar(label: str, cell: Cell, note: str = "") -> Bar:
     """A chart row for a published cell: a suppressed cell draws no bar, only its text."""
-    return Bar(words(label), None if cell.value is None else float(cell.value), cell.shown, note)
+    return Bar(words(label), None if cell.value is None else float(cell.value), cell.text, note)
 
 
 def breakdown_table(table: Breakdown) -> RichTable:
@@ -121,8 +128,9 @@ def breakdown_table(table: Breakdown) -> RichTable:
     out.add_column(no_wrap=True, max_width=24)
     out.add_column(justify="right", no_wrap=True)
     for label, cell in table.rows:
-        out.add_row(words(label), cell.shown)
-    out.add_row(Text("Total", style="bold"), Text(table.total.shown, style="bold"), end_section=True)
+        out.add_row(words(label), cell.text)
+    total = "Cases" if table.overlapping else "Total"
+    out.add_row(Text(total, style="bold"), Text(table.total.text, style="bold"), end_section=True)
     return out
 
 
@@ -131,17 +139,25 @@ def figures(summary: Summary) -> RenderableType:
     grid = RichTable.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
-    done, base, share = summary.follow_up_completion
     survey = summary.survey
     hours = " · ".join(f"{words(k)} {summary.training_hours.get(k, 0.0):g} h" for k in TRAINING_KINDS)
     grid.add_row(
         "Referrals",
-        f"{summary.referrals.shown}   PHP referrals {summary.php_referrals.shown} · "
-        f"safety escalations {summary.safety_escalations.shown}",
+        f"{summary.referrals.text}   PHP referrals {summary.php_referrals.text} · "
+        f"safety escalations {summary.safety_escalations.text} · "
+        f"{summary.per_100} per 100 physicians served",
     )
-    grid.add_row("Days to match", days(summary.days_to_match))
-    grid.add_row("Days to first contact", days(summary.days_to_first_contact))
-    grid.add_row("Follow-up done", f"{done.shown} of {base.shown} with a first contact ({share})")
+    grid.add_row(
+        "Declined",
+        f"{summary.declined.text} · no consent {summary.no_consent.text}",
+    )
+    for figure in summary.standards:
+        grid.add_row(
+            STANDARD_TITLES.get(figure.name, figure.name),
+            f"{figure.met.text} of {figure.base.text} ({figure.share}) · "
+            f"working days {days((figure.median, figure.p90))}",
+        )
+    grid.add_row("Follow-up done", f"{summary.follow_up_completion.text} with a first contact")
     grid.add_row(
         "Supporters",
         f"{summary.supporters_active} with a contact · {summary.supporters_with_cases} with cases · "
@@ -284,8 +300,10 @@ class ReportScreen(AreaScreen):
     def show_title(self) -> None:
         """The quarter, its months, and the keys."""
         q = self.quarter
+        to_date = q.to_date(clock.today())
+        running = f" {to_date}" if to_date else ""
         self.query_one("#report-title", Static).update(
-            f"Quarterly utilization summary {q} ({q.label})   [ previous quarter · ] next · e export"
+            f"Quarterly utilization summary {q} ({q.label}){running}   [ previous quarter · ] next · e export"
         )
 
     def show_status(self, text: str) -> None:
@@ -358,7 +376,8 @@ class ReportScreen(AreaScreen):
         notes = [
             n for n in s.notes if n != quarterly.suppression_rule(s.threshold) and n != quarterly.NO_REFERRALS
         ]
-        self.query_one("#report-notes", Static).update("\n" * s.empty + "\n".join(notes))
+        marks = [f"{mark} {meaning}" for mark, meaning in s.footnotes]
+        self.query_one("#report-notes", Static).update("\n" * s.empty + "\n".join([*notes, *marks]))
 
     # -- keys -------------------------------------------------------------------------------------
 

@@ -38,7 +38,7 @@ class Spec:
     """How a setting is shown and checked: a whole number in [low, high], a rate, or the counties."""
 
     label: str
-    kind: str = "int"  # int | rate | counties
+    kind: str = "int"  # int | rate | counties | text | paper
     low: int = 0
     high: int = 0
 
@@ -49,6 +49,10 @@ class Spec:
             return "names separated by commas: at least one, none empty, none repeated"
         if self.kind == "rate":
             return "dollars and cents, 0 or more"
+        if self.kind == "text":
+            return "1 to 120 characters"
+        if self.kind == "paper":
+            return f"{' or '.join(settings.PAPER_SIZES)}"
         return f"a whole number from {self.low} to {self.high}"
 
 
@@ -63,6 +67,12 @@ SPECS: dict[str, Spec] = {
     "suppression_threshold": Spec(
         "Report: suppress counts under", low=3, high=20
     ),  # 2 hides nothing: "<2" is 1
+    "physicians_served": Spec("Report: physicians served", low=1, high=100_000),
+    "organisation_name": Spec("Report: organisation", "text"),
+    "program_name": Spec("Report: program", "text"),
+    "paper_size": Spec("Report: paper (Letter or A4)", "paper"),
+    "fiscal_year_start_month": Spec("Report: fiscal year starts (month)", low=1, high=12),
+    "export_k": Spec("Export: k-anonymity (k)", low=settings.MIN_EXPORT_K, high=100),
     "autolock_minutes": Spec("Auto-lock after (idle minutes)", low=1, high=60),
     "backups_keep_last": Spec("Backups: keep the last", low=1, high=100),
     "backups_keep_days": Spec("Backups: keep a daily one (days)", low=0, high=365),
@@ -101,6 +111,16 @@ def clean_setting(key: str, text: str) -> Any:
             return training.clean_rate(text)
         except ValidationError:
             raise ValidationError(key, spec.rule) from None
+    if spec.kind == "text":
+        cleaned = " ".join(text.split())
+        if settings.problem(key, cleaned):
+            raise ValidationError(key, spec.rule)
+        return cleaned
+    if spec.kind == "paper":
+        found = [size for size in settings.PAPER_SIZES if size.casefold() == text.strip().casefold()]
+        if not found:
+            raise ValidationError(key, spec.rule)
+        return found[0]
     try:
         number = int(text.strip())
     except ValueError:

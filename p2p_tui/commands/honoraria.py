@@ -12,10 +12,10 @@ from pathlib import Path
 
 import click
 
-from p2p_tui.commands.base import InvalidInput, common_options, opened_store, vault_command
-from p2p_tui.commands.report import _quarter, _target
+from p2p_tui.commands.base import common_options, opened_store, vault_command
+from p2p_tui.commands.report import _quarter, _target, deliver
 from p2p_tui.services import clock
-from p2p_tui.services.reporting import formats, statement
+from p2p_tui.services.reporting import statement
 from p2p_tui.services.reporting.quarters import Quarter
 
 
@@ -51,12 +51,5 @@ def command(quarter_text: str | None, fmt: str, output: Path | None, force: bool
     with opened_store() as store, store.lock:
         found = statement.statement(quarter)
     data = statement.render(found, fmt)
-    if target is None:
-        click.echo(data.decode("utf-8"), nl=False)
-        return
-    try:
-        formats.write_private(target, data, vault=store.vault.path)
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise InvalidInput(f"--output: {target} could not be written ({reason}); nothing was left") from None
-    click.echo(f"Wrote the IDENTIFYING honorarium statement of {found.heading} to {target}.", err=True)
+    if deliver(data, target, store.vault.path):
+        click.echo(f"Wrote the IDENTIFYING honorarium statement of {found.heading} to {target}.", err=True)

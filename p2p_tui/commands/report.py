@@ -53,6 +53,20 @@ def format_help() -> str:
     return f"{', '.join(named)}, or {render.DESCRIPTIONS['pdf']} (needs --output)."
 
 
+def deliver(data: bytes, target: Path | None, vault: Path) -> bool:
+    """`data` to standard output (no `target`: returns False) or written privately to `target`, never
+    beside `vault` (returns True)."""
+    if target is None:
+        click.echo(data.decode("utf-8"), nl=False)
+        return False
+    try:
+        formats.write_private(target, data, vault=vault)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InvalidInput(f"--output: {target} could not be written ({reason}); nothing was left") from None
+    return True
+
+
 def _quarter(text: str) -> Quarter:
     try:
         return Quarter.parse(text)
@@ -129,12 +143,5 @@ def command(quarter_text: str | None, fmt: str, output: Path | None, force: bool
     with opened_store() as store, store.lock:
         summary = quarterly.summarize(quarter)
     data = render.render(summary, fmt)  # made before the file, so a failure leaves none
-    if target is None:
-        click.echo(data.decode("utf-8"), nl=False)
-        return
-    try:
-        formats.write_private(target, data, vault=store.vault.path)
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise InvalidInput(f"--output: {target} could not be written ({reason}); nothing was left") from None
-    click.echo(f"Wrote the {summary.heading} summary to {target}.", err=True)
+    if deliver(data, target, store.vault.path):
+        click.echo(f"Wrote the {summary.heading} summary to {target}.", err=True)

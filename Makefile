@@ -10,6 +10,9 @@ SYNC   := $(UV) sync --quiet --locked --extra dev
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
+# Installed packages are byte-compiled once: where PYTHONDONTWRITEBYTECODE is set (this workplace sets
+# it), every test process and subprocess would otherwise compile Textual, Rich and the rest again.
+export UV_COMPILE_BYTECODE := 1
 
 .PHONY: demo test lint types contracts pytest bench screens lock clean
 

@@ -3,8 +3,9 @@
 The quarterly utilization summary, de-identified and with small counts suppressed (ARCHITECTURE.md §5);
 without --quarter, the last complete quarter. With --year, the annual report of that fiscal year (its
 four quarters side by side and the year; the start month from Settings). Markdown to standard output
-by default; a file is written atomically with mode 0600 and never over an existing one unless --force. The identifying honorarium
-statement is its own command (`p2p-tui honoraria`): `--honoraria` is refused, saying so.
+by default; a file is written atomically with mode 0600 and never over an existing one unless --force.
+The identifying honorarium statement is its own command (`p2p-tui honoraria`): `--honoraria` is
+refused, saying so.
 Read-only: the vault file is left byte for byte as it was.
 """
 

@@ -72,7 +72,7 @@ def to_markdown(annual: Annual) -> str:
     if annual.member_survey is None:
         out += [f"No Member Survey results are recorded for {annual.fiscal_year.year}.", ""]
     else:
-        out += md_table(("Question", "Respondents", "Share"), survey_rows(annual.member_survey))
+        out += md_table(("Question", "Count", "Share"), survey_rows(annual.member_survey))
     for table in annual.tables[1:]:
         out += _md_section(annual, table)
     out += ["## Notes", ""]

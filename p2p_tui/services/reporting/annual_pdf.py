@@ -103,7 +103,7 @@ def _survey(pdf: _Pdf, annual: Annual) -> None:
     sizes = [pdf.width - 2 * 32.0, 32.0, 32.0]
     pdf.set_font(FONT, "B", SIZE)
     pdf.set_fill_color(*SHADE)
-    for k, (text, width) in enumerate(zip(("Question", "Respondents", "Share"), sizes, strict=True)):
+    for k, (text, width) in enumerate(zip(("Question", "Count", "Share"), sizes, strict=True)):
         pdf.cell(width, ROW, text, fill=True, align="L" if k == 0 else "R")
     pdf.ln(ROW)
     for row in fmt.survey_rows(annual.member_survey):

@@ -176,11 +176,19 @@ def question_share(share: int, respondents: Cell, n: int, threshold: int) -> str
     return f"{share}%"
 
 
+def _part(part: int, whole: Cell, n: int, threshold: int) -> Proportion:
+    """A count of respondents with its share; a withheld count's share is withheld too (no bound)."""
+    found = proportion(part, whole, n, threshold)
+    if found.part.value is None:
+        return Proportion(found.part, whole, WITHHELD + found.part.mark)
+    return found
+
+
 def publish(result: SurveyResult, threshold: int) -> PublishedSurvey:
     """`result` with the small-number rule applied (`threshold` from the reports' Settings)."""
     n = result.respondents
     whole = count_cell(n, threshold)
-    figures = tuple((name, proportion(getattr(result, name), whole, n, threshold)) for name in COUNTS)
+    figures = tuple((name, _part(getattr(result, name), whole, n, threshold)) for name in COUNTS)
     questions = tuple(
         (label, question_share(share, whole, n, threshold)) for label, share in result.questions
     )

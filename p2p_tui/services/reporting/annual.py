@@ -41,6 +41,7 @@ from p2p_tui.services.reporting.suppression import (
     Cell,
     footnotes,
     percent,
+    small,
     suppression_rule,
 )
 from p2p_tui.store import query, settings
@@ -209,9 +210,9 @@ def year_cell(cells: Sequence[Cell | None], threshold: int) -> Cell:
     low = sum(b[0] for b in bounds)
     highs = [b[1] for b in bounds]
     high = None if None in highs else sum(h for h in highs if h is not None)
-    if high == low:
+    if high == low and not small(low, threshold):
         return Cell(low, str(low))
-    if (low, high) == (1, threshold - 1):
+    if high is not None and low >= 1 and high <= threshold - 1:
         return Cell(None, f"<{threshold}", SMALL)
     if (low, high) == (0, None):
         return Cell(None, WITHHELD, COMPLEMENT)

@@ -12,6 +12,7 @@ from rich.text import Text
 from p2p_tui.services.reporting import annual_formats
 from p2p_tui.services.reporting.annual import NOT_BEGUN, Annual, Column, Table
 
+LABEL_WIDTH = 24
 SHOWN = ("key", "standards", "pathway", "source", "outcome", "activity")  # the rest: in the export
 
 
@@ -27,15 +28,27 @@ def year_table(annual: Annual, table: Table) -> RichTable:
     out = RichTable(
         title=table.title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, padding=(0, 1)
     )
-    out.add_column("", ratio=3, overflow="fold")
-    for column in annual.columns:
-        out.add_column(head(column), justify="right", ratio=1, overflow="fold")
-    out.add_column(annual.year_head.replace(", ", "\n"), justify="right", ratio=1, overflow="fold")
+    out.add_column("", max_width=LABEL_WIDTH, overflow="fold")
+    heads = [*(head(c) for c in annual.columns), annual.year_head.replace(", ", "\n")]
+    for text in heads:
+        out.add_column(right(text), justify="right", no_wrap=True)
     for row in table.rows:
-        out.add_row(*annual_formats.cells(row))
+        label, *values = compact(annual_formats.cells(row))
+        out.add_row(label, *(right(v) for v in values))
     if table.total is not None:
-        out.add_row(*(Text(c, style="bold") for c in annual_formats.cells(table.total)))
+        label, *values = compact(annual_formats.cells(table.total))
+        out.add_row(Text(label, style="bold"), *(right(v, "bold") for v in values))
     return out
+
+
+def right(text: str, style: str = "") -> Text:
+    """A cell aligned right (explicitly: the widget's own alignment would win otherwise)."""
+    return Text(text, style=style, justify="right")
+
+
+def compact(cells: tuple[str, ...]) -> list[str]:
+    """A row in the screen's narrow columns: "at least 12†" as "≥12†", "10 to 16†" as "10–16†"."""
+    return [cells[0], *(c.replace("at least ", "≥").replace(" to ", "–") for c in cells[1:])]
 
 
 def survey_table(annual: Annual) -> RenderableType:
@@ -46,11 +59,11 @@ def survey_table(annual: Annual) -> RenderableType:
     out = RichTable(
         title=f"Member Survey {year}", title_justify="left", title_style="bold", box=box.SIMPLE_HEAD
     )
-    out.add_column("", ratio=3, overflow="fold")
+    out.add_column("", max_width=40, overflow="fold")
     out.add_column("Count", justify="right")
     out.add_column("Share", justify="right")
-    for row in annual_formats.survey_rows(annual.member_survey):
-        out.add_row(*row)
+    for label, count, share in annual_formats.survey_rows(annual.member_survey):
+        out.add_row(label, right(count), right(share))
     return out
 
 

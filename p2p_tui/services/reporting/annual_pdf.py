@@ -1,6 +1,6 @@
 """The annual report as a PDF (fpdf2, the summary's pages: `pdf._Pdf`): Letter or A4, portrait.
 
-Every table has the figure's label, the four quarters (each head on up to three lines: its months,
+Every table has the figure's label, the four quarters (each head on up to four lines: its months, year,
 "to date" or "not begun", the day of the quarter) and the year, sized to the page's width; the Member
 Survey sits beside utilization, after the referrals. Footers say "De-identified", the fiscal year and
 page N of M.
@@ -22,13 +22,14 @@ YEAR_WIDTH = 25.0
 
 
 def head_lines(column: Column) -> list[str]:
-    """A quarter's head on up to three lines: "Oct–Dec 2026", "to date", "(day 49 of 92)"."""
+    """A quarter's head on up to four lines: "Oct–Dec", "2026", "to date", "(day 49 of 92)"."""
+    months, _, year = column.label.rpartition(" ")
     if not column.state:
-        return [column.label]
+        return [months, year]
     if column.state == NOT_BEGUN:
-        return [column.label, NOT_BEGUN]
+        return [months, year, NOT_BEGUN]
     words, _, rest = column.state.partition(" (")
-    return [column.label, words, f"({rest}" if rest else ""]
+    return [months, year, words, f"({rest}" if rest else ""]
 
 
 def widths(pdf: _Pdf, count: int) -> list[float]:
@@ -38,7 +39,7 @@ def widths(pdf: _Pdf, count: int) -> list[float]:
 
 
 def _head(pdf: _Pdf, annual: Annual, first: str, sizes: Sequence[float]) -> None:
-    lines = [[first], *(head_lines(c) for c in annual.columns), [annual.year_head]]
+    lines = [[first], *(head_lines(c) for c in annual.columns), annual.year_head.split(", ")]
     depth = max(len(x) for x in lines)
     y = pdf.get_y()
     pdf.set_fill_color(*SHADE)
@@ -46,7 +47,7 @@ def _head(pdf: _Pdf, annual: Annual, first: str, sizes: Sequence[float]) -> None
     x = LEFT
     for n, (texts, width) in enumerate(zip(lines, sizes, strict=True)):
         for k, text in enumerate(texts):
-            pdf.set_font(FONT, "B" if k == 0 else "", SIZE if k == 0 else SIZE - 1)
+            pdf.set_font(FONT, "B" if k < 2 else "", SIZE if k < 2 else SIZE - 1)
             pdf.set_xy(x, y + 0.7 + k * HEAD_LINE)
             pdf.cell(width, HEAD_LINE, text, align="L" if n == 0 else "R")
         x += width

@@ -293,8 +293,7 @@ class ReportScreen(AreaScreen):
         to_date = q.to_date(clock.today())
         running = f" {to_date}" if to_date else ""
         self.query_one("#report-title", Static).update(
-            f"Quarterly utilization summary {q} ({q.label}){running}   [ previous quarter · ] next · y year"
-            " · e export"
+            f"Quarterly utilization summary {q} ({q.label}){running}   [ previous quarter · ] next · e export"
         )
 
     def show_status(self, text: str) -> None:

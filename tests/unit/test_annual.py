@@ -201,3 +201,12 @@ def test_the_year_column_lets_no_hidden_quarter_count_be_worked_out(
         low, high = year_bounds(cell, t)
         assert low <= truth <= high
         assert not (0 < truth < t and cell.value is not None)  # a small year count is never shown
+
+
+def test_a_year_not_begun_and_a_year_ended(store: Store) -> None:
+    with store.lock:
+        later, earlier = summarize_year(2027), summarize_year(2025)
+    assert later.heading.endswith("(April 2027 to March 2028), not begun")
+    assert {c.state for c in later.columns} == {"not begun"}
+    assert earlier.heading == "Fiscal year 2025–26 (April 2025 to March 2026)"
+    assert by_label(earlier.table("key"), "Referrals received") == ("0", "0", "0", "0", "0")

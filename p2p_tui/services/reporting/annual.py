@@ -164,7 +164,7 @@ class Annual:
     fiscal_year: FiscalYear
     threshold: int
     columns: tuple[Column, ...]
-    year_state: str  # "" or "to date"
+    year_state: str  # "", "to date" or "not begun"
     tables: tuple[Table, ...]
     member_survey: PublishedSurvey | None
     notes: tuple[str, ...]
@@ -359,6 +359,13 @@ def _hours(summary: Summary | None, kind: str) -> float | None:
 # -- the report -----------------------------------------------------------------------------------
 
 
+def year_state(columns: Sequence[Column]) -> str:
+    """ "" for a year ended, "not begun" before it begins, else "to date"."""
+    if not any(c.begun for c in columns):
+        return NOT_BEGUN
+    return "to date" if any(c.state for c in columns) else ""
+
+
 def _column(q: Quarter, today: date) -> Column:
     if q.start > today:
         return Column(str(q), q.label, NOT_BEGUN)
@@ -385,17 +392,19 @@ def summarize_year(
     tables += [_breakdown_table(name, summaries, t) for name in quarterly.BREAKDOWNS]
     tables += [_breakdown_table("survey_duration", summaries, t), _activity_table(fy, summaries)]
     found = member_survey.of_year(fy.year)
-    running = any(c.state for c in columns)
+    state = year_state(columns)
     notes = [suppression_rule(t), YEAR_NOTE, quarterly.STRESSOR_NOTE]
-    if running:
-        notes.append("The year is still running: its figures are to date.")
+    if state:
+        notes.append(
+            f"The year has {'not begun' if state == NOT_BEGUN else 'not ended'}: its figures are {state}."
+        )
     if found is None:
         notes.append(f"No Member Survey results are recorded for {fy.year}.")
     return Annual(
         fiscal_year=fy,
         threshold=t,
         columns=columns,
-        year_state="to date" if running else "",
+        year_state=state,
         tables=tuple(tables),
         member_survey=None if found is None else member_survey.publish(found, t),
         notes=tuple(notes),

@@ -13,7 +13,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
-from p2p_tui.services.reporting import member_survey, quarterly
+from p2p_tui.services.reporting import annual, member_survey, quarterly
 from p2p_tui.services.reporting.quarterly import Cell, Summary
 from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store import Store
@@ -22,7 +22,7 @@ from p2p_tui.tui import compat, pictures
 from p2p_tui.tui.app import P2PApp
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
 from p2p_tui.tui.dialogs.member_survey_form import MemberSurveyDialog
-from p2p_tui.tui.screens.report import FORMATS, ReportScreen, reserve, words
+from p2p_tui.tui.screens.report import FORMATS, ReportScreen, reserve, words, write_export
 from p2p_tui.tui.screens.today import TodayScreen
 from p2p_tui.tui.widgets.bars import Bar, bar_text
 from tests.tui.keys import fill, screen_text, wait_for
@@ -351,3 +351,11 @@ async def test_y_shows_the_fiscal_year_and_m_enters_its_member_survey(demo: Path
         )
         await pilot.press("y")  # back to the quarter
         await wait_for(pilot, lambda: screen.fiscal_year is None and ready(app, QUARTER))
+
+
+def test_the_annual_report_exports_under_its_own_name(store: Store, tmp_path: Path) -> None:
+    with store.lock:
+        found = annual.summarize_year(2026)
+    path = write_export(found, "md", tmp_path / "Documents", None)
+    assert path.name == "p2p-tui-annual-FY2026.md"
+    assert path.read_text(encoding="utf-8").startswith("# Annual utilization report: Fiscal year 2026–27")

@@ -445,8 +445,9 @@ class ReportScreen(AreaScreen):
                 return
         self.query_one("#report-body", VerticalScroll).scroll_home(animate=False)
         self.reload()
-        if self.fiscal_year is None and self.summary is not None and self.computed is not None:
-            self.draw(self.summary)  # the quarter's figures are still right: show them again
+        summary = self.shown_report()
+        if isinstance(summary, Summary):
+            self.draw(summary)  # the quarter's figures, computed before the annual view: shown again
 
     def action_member_survey(self) -> None:
         """Enter (or correct) the Member Survey results of the fiscal year shown."""

@@ -37,7 +37,12 @@ def _questions(texts: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
 @click.option(
     "--year", type=YEAR, required=True, help="The year of the survey (the fiscal year it reports in)."
 )
-@click.option("--respondents", type=click.IntRange(1, member_survey.MAX_RESPONDENTS), required=True)
+@click.option(
+    "--respondents",
+    type=click.IntRange(1, member_survey.MAX_RESPONDENTS),
+    required=True,
+    help="How many members answered.",
+)
 @click.option("--aware", type=COUNT, required=True, help="Respondents aware of the program.")
 @click.option("--used", type=COUNT, required=True, help="Respondents who have used it.")
 @click.option("--recommend", type=COUNT, required=True, help="Respondents who would use or recommend it.")
@@ -60,7 +65,10 @@ def add(
     questions: tuple[str, ...],
     replace: bool,
 ) -> None:
-    """Record a year's Member Survey results (counts of respondents, and shares as %)."""
+    """Record a year's Member Survey results.
+
+    Counts of respondents, and a further question's share as a whole percentage.
+    """
     result = SurveyResult(year, respondents, aware, used, recommend, _questions(questions))
     try:
         result = member_survey.clean(result)
@@ -75,8 +83,10 @@ def add(
 @common_options
 @vault_command
 def list_() -> None:
-    """Every year's results, the latest first (as entered: the annual report applies the small-number
-    rule)."""
+    """Every year's results, the latest first.
+
+    As entered: the annual report applies the small-number rule.
+    """
     with opened_store() as store, store.lock:
         found = member_survey.results()
     if not found:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from p2p_tui.services.reporting import annual_formats as fmt
 from p2p_tui.services.reporting.annual import NOT_BEGUN, Annual, Column, Table
 from p2p_tui.services.reporting.formats import DEIDENTIFIED
-from p2p_tui.services.reporting.pdf import FAINT, FONT, INK, LEFT, ROW, SHADE, _Pdf, _title
+from p2p_tui.services.reporting.pdf import FAINT, FONT, INK, LEFT, ROW, SHADE, _Pdf, _title, drawable
 from p2p_tui.services.reporting.suppression import suppression_rule
 
 SIZE = 8.0
@@ -107,8 +107,8 @@ def _survey(pdf: _Pdf, annual: Annual) -> None:
     for k, (text, width) in enumerate(zip(("Question", "Count", "Share"), sizes, strict=True)):
         pdf.cell(width, ROW, text, fill=True, align="L" if k == 0 else "R")
     pdf.ln(ROW)
-    for row in fmt.survey_rows(annual.member_survey):
-        _line(pdf, row, sizes)
+    for label, count, share in fmt.survey_rows(annual.member_survey):
+        _line(pdf, (drawable(pdf, label)[0], count, share), sizes)  # a glyph the font lacks: "□"
     pdf.ln(2)
 
 

@@ -12,7 +12,19 @@ from __future__ import annotations
 import click
 
 from p2p_tui import __version__
-from p2p_tui.commands import console, demo, export, honoraria, importing, match, purge, queue, report, vault
+from p2p_tui.commands import (
+    console,
+    demo,
+    export,
+    honoraria,
+    importing,
+    match,
+    member_survey,
+    purge,
+    queue,
+    report,
+    vault,
+)
 from p2p_tui.commands.base import common_options
 from p2p_tui.hardening import harden
 
@@ -43,5 +55,6 @@ main.add_command(match.command, "match")
 main.add_command(queue.command, "queue")
 main.add_command(report.command, "report")
 main.add_command(honoraria.command, "honoraria")
+main.add_command(member_survey.group, "member-survey")
 main.add_command(export.command, "export-deidentified")
 main.add_command(purge.command, "purge")

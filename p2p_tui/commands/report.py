@@ -1,9 +1,11 @@
-"""`p2p-tui report [--quarter 2026Q3] [--format pdf|md|csv|json] [--output FILE] [--force]`.
+"""`p2p-tui report [--quarter 2026Q3 | --year 2026] [--format pdf|md|csv|json] [--output FILE] [--force]`.
 
 The quarterly utilization summary, de-identified and with small counts suppressed (ARCHITECTURE.md §5);
-without --quarter, the last complete quarter. Markdown to standard output by default; a file is written
-atomically with mode 0600 and never over an existing one unless --force. The identifying honorarium
-statement is its own command (`p2p-tui honoraria`): `--honoraria` is refused, saying so.
+without --quarter, the last complete quarter. With --year, the annual report of that fiscal year (its
+four quarters side by side and the year; the start month from Settings). Markdown to standard output
+by default; a file is written atomically with mode 0600 and never over an existing one unless --force.
+The identifying honorarium statement is its own command (`p2p-tui honoraria`): `--honoraria` is
+refused, saying so.
 Read-only: the vault file is left byte for byte as it was.
 """
 
@@ -24,7 +26,7 @@ from p2p_tui.commands.base import (
 )
 from p2p_tui.services import clock
 from p2p_tui.services.errors import ValidationError
-from p2p_tui.services.reporting import formats, quarterly, render
+from p2p_tui.services.reporting import annual, formats, quarterly, render
 from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store import settings
 
@@ -104,6 +106,13 @@ def _target(output: Path | None, fmt: str, force: bool) -> Path | None:
     'labelled "to date".',
 )
 @click.option(
+    "--year",
+    type=click.IntRange(1900, 9998),
+    metavar="YYYY",
+    help="The annual report of the fiscal year starting in YYYY (start month in Settings, default April: "
+    "2026 is April 2026 to March 2027), its four quarters side by side. Not with --quarter.",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(render.FORMATS),
@@ -126,11 +135,16 @@ def _target(output: Path | None, fmt: str, force: bool) -> Path | None:
 )
 @vault_command
 @help_from(contents=contents())
-def command(quarter_text: str | None, fmt: str, output: Path | None, force: bool, honoraria: bool) -> None:
+def command(
+    quarter_text: str | None, year: int | None, fmt: str, output: Path | None, force: bool, honoraria: bool
+) -> None:
     """The quarterly utilization summary, de-identified, for the program's board.
 
     \b
     {contents}
+
+    With --year, the annual report of a fiscal year: the four quarters and the year side by side,
+    with the Member Survey of the year (p2p-tui member-survey).
 
     The honorarium statement, which names supporters, is not part of it: p2p-tui honoraria.
     """
@@ -138,6 +152,11 @@ def command(quarter_text: str | None, fmt: str, output: Path | None, force: bool
         raise click.UsageError(
             f"--honoraria was removed: use {HONORARIA} --quarter {quarter_text or 'YYYYQN'}"
         )
+    if year is not None and quarter_text is not None:
+        raise click.UsageError("--year and --quarter cannot be used together: give one or the other")
+    if year is not None:
+        _annual(year, fmt, output, force)
+        return
     quarter = _quarter(quarter_text) if quarter_text else Quarter.last_complete(clock.today())
     target = _target(output, fmt, force)
     with opened_store() as store, store.lock:
@@ -145,3 +164,16 @@ def command(quarter_text: str | None, fmt: str, output: Path | None, force: bool
     data = render.render(summary, fmt)  # made before the file, so a failure leaves none
     if deliver(data, target, store.vault.path):
         click.echo(f"Wrote the {summary.heading} summary to {target}.", err=True)
+
+
+def _annual(year: int, fmt: str, output: Path | None, force: bool) -> None:
+    """The annual report of fiscal year `year`."""
+    target = _target(output, fmt, force)
+    with opened_store() as store, store.lock:
+        try:
+            found = annual.summarize_year(year)
+        except ValidationError as exc:
+            raise InvalidInput(f"{exc.field}: {exc.message} (Settings)") from None
+    data = render.render_annual(found, fmt)
+    if deliver(data, target, store.vault.path):
+        click.echo(f"Wrote the annual report of {found.heading} to {target}.", err=True)

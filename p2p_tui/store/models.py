@@ -280,3 +280,24 @@ MODELS: list[type[BaseModel]] = [
     SamePersonCheck,
     PurgeLog,
 ]
+
+
+# -- board12: the Member Survey (schema 9) ----------------------------------------------------------
+
+
+class MemberSurvey(BaseModel):
+    """The Member Survey's aggregate results of one year: counts of respondents and a JSON list of
+    [label, percent] for further questions. Numbers only, never a response."""
+
+    year = pw.IntegerField(primary_key=True)
+    respondents = pw.IntegerField()
+    aware = pw.IntegerField()
+    used = pw.IntegerField()
+    recommend = pw.IntegerField()
+    questions = pw.TextField(default="[]")
+
+    class Meta:
+        table_name = "member_survey"
+
+
+MODELS.append(MemberSurvey)

@@ -215,3 +215,55 @@ def test_the_help_says_what_the_code_does() -> None:
     assert f"a {quarterly.TREND_QUARTERS + 1}-quarter trend" in text
     t = settings.DEFAULTS["suppression_threshold"]
     assert f'Counts from 1 to {t - 1} (the threshold in Settings, less one) are shown "<{t}"' in text
+
+
+# -- the annual report and the Member Survey (board12) -------------------------------------------
+
+
+def test_year_and_quarter_are_mutually_exclusive(vault: Path) -> None:
+    result = run("report", "--vault", str(vault), "--year", "2026", "--quarter", "2026Q3")
+    assert result.exit_code == 2
+    assert "--year and --quarter cannot be used together" in result.output
+
+
+def test_the_annual_report_with_the_member_survey(vault: Path, out: Path) -> None:
+    added = run(
+        "member-survey", "add", "--vault", str(vault), "--year", "2026", "--respondents", "40",
+        "--aware", "30", "--used", "3", "--recommend", "20", "--question", "Felt supported=50",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    listed = run("member-survey", "list", "--vault", str(vault))
+    assert "2026: 40 respondents; aware of the program 30" in listed.stdout
+    assert "Felt supported: 50%" in listed.stdout
+    result = run("report", "--vault", str(vault), "--year", "2026")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(
+        "# Annual utilization report: Fiscal year 2026–27 (April 2026 to March 2027), to date\n"
+    )
+    assert "| Have used the program | <5\\* | —\\* |" in result.stdout  # 3 of 40: withheld
+    assert "| Felt supported |  | 50% |" in result.stdout
+    target = out / "annual.pdf"
+    written = run(
+        "report", "--vault", str(vault), "--year", "2026", "--format", "pdf", "--output", str(target)
+    )
+    assert written.exit_code == 0, written.output
+    assert target.read_bytes().startswith(b"%PDF")
+    assert run("member-survey", "remove", "--vault", str(vault), "--year", "2026").exit_code == 0
+    again = run("member-survey", "remove", "--vault", str(vault), "--year", "2026")
+    assert again.exit_code == 1 and "no Member Survey results are recorded for 2026" in again.output
+
+
+@pytest.mark.parametrize(
+    ("extra", "problem"),
+    [
+        (("--aware", "41"), "--aware: must be a whole number from 0 to 40"),
+        (("--question", "Felt supported"), "--question: must be written LABEL=PERCENT"),
+        (("--question", "x" * 61 + "=5"), "--question: label must be 1 to 60 printable characters"),
+    ],
+)
+def test_member_survey_add_refuses_bad_input(vault: Path, extra: tuple[str, ...], problem: str) -> None:
+    base = {"--respondents": "40", "--aware": "30", "--used": "3", "--recommend": "20"}
+    args = [a for k, v in base.items() if k not in extra[:1] for a in (k, v)]
+    result = run("member-survey", "add", "--vault", str(vault), "--year", "2026", *args, *extra)
+    assert result.exit_code == 1, result.output
+    assert problem in result.output

@@ -13,7 +13,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
-from p2p_tui.services.reporting import quarterly
+from p2p_tui.services.reporting import annual, member_survey, quarterly
 from p2p_tui.services.reporting.quarterly import Cell, Summary
 from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store import Store
@@ -21,10 +21,11 @@ from p2p_tui.store.models import Physician
 from p2p_tui.tui import compat, pictures
 from p2p_tui.tui.app import P2PApp
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
-from p2p_tui.tui.screens.report import FORMATS, ReportScreen, reserve, words
+from p2p_tui.tui.dialogs.member_survey_form import MemberSurveyDialog
+from p2p_tui.tui.screens.report import FORMATS, ReportScreen, reserve, words, write_export
 from p2p_tui.tui.screens.today import TodayScreen
 from p2p_tui.tui.widgets.bars import Bar, bar_text
-from tests.tui.keys import screen_text, wait_for
+from tests.tui.keys import fill, screen_text, wait_for
 from tests.unit.test_report_formats import drawn
 
 QUARTER = Quarter.of(pictures.FROZEN_DAY)  # 2026Q4
@@ -318,3 +319,43 @@ async def test_bars_widget_draws_suppressed_rows_as_their_text() -> None:
         assert lines[1] == "self      12 " + "█" * (chart.size.width - 13)  # the largest fills the width
         assert lines[2] == "colleague <5"  # suppressed: its text, no bar
         assert lines[3] == "php        0"
+
+
+# -- the annual view and the Member Survey (board12) ----------------------------------------------
+
+
+async def test_y_shows_the_fiscal_year_and_m_enters_its_member_survey(demo: Path) -> None:
+    app = P2PApp(demo, passphrase=pictures.PASSPHRASE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_report(pilot, app)
+        await pilot.press("y")
+        await wait_for(
+            pilot, lambda: screen.annual is not None and screen.annual_computed is not None, limit=500
+        )
+        await pilot.pause()
+        assert "Annual report FY2026" in screen_text(pilot)
+        assert screen.annual is not None and screen.annual.fiscal_year.year == 2026
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, MemberSurveyDialog))
+        for text in ("40", "30", "3", "20", "Felt supported=50"):
+            await fill(pilot, text)
+            await pilot.press("tab")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReportScreen))
+        assert app.store is not None
+        with app.store.lock:
+            found = member_survey.of_year(2026)
+        assert found == member_survey.SurveyResult(2026, 40, 30, 3, 20, (("Felt supported", 50),))
+        await wait_for(
+            pilot, lambda: screen.annual is not None and screen.annual.member_survey is not None, limit=500
+        )
+        await pilot.press("y")  # back to the quarter
+        await wait_for(pilot, lambda: screen.fiscal_year is None and ready(app, QUARTER))
+
+
+def test_the_annual_report_exports_under_its_own_name(store: Store, tmp_path: Path) -> None:
+    with store.lock:
+        found = annual.summarize_year(2026)
+    path = write_export(found, "md", tmp_path / "Documents", None)
+    assert path.name == "p2p-tui-annual-FY2026.md"
+    assert path.read_text(encoding="utf-8").startswith("# Annual utilization report: Fiscal year 2026–27")

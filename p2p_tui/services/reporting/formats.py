@@ -295,7 +295,7 @@ def md_table(
     lines = ["| " + " | ".join(_md(h) for h in head) + " |", "|---|" + "---:|" * (len(head) - 1)]
     lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows]
     if total is not None:
-        lines.append("| " + " | ".join(f"**{_md(c)}**" for c in total) + " |")
+        lines.append("| " + " | ".join(f"**{_md(c)}**" if c else "" for c in total) + " |")
     return [*lines, ""]
 
 

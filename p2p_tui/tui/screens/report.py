@@ -1,15 +1,15 @@
 """Report: the quarterly utilization summary of one quarter, de-identified, small counts suppressed.
 
 [ and ] move between quarters (the current one first); e exports the summary shown (PDF, Markdown, CSV
-or JSON) into the documents folder. The summary is computed in a worker thread (it takes up to half a
-second at 100,000 referrals) and drawn on the event loop. Every figure here is de-identified, so
-privacy mode changes nothing on this screen; the identifying honorarium statement is never shown here.
+or JSON) into the documents folder. y switches to the annual view of the fiscal year (there [ and ]
+move by a year, and m enters the year's Member Survey results) and back. The summary is computed in a
+worker thread (it takes up to half a second at 100,000 referrals) and drawn on the event loop. Every
+figure here is de-identified, so privacy mode changes nothing on this screen; the identifying honorarium
+statement is never shown here.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,15 +28,23 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from p2p_tui.services import clock
-from p2p_tui.services.reporting import formats, quarterly, render
+from p2p_tui.services.errors import ValidationError
+from p2p_tui.services.reporting import annual, formats, member_survey, quarterly
+from p2p_tui.services.reporting.annual import Annual, FiscalYear
+from p2p_tui.services.reporting.member_survey import SurveyResult
 from p2p_tui.services.reporting.quarterly import Breakdown, Cell, Summary
 from p2p_tui.services.reporting.quarters import Quarter
-from p2p_tui.store import Store
+from p2p_tui.store import Store, settings
 from p2p_tui.store.vocab import TRAINING_KINDS
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
+from p2p_tui.tui.dialogs.member_survey_form import MemberSurveyDialog
 from p2p_tui.tui.screens.base import AreaScreen
+from p2p_tui.tui.screens.report_annual import annual_notes, annual_view
+from p2p_tui.tui.screens.report_export import Report, export_bytes, period, reserve, write_export
 from p2p_tui.tui.widgets.bars import Bar, Bars
-from p2p_tui.vault import RefusedOutput, private_file
+from p2p_tui.vault import RefusedOutput
+
+__all__ = ["FORMATS", "ReportScreen", "export_bytes", "reserve", "words", "write_export"]
 
 FORMATS: tuple[tuple[str, str], ...] = (
     ("pdf", "PDF: to print or to send"),
@@ -179,47 +187,6 @@ def figures(summary: Summary) -> RenderableType:
     return Group(*parts)
 
 
-def export_bytes(summary: Summary, fmt: str) -> bytes:
-    """The summary as a file's bytes: pdf, md (Markdown), csv or json. Never the honorarium statement."""
-    return render.render(summary, fmt)
-
-
-def reserve(folder: Path, stem: str, ext: str) -> Path:
-    """Create a new empty file `stem.ext` in `folder`, or `stem-1.ext`, `stem-2.ext` ... (never an
-    existing one: the file is created exclusively, so two exports cannot race for a name)."""
-    for n in range(10_000):
-        path = folder / (f"{stem}.{ext}" if n == 0 else f"{stem}-{n}.{ext}")
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            continue
-        os.close(fd)
-        return path
-    raise FileExistsError(f"too many summaries of {stem} in {folder}")
-
-
-def write_export(summary: Summary, fmt: str, folder: Path, vault: Path | None) -> Path:
-    """Write the summary in `fmt` to a new file in `folder` (created if missing); returns its path.
-
-    The name is `p2p-tui-summary-2026Q3.pdf`, with -1, -2 ... added rather than overwrite a file. The
-    bytes are made first, so a failure leaves no file behind; the write is atomic and private (0600).
-    A folder that is the vault's own (or its backups folder) is refused (RefusedOutput) before any file
-    is made in it.
-    """
-    data = export_bytes(summary, fmt)
-    if vault is not None:
-        private_file.check_output(folder / f"p2p-tui-summary-{summary.quarter}.{fmt}", vault)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = reserve(folder, f"p2p-tui-summary-{summary.quarter}", fmt)
-    try:
-        formats.write_private(path, data, vault=vault)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            path.unlink()
-        raise
-    return path
-
-
 # -- the screen -------------------------------------------------------------------------------------
 
 
@@ -231,6 +198,8 @@ class ReportScreen(AreaScreen):
         Binding("left_square_bracket", "quarter(-1)", "Previous quarter", id="report.prev"),
         Binding("right_square_bracket", "quarter(1)", "Next quarter", id="report.next"),
         Binding("e", "export", "Export", id="report.export"),
+        Binding("y", "annual", "Year/quarter", id="report.annual"),
+        Binding("m", "member_survey", "Member Survey", show=False, id="report.member_survey"),
         Binding("r", "recompute", "Recompute", show=False, id="report.recompute"),
     ]
 
@@ -240,6 +209,14 @@ class ReportScreen(AreaScreen):
 
         quarter: Quarter
         summary: Summary
+        version: int
+
+    @dataclass
+    class YearComputed(Message):
+        """A worker finished an annual report (`version`: the change count it was read at)."""
+
+        fiscal_year: FiscalYear
+        annual: Annual
         version: int
 
     @dataclass
@@ -260,6 +237,9 @@ class ReportScreen(AreaScreen):
         self.quarter = Quarter.of(clock.today())
         self.summary: Summary | None = None
         self.computed: tuple[Quarter, int] | None = None  # what `summary` was computed from
+        self.fiscal_year: FiscalYear | None = None  # the annual view's year (None: the quarter's view)
+        self.annual: Annual | None = None
+        self.annual_computed: tuple[FiscalYear, int] | None = None
         self.exporting = False
 
     def compose_body(self) -> ComposeResult:
@@ -294,11 +274,21 @@ class ReportScreen(AreaScreen):
         """Show the quarter's title, and compute its summary unless the one shown is still right."""
         self.show_title()
         version = self.version()
-        if version is None or self.computed != (self.quarter, version):
+        if self.fiscal_year is not None:
+            if version is None or self.annual_computed != (self.fiscal_year, version):
+                self.compute()
+        elif version is None or self.computed != (self.quarter, version):
             self.compute()
 
     def show_title(self) -> None:
         """The quarter, its months, and the keys."""
+        if self.fiscal_year is not None:
+            fy = self.fiscal_year
+            self.query_one("#report-title", Static).update(
+                f"Annual report {fy.name}: {fy.label}   [ previous year · ] next · y quarter"
+                " · m Member Survey · e export"
+            )
+            return
         q = self.quarter
         to_date = q.to_date(clock.today())
         running = f" {to_date}" if to_date else ""
@@ -314,6 +304,9 @@ class ReportScreen(AreaScreen):
 
     def compute(self) -> None:
         """Start computing the shown quarter's summary; figures of another quarter are hidden."""
+        if self.fiscal_year is not None:
+            self.compute_year(self.fiscal_year)
+            return
         shown = self.summary is not None and self.computed is not None and self.computed[0] == self.quarter
         for part in ("#report-figures", "#report-charts", "#report-breakdowns", "#report-notes"):
             self.query_one(part).display = shown
@@ -341,9 +334,50 @@ class ReportScreen(AreaScreen):
         if not worker.is_cancelled:
             self.post_message(self.Computed(quarter, summary, version))
 
+    def compute_year(self, fy: FiscalYear) -> None:
+        """Start computing the annual report (the quarter's charts and breakdowns are hidden)."""
+        for part in ("#report-charts", "#report-breakdowns"):
+            self.query_one(part).display = False
+        shown = self.annual is not None and self.annual_computed is not None and self.annual_computed[0] == fy
+        for part in ("#report-figures", "#report-notes"):
+            self.query_one(part).display = shown
+        self.show_status(f"computing the annual report of {fy.name}…")
+        self.summarize_year(self.store, fy)
+
+    @work(thread=True, group="report", exclusive=True, exit_on_error=False)
+    def summarize_year(self, store: Store, fy: FiscalYear) -> None:
+        """Compute the annual report off the event loop, under the store's lock; post it back."""
+        worker = get_current_worker()
+        try:
+            with store.lock:
+                if worker.is_cancelled or store.db.is_closed():
+                    return
+                found = annual.summarize_year(fy)
+                version = store.db.raw().total_changes
+        except Exception as exc:  # noqa: BLE001 - shown as a toast, never a traceback
+            problem = f"{describe(exc)} Press r to try again."
+            self.post_message(self.Failed(f"Annual report of {fy.name} not computed", problem))
+            return
+        if not worker.is_cancelled:
+            self.post_message(self.YearComputed(fy, found, version))
+
+    @on(YearComputed)
+    def computed_year(self, message: YearComputed) -> None:
+        if message.fiscal_year != self.fiscal_year:
+            return
+        self.annual = message.annual
+        self.annual_computed = (message.fiscal_year, message.version)
+        self.show_status("exporting…" if self.exporting else "")
+        found = message.annual
+        for part in ("#report-figures", "#report-notes"):
+            self.query_one(part).display = True
+        self.query_one("#report-rule", Static).update(f"{found.heading}. {found.notes[0]} {PRIVACY_NOTE}")
+        self.query_one("#report-figures", Static).update(annual_view(found))
+        self.query_one("#report-notes", Static).update(annual_notes(found))
+
     @on(Computed)
     def computed_summary(self, message: Computed) -> None:
-        if message.quarter != self.quarter:  # the coordinator moved on to another quarter
+        if message.quarter != self.quarter or self.fiscal_year is not None:  # moved on
             return
         self.summary = message.summary
         self.computed = (message.quarter, message.version)
@@ -382,8 +416,13 @@ class ReportScreen(AreaScreen):
     # -- keys -------------------------------------------------------------------------------------
 
     def action_quarter(self, step: int) -> None:
-        """The previous or next quarter."""
-        self.quarter = self.quarter.previous() if step < 0 else self.quarter.next()
+        """The previous or next quarter (in the annual view: year)."""
+        if self.fiscal_year is not None:
+            fy = self.fiscal_year
+            self.fiscal_year = FiscalYear(fy.year + (-1 if step < 0 else 1), fy.start_month)
+            self.quarter = self.fiscal_year.quarters[0]
+        else:
+            self.quarter = self.quarter.previous() if step < 0 else self.quarter.next()
         self.query_one("#report-body", VerticalScroll).scroll_home(animate=False)
         self.show_title()
         self.compute()
@@ -393,10 +432,51 @@ class ReportScreen(AreaScreen):
         self.show_title()
         self.compute()
 
+    def action_annual(self) -> None:
+        """Switch between the quarter's summary and the annual report of its fiscal year."""
+        if self.fiscal_year is not None:
+            self.fiscal_year = None
+        else:
+            start = int(self.read(lambda: settings.get("fiscal_year_start_month")))
+            try:
+                self.fiscal_year = FiscalYear.of(self.quarter.start, start)
+            except ValidationError as exc:
+                self.notify(exc.message, title="No annual report", severity="error", timeout=10)
+                return
+        self.query_one("#report-body", VerticalScroll).scroll_home(animate=False)
+        self.reload()
+        summary = self.shown_report()
+        if isinstance(summary, Summary):
+            self.draw(summary)  # the quarter's figures, computed before the annual view: shown again
+
+    def action_member_survey(self) -> None:
+        """Enter (or correct) the Member Survey results of the fiscal year shown."""
+        fy = self.fiscal_year
+        if fy is None:
+            self.notify("Press y for the annual view first: the Member Survey is entered by year.")
+            return
+        found = self.read(lambda: member_survey.of_year(fy.year))
+
+        def chosen(result: SurveyResult | None) -> None:
+            if result is not None:
+                self.act(
+                    lambda: member_survey.save(result, replace=True), f"Member Survey {fy.year} recorded."
+                )
+
+        self.app.push_screen(MemberSurveyDialog(fy.year, found), chosen)
+
+    def shown_report(self) -> Report | None:
+        """The report on screen, once computed."""
+        if self.fiscal_year is not None:
+            ok = self.annual_computed is not None and self.annual_computed[0] == self.fiscal_year
+            return self.annual if ok else None
+        ok = self.computed is not None and self.computed[0] == self.quarter
+        return self.summary if ok else None
+
     def action_export(self) -> None:
         """Choose a format, then write the summary shown into the documents folder."""
-        summary = self.summary
-        if summary is None or self.computed is None or self.computed[0] != self.quarter:
+        summary = self.shown_report()
+        if summary is None:
             self.notify("The summary is still being computed: press e again in a moment.")
             return
         if self.exporting:
@@ -407,12 +487,12 @@ class ReportScreen(AreaScreen):
             if fmt is None:
                 return
             self.exporting = True
-            self.show_status(f"exporting the summary of {summary.quarter} as {fmt.upper()}…")
+            self.show_status(f"exporting the report of {period(summary)} as {fmt.upper()}…")
             self.export(summary, fmt)
 
         self.app.push_screen(
             ChoiceDialog(
-                f"Export the summary of {summary.quarter} to the documents folder",
+                f"Export the report of {period(summary)} to the documents folder",
                 list(FORMATS),
                 "De-identified figures only; the honorarium statement is not included.",
             ),
@@ -420,7 +500,7 @@ class ReportScreen(AreaScreen):
         )
 
     @work(thread=True, group="report-export", exclusive=True, exit_on_error=False)
-    def export(self, summary: Summary, fmt: str) -> None:
+    def export(self, summary: Report, fmt: str) -> None:
         """Write the export off the event loop; the toast goes through the app (thread-safe), so it
         shows even if the coordinator has left this screen meanwhile."""
         folder: Path | None = None

@@ -15,6 +15,7 @@ from p2p_tui.store.migrations import (
     m0003_queue_indexes,
     m0004_deidentified,
     m0005_canonical_names,
+    m0007_corrections,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -25,6 +26,8 @@ MIGRATIONS: tuple[tuple[int, Migration], ...] = (
     (3, m0003_queue_indexes.apply),
     (4, m0004_deidentified.apply),
     (5, m0005_canonical_names.apply),
+    # 6 is another branch's (issue 10); the lead numbers them at merge
+    (7, m0007_corrections.apply),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -75,15 +75,6 @@ def identity_fields(person: PhysicianInput, counties: list[str]) -> ComposeResul
         ),
     )
     yield from field(
-        "Prefers",
-        Select(
-            labels.options("preferred_contact", PREFERRED_CONTACTS),
-            id="preferred_contact",
-            value=_blank_or(person.preferred_contact or "email", PREFERRED_CONTACTS),
-            allow_blank=False,
-        ),
-    )
-    yield from field(
         "Career stage",
         Select(
             labels.options("career_stage", CAREER_STAGES),
@@ -116,6 +107,15 @@ def identity_fields(person: PhysicianInput, counties: list[str]) -> ComposeResul
         value=bool(common.yes_no("interventional", person.interventional)),
         id="interventional",
         compact=True,
+    )
+    yield from field(
+        "Prefers",
+        Select(
+            labels.options("preferred_contact", PREFERRED_CONTACTS),
+            id="preferred_contact",
+            value=_blank_or(person.preferred_contact or "email", PREFERRED_CONTACTS),
+            allow_blank=False,
+        ),
     )
 
 

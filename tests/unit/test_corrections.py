@@ -129,7 +129,7 @@ def test_an_evaluator_added_after_the_match_is_flagged_for_reassignment(store: S
         roster.edit_supporter(sam.id, person, evaluates="pat peer; Lee Other", declared="")
         assert views.case_view(referral.id).conflicted
         assert "reassign" in [i.kind for i in followups.items_for(referral.id)]
-        assert roster.conflict_names(sam.id, "evaluates") == "pat peer; lee other"
+        assert roster.conflict_names(sam.id, "evaluates") == "Pat Peer; lee other"  # tied to the physician
         roster.edit_supporter(sam.id, person, evaluates="Lee Other", declared="")  # removed again
         assert not views.case_view(referral.id).conflicted
         assert "reassign" not in [i.kind for i in followups.items_for(referral.id)]

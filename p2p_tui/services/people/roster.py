@@ -97,8 +97,18 @@ def add_supporter(data: SupporterInput, on: date | None = None) -> Supporter:
     if nominated_by:
         nominate(supporter.id, nominated_by, nominated_on)
     for name in split_names("evaluates", data.evaluates):
-        add_conflict(supporter.id, name, "evaluates", on)
+        add_conflict(supporter.id, name, "evaluates", on, physician_id=known_physician_id(name))
     return supporter
+
+
+def known_physician_id(name: str) -> int | None:
+    """The one physician on file (not purged) with this name key, if there is exactly one."""
+    known = list(
+        Physician.select(Physician.id)
+        .where(Physician.name_key == common.name_key(name), Physician.purged_on.is_null())
+        .limit(2)
+    )
+    return known[0].id if len(known) == 1 else None
 
 
 def split_names(field: str, names: str) -> list[str]:
@@ -136,7 +146,7 @@ def edit_supporter(
                 existing.delete_instance()
         for name in names:
             if common.name_key(name) not in kept:
-                add_conflict(supporter.id, name, kind, on)
+                add_conflict(supporter.id, name, kind, on, physician_id=known_physician_id(name))
     return get_supporter(supporter_id)
 
 

@@ -83,13 +83,16 @@ class CaseCorrections(AreaScreen):
             self, PersonEdit(as_input(self.view.physician)), apply, "Correct the physician's details"
         )
 
-    def void_options(self, v: CaseView) -> list[tuple[str, str]]:
-        """What can be voided on this case: its real contacts and surveys, and a recorded consent."""
+    def void_options(self, v: CaseView) -> list[tuple[str, str, str]]:
+        """What can be voided on this case, as (value, option, what it is): its real contacts and
+        surveys, and a recorded consent."""
         options = [
-            (f"{line.kind}:{line.id}", f"{line.on.isoformat()}  {escape(line.text)}") for line in v.records
+            (f"{line.kind}:{line.id}", f"{line.on.isoformat()}  {line.text}", f"the {line.text} of {line.on}")
+            for line in v.records
         ]
         if v.consent in ("given", "refused"):
-            options.append(("consent:0", f"consent recorded as {labels.label('consent', v.consent)}"))
+            consent = f"consent recorded as {labels.label('consent', v.consent)}"
+            options.append(("consent:0", consent, f"the {consent}"))
         return options
 
     def action_void(self) -> None:
@@ -100,7 +103,7 @@ class CaseCorrections(AreaScreen):
         if not options:
             self.notify("Nothing on this case to void: no contact, survey or consent recorded.")
             return
-        shown = dict(options)
+        shown = {value: what for value, _option, what in options}
 
         def which(value: str | None) -> None:
             if value is not None:
@@ -113,7 +116,8 @@ class CaseCorrections(AreaScreen):
                     lambda reason: self.void(value, reason),
                 )
 
-        self.app.push_screen(ChoiceDialog("Void which record?", options), which)
+        choices = [(value, escape(option)) for value, option, _what in options]
+        self.app.push_screen(ChoiceDialog("Void which record?", choices), which)
 
     def void(self, value: str, reason: str | None) -> None:
         """Void the record `value` (kind:id) for `reason` (None: nothing happens)."""

@@ -188,3 +188,24 @@ def test_events_of_one_day_are_in_the_order_they_happened(store: Store) -> None:
         "status followed up → closed",
         "match with Sam Support ended: the case ended",
     ]
+
+
+def test_an_ended_case_names_who_supported_it_not_who_declined_it(store: Store) -> None:
+    with store.atomic():
+        sam, ola = helper(), helper("Ola Other", "ola@example.org")
+        referral = matched(sam)
+        Match.update(active=False, ended_on=date(2026, 11, 4), ended_reason="supporter_declined").execute()
+        lifecycle.transition(referral, "new", date(2026, 11, 4))
+        lifecycle.end_case(referral.id, "unreachable", on=date(2026, 11, 6))
+        assert views.case_view(referral.id).supported is None
+        lifecycle.reopen(referral.id, on=date(2026, 11, 9))
+        Match.create(
+            referral=referral, supporter=ola, matched_on=date(2026, 11, 9), score=0, explanation="[]"
+        )
+        lifecycle.transition(referral, "matched", date(2026, 11, 9))
+        lifecycle.end_case(referral.id, "declined", on=date(2026, 11, 10))
+        supported = views.case_view(referral.id).supported
+        assert supported is not None and (supported.name, supported.ended_on) == (
+            "Ola Other",
+            date(2026, 11, 10),
+        )

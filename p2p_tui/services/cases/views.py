@@ -180,10 +180,12 @@ def case_view(referral_id: int) -> CaseView:
 
 
 def supported_by(referral: Referral) -> SupportedBy | None:
-    """The case's active match, or, on an ended case, the match it last had (who supported it)."""
+    """The case's active match, or, on an ended case, the match it last had (who supported it; a
+    supporter who declined the case never did)."""
     where = lifecycle.is_active_match_of(referral)
     if referral.status in ENDED_STATUSES:
-        where = Match.referral == referral
+        supported = Match.ended_reason.is_null() | (Match.ended_reason != "supporter_declined")
+        where = (Match.referral == referral) & supported
     found = list(
         Match.select(Match.supporter, Physician.name, Match.matched_on, Match.ended_on)
         .join(Supporter)

@@ -203,7 +203,7 @@ class CaseScreen(CaseCorrections):
         take it), or new, to be matched again."""
         status, supporter_id = self.read(lambda: corrections.reopen_plan(self.referral_id))
         options = [("new", ENDING_LABELS["new"])]
-        if supporter_id is not None and v.supported is not None:
+        if supporter_id is not None and v.supported is not None and v.supported.supporter_id == supporter_id:
             name = escape(self.shown(v.supported.name))
             stood = f"Reopen as it stood: {labels.label('case_status', status)}, with {name}"
             options.insert(0, ("reopen", stood))

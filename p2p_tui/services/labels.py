@@ -89,6 +89,7 @@ LABELS: dict[str, dict[str, str]] = {
         "check_in": "follow-up check-in",
         "survey": "supporter survey",
         "consent_pending": "consent pending",
+        "reassign": "the supporter evaluates this physician: reassign",
     },
     "snooze_reason": {
         "awaiting_reply": "awaiting a reply",
@@ -96,6 +97,12 @@ LABELS: dict[str, dict[str, str]] = {
         "supporter_away": "the supporter is away",
         "physician_away": "the physician is away",
         "other": "other",
+    },
+    "void_reason": {
+        "by_mistake": "recorded by mistake",
+        "wrong_case": "recorded on the wrong case",
+        "wrong_date": "wrong date",
+        "duplicate": "a duplicate",
     },
     "rule": {
         "active": "supporter active",

@@ -145,6 +145,8 @@ class Contact(BaseModel):
     contact_on = pw.DateField()
     kind = pw.TextField()
     mode = pw.TextField()
+    voided_on = pw.DateField(null=True)  # a correction: stays stored, counts nowhere (schema 7)
+    void_reason = pw.TextField(null=True)
 
 
 class TrainingEvent(BaseModel):
@@ -182,6 +184,8 @@ class Survey(BaseModel):
     resources_offered = pw.BooleanField(default=False)
     supporter_distress = pw.IntegerField(null=True)
     wants_debrief = pw.BooleanField(default=False)
+    voided_on = pw.DateField(null=True)  # a correction: stays stored, counts nowhere (schema 7)
+    void_reason = pw.TextField(null=True)
 
 
 class Escalation(BaseModel):
@@ -259,6 +263,21 @@ class PurgeLog(BaseModel):
     physicians = pw.IntegerField()
 
 
+# -- branch fix10 (issue 10, corrections) --
+
+
+class ConsentVoid(BaseModel):
+    """A consent answer voided (recorded by mistake): the case went back to pending; this keeps what
+    the answer was, when it was voided and why (a reason from a fixed list)."""
+
+    id = pw.AutoField()
+    referral = pw.ForeignKeyField(Referral, backref="consent_voids", on_delete="CASCADE")
+    consent = pw.TextField()
+    consent_on = pw.DateField(null=True)
+    voided_on = pw.DateField()
+    reason = pw.TextField()
+
+
 MODELS: list[type[BaseModel]] = [
     Meta,
     Setting,
@@ -279,6 +298,7 @@ MODELS: list[type[BaseModel]] = [
     Utilization,
     SamePersonCheck,
     PurgeLog,
+    ConsentVoid,
 ]
 
 

@@ -20,8 +20,9 @@ CONFLICT_KINDS = ("evaluates", "declared")
 TRAINING_KINDS = ("orientation", "training", "community_of_practice")
 SURVEY_DURATIONS = ("under_15", "15_30", "30_60", "over_60")
 ESCALATED_TO = ("php", "crisis_line_988", "emergency_911", "other")
-QUEUE_KINDS = ("safety", "unmatched", "no_first_contact", "check_in", "survey", "consent_pending")
+QUEUE_KINDS = ("safety", "unmatched", "no_first_contact", "check_in", "survey", "consent_pending", "reassign")
 SNOOZE_REASONS = ("awaiting_reply", "scheduled", "supporter_away", "physician_away", "other")
 # Sources for which a reach-out needs the physician's consent before any contact (ARCHITECTURE.md §4).
 CONSENT_SOURCES = ("leadership", "colleague")
 LOGISTICS_NOTE_MAX = 140
+VOID_REASONS = ("by_mistake", "wrong_case", "wrong_date", "duplicate")  # why a record was voided

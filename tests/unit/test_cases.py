@@ -203,21 +203,22 @@ def test_the_timeline_is_in_date_order(store: Store) -> None:
         assert [e.on for e in entries] == sorted(e.on for e in entries)
         assert [(e.on.day, e.kind) for e in entries] == [
             (1, "status"),
+            (2, "match"),  # each event just before the status change it made
             (2, "status"),
-            (2, "match"),
-            (3, "status"),
             (3, "contact"),
+            (3, "status"),
             (4, "safety"),
-            (10, "status"),
             (10, "contact"),
+            (10, "status"),
             (12, "survey"),
             (14, "status"),
-            (14, "match"),
+            (14, "match"),  # the match the ending ended, just after it
         ]
-        assert entries[0].text == "received → new"
-        assert entries[-2].text == "followed_up → closed"
-        assert entries[4].text == "initial contact by phone"
-        assert entries[-1].text == "match ended: case_ended"
+        assert entries[0].line() == "status received → new"
+        assert entries[-2].line() == "status followed up → closed"
+        assert entries[3].line() == "first contact by phone"
+        assert entries[1].line() == f"matched to {helper.physician.name}"
+        assert entries[-1].line(lambda name: "***") == "match with *** ended: the case ended"
 
 
 def test_the_logistics_note_is_at_most_140_characters(store: Store) -> None:

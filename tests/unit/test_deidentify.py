@@ -338,13 +338,14 @@ def test_migration_4_back_fills_a_record_for_every_existing_referral(tmp_path: P
 
 
 def test_the_triggers_use_the_shared_select_and_stay_cheap() -> None:
-    """Every trigger but the delete one recomputes with the one statement, by primary key lookups only."""
-    from p2p_tui.store.migrations import m0004_deidentified as m4
+    """Every trigger but the delete one recomputes with the one statement (the latest schema's, 7),
+    by primary key lookups only."""
+    from p2p_tui.store.migrations import m0007_corrections as m4
 
     conn = sqlite3.connect(":memory:")
     migrate(conn)
     triggers = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
-    assert set(triggers) == {t.split()[2] for t in m4.TRIGGERS}
+    assert set(triggers) == {t.split()[2] for t in m4.TRIGGERS} | {"utilization_referral_delete"}
     recomputing = [sql for name, sql in triggers.items() if name != "utilization_referral_delete"]
     assert all(m4.RECOMPUTE in sql and "ON CONFLICT (referral_id) DO UPDATE" in sql for sql in recomputing)
     plan = " ".join(row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + m4.upsert("r.id = 1")))

@@ -26,6 +26,7 @@ VOCABULARIES = {
     "escalated_to": vocab.ESCALATED_TO,
     "queue_kind": vocab.QUEUE_KINDS,
     "snooze_reason": vocab.SNOOZE_REASONS,
+    "void_reason": vocab.VOID_REASONS,
     "rule": matching.HARD_RULES + matching.SOFT_RULES,
 }
 

@@ -132,7 +132,7 @@ def test_a_survey_is_tied_to_the_referral_only_and_holds_no_free_text() -> None:
     foreign = {name: f.rel_model for name, f in fields.items() if isinstance(f, pw.ForeignKeyField)}
     assert foreign == {"referral": Referral}
     texts = {name for name, f in fields.items() if isinstance(f, pw.TextField)}
-    assert texts == {"duration"}  # a fixed vocabulary, checked on the way in
+    assert texts == {"duration", "void_reason"}  # fixed vocabularies, checked on the way in
     answers = {f.name: f.type for f in dataclasses.fields(SurveyInput)}
     assert answers == {
         "conversation_happened": "bool",

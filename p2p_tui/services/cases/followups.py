@@ -3,8 +3,9 @@
 The idea is Taskwarrior's urgency (ARCHITECTURE.md §5): a sum of terms, each with its value and a plain
 reason, so the coordinator sees why an item sits where it does.
 
-- kind: safety 40, unmatched 10, no first contact 8, check-in 6, survey 3, consent pending 2 (safety
-  outweighs the most any other item can reach, 10 + 20 + 5, so a safety item is always first);
+- kind: safety 40, reassign 12 (a conflict found after the match), unmatched 10, no first contact 8,
+  check-in 6, survey 3, consent pending 2 (safety outweighs the most any other item can reach,
+  12 + 20 + 5, so a safety item is always first);
 - overdue: 2 a working day overdue (at most 20), 1 when due today, 0 when not yet due;
 - age: 0.1 a calendar day since the referral was received (at most 5).
 
@@ -36,12 +37,13 @@ from p2p_tui.store.models import Snooze
 from p2p_tui.store.vocab import OPEN_STATUSES, QUEUE_KINDS, SNOOZE_REASONS
 
 KIND_WEIGHTS: dict[str, float] = {
-    "safety": 40.0,  # > the most any other item can reach (10 + OVERDUE_CAP + AGE_CAP): always first
+    "safety": 40.0,  # > the most any other item can reach (12 + OVERDUE_CAP + AGE_CAP): always first
     "unmatched": 10.0,
     "no_first_contact": 8.0,
     "check_in": 6.0,
     "survey": 3.0,
     "consent_pending": 2.0,
+    "reassign": 12.0,  # the supporter evaluates (or is conflicted with) the physician: before any other
 }
 KIND_DETAILS: dict[str, str] = {
     "safety": "safety escalation not yet acknowledged",
@@ -50,6 +52,7 @@ KIND_DETAILS: dict[str, str] = {
     "check_in": "follow-up check-in after the last contact",
     "survey": "supporter survey not yet received after the follow-up",
     "consent_pending": "the physician's consent is needed before any contact",
+    "reassign": "the supporter evaluates this physician (a conflict added after the match): reassign",
 }
 OVERDUE_PER_DAY = 2.0
 OVERDUE_CAP = 20.0
@@ -162,7 +165,7 @@ SELECT r.id,
         WHEN 'matched' THEN coalesce((SELECT m.matched_on FROM "match" m
             WHERE m.referral_id = r.id AND m.active = 1 ORDER BY m.id DESC LIMIT 1), r.status_on)
         WHEN 'contacted' THEN coalesce((SELECT max(c.contact_on) FROM contact c
-            WHERE c.referral_id = r.id), r.status_on)
+            WHERE c.referral_id = r.id AND c.voided_on IS NULL), r.status_on)
         ELSE r.status_on END,
     r.received_on
 FROM referral r
@@ -180,9 +183,9 @@ WHERE r.status IN {OPEN_STATUSES} AND r.consent = 'pending' /*one r.id*/
 UNION ALL
 SELECT f.referral_id, 4, f.last_on, r.received_on
 FROM (SELECT c.referral_id, max(c.contact_on) AS last_on FROM contact c
-      WHERE c.kind = 'follow_up' /*one c.referral_id*/
-        AND NOT EXISTS (SELECT 1 FROM survey s
-                        WHERE s.referral_id = c.referral_id AND s.submitted_on >= c.contact_on)
+      WHERE c.kind = 'follow_up' AND c.voided_on IS NULL /*one c.referral_id*/
+        AND NOT EXISTS (SELECT 1 FROM survey s WHERE s.referral_id = c.referral_id
+                        AND s.submitted_on >= c.contact_on AND s.voided_on IS NULL)
       GROUP BY c.referral_id) f
 JOIN referral r ON r.id = f.referral_id
 JOIN physician p ON p.id = r.physician_id
@@ -192,6 +195,14 @@ SELECT e.referral_id, 0, min(e.escalated_on), r.received_on
 FROM escalation e JOIN referral r ON r.id = e.referral_id
 WHERE e.acknowledged_on IS NULL /*one e.referral_id*/
 GROUP BY e.referral_id
+UNION ALL
+SELECT r.id, 7, min(k.added_on), r.received_on
+FROM referral r
+JOIN "match" m ON m.referral_id = r.id AND m.active = 1
+JOIN physician p ON p.id = r.physician_id
+JOIN conflict k ON k.supporter_id = m.supporter_id AND (k.physician_id = p.id OR k.name_key = p.name_key)
+WHERE r.status IN {OPEN_STATUSES} /*one r.id*/
+GROUP BY r.id
 """  # noqa: S608 - a fixed vocabulary only
 # code -> (kind, the setting of its clock: None for safety, due the day of the escalation)
 CODES: tuple[tuple[str, str | None], ...] = (
@@ -202,6 +213,7 @@ CODES: tuple[tuple[str, str | None], ...] = (
     ("survey", "survey"),
     ("consent_pending", "match"),
     ("consent_pending", "first_contact"),
+    ("reassign", None),
 )
 # The latest snooze of each referral's item, if it still runs.
 SNOOZE_SQL = """
@@ -382,6 +394,8 @@ def done(referral_id: int, kind: str, on: date | None = None, mode: str = "phone
         raise ValidationError("item", f"match the case first: p2p-tui match {referral_id}")
     if kind == "survey":
         raise ValidationError("item", "record the supporter's survey")
+    if kind == "reassign":
+        raise ValidationError("item", "reassign the case: on the case, the supporter hands it back (d)")
     if kind == "safety":
         safety.acknowledge_case(referral_id, on)
         return "safety escalation acknowledged"

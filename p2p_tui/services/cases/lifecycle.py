@@ -3,21 +3,21 @@ the timeline."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+__all__ = ["TimelineEntry", "timeline"]  # the timeline lives in history; kept here for its callers
+
 from p2p_tui.services import clock, common
+from p2p_tui.services.cases.history import TimelineEntry, timeline
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import query
 from p2p_tui.store.models import (
     Contact,
-    Escalation,
     Match,
     Referral,
     StatusChange,
     Supporter,
-    Survey,
 )
 from p2p_tui.store.vocab import (
     CONSENT_ANSWERS,
@@ -171,7 +171,7 @@ def last_contact_on(referral: Referral) -> date | None:
     """The date of the case's last real contact."""
     found: date | None = (
         Contact.select(Contact.contact_on)
-        .where(Contact.referral == referral)
+        .where(Contact.referral == referral, Contact.voided_on.is_null())
         .order_by(Contact.contact_on.desc(), Contact.id.desc())
         .scalar()
     )
@@ -199,40 +199,6 @@ def set_php_referred(referral_id: int, referred: bool) -> Referral:
 def is_open(referral: Referral) -> bool:
     """Whether the case is still being worked."""
     return referral.status in OPEN_STATUSES
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    """One dated line of a case's history (no identifying values beyond the supporter's id)."""
-
-    on: date
-    kind: str
-    text: str
-
-
-def timeline(referral_id: int) -> list[TimelineEntry]:
-    """The case's history: status changes, matches, contacts, surveys and escalations, by date."""
-    referral = get_referral(referral_id)
-    entries = [
-        TimelineEntry(c.changed_on, "status", f"{c.from_status or 'received'} → {c.to_status}")
-        for c in StatusChange.select().where(StatusChange.referral == referral)
-    ]
-    for m in Match.select().where(Match.referral == referral):
-        extra = f" (override: {m.override_reason})" if m.override_reason else ""
-        entries.append(TimelineEntry(m.matched_on, "match", f"matched to supporter #{m.supporter_id}{extra}"))
-        if m.ended_on is not None:
-            entries.append(TimelineEntry(m.ended_on, "match", f"match ended: {m.ended_reason}"))
-    for c in Contact.select().where(Contact.referral == referral):
-        entries.append(
-            TimelineEntry(c.contact_on, "contact", f"{c.kind.replace('_', '-')} contact by {c.mode}")
-        )
-    for s in Survey.select().where(Survey.referral == referral):
-        entries.append(TimelineEntry(s.submitted_on, "survey", "supporter survey received"))
-    for e in Escalation.select().where(Escalation.referral == referral):
-        entries.append(TimelineEntry(e.escalated_on, "safety", f"safety escalation to {e.escalated_to}"))
-    order = {"status": 0, "match": 1, "contact": 2, "survey": 3, "safety": 4}
-    entries.sort(key=lambda e: (e.on, order[e.kind]))
-    return entries
 
 
 # A supporter's open cases: active matches on referrals still open. The one definition, used by the

@@ -98,7 +98,9 @@ def record_survey(referral_id: int, data: SurveyInput, on: date | None = None) -
 
 
 def surveys_of(referral_id: int) -> list[Survey]:
-    """A referral's surveys, oldest first."""
+    """A referral's surveys, oldest first (a voided one counts nowhere)."""
     return list(
-        Survey.select().where(Survey.referral == referral_id).order_by(Survey.submitted_on, Survey.id)
+        Survey.select()
+        .where(Survey.referral == referral_id, Survey.voided_on.is_null())
+        .order_by(Survey.submitted_on, Survey.id)
     )

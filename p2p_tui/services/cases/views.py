@@ -14,10 +14,12 @@ from typing import cast
 
 import peewee as pw
 
-from p2p_tui.services.cases import intake, lifecycle, same_person, surveys
+from p2p_tui.services import labels
+from p2p_tui.services.cases import history, intake, lifecycle, same_person, surveys
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import query
-from p2p_tui.store.models import Match, Physician, Referral, Supporter
+from p2p_tui.store.models import Contact, Match, Physician, Referral, Supporter
+from p2p_tui.store.vocab import ENDED_STATUSES
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,26 @@ class PhysicianView:
     county: str
     specialty: str
     interventional: bool
+
+
+@dataclass(frozen=True)
+class SupportedBy:
+    """Who supported a case and when: the active match, or the last one of an ended case."""
+
+    supporter_id: int
+    name: str
+    matched_on: date
+    ended_on: date | None
+
+
+@dataclass(frozen=True)
+class RecordLine:
+    """A real (not voided) contact or survey of a case, as a void dialog lists it."""
+
+    kind: str  # contact | survey
+    id: int
+    on: date
+    text: str
 
 
 @dataclass(frozen=True)
@@ -55,6 +77,9 @@ class CaseView:
     timeline: tuple[lifecycle.TimelineEntry, ...]
     surveys: int
     maybe_self: int = 0  # supporters who may be this physician, not yet confirmed as another person
+    supported: SupportedBy | None = None  # the active match, or on an ended case the last one
+    conflicted: bool = False  # the active match's supporter evaluates (or is conflicted with) the physician
+    records: tuple[RecordLine, ...] = ()  # the real contacts and surveys, oldest first (to void one)
 
 
 @dataclass(frozen=True)
@@ -130,6 +155,7 @@ def case_view(referral_id: int) -> CaseView:
         .tuples()
     )
     supporter_id, supporter_name = cast(tuple[int, str], matched[0]) if matched else (None, "")
+    supported = supported_by(referral)
     return CaseView(
         id=referral.id,
         status=referral.status,
@@ -144,10 +170,64 @@ def case_view(referral_id: int) -> CaseView:
         stressors=intake.stressors_of(referral),
         supporter_name=supporter_name,
         supporter_id=supporter_id,
-        timeline=tuple(lifecycle.timeline(referral_id)),
+        timeline=tuple(history.timeline(referral_id)),
         surveys=len(surveys.surveys_of(referral_id)),
         maybe_self=len(same_person.flagged(referral_id)) if referral.status == "new" else 0,
+        supported=supported,
+        conflicted=supporter_id is not None and conflicted(referral),
+        records=records_of(referral_id),
     )
+
+
+def supported_by(referral: Referral) -> SupportedBy | None:
+    """The case's active match, or, on an ended case, the match it last had (who supported it; a
+    supporter who declined the case never did)."""
+    where = lifecycle.is_active_match_of(referral)
+    if referral.status in ENDED_STATUSES:
+        supported = Match.ended_reason.is_null() | (Match.ended_reason != "supporter_declined")
+        where = (Match.referral == referral) & supported
+    found = list(
+        Match.select(Match.supporter, Physician.name, Match.matched_on, Match.ended_on)
+        .join(Supporter)
+        .join(Physician)
+        .where(where)
+        .order_by(Match.active.desc(), Match.id.desc())
+        .limit(1)
+        .tuples()
+    )
+    if not found:
+        return None
+    supporter_id, name, matched_on, ended_on = cast(tuple[int, str, date, date | None], found[0])
+    return SupportedBy(supporter_id, name, matched_on, ended_on)
+
+
+def conflicted(referral: Referral) -> bool:
+    """Whether the active match's supporter has a conflict with the case's physician (added after the
+    match: matching never offers such a supporter), so the case must be reassigned."""
+    sql = """SELECT 1 FROM "match" m JOIN referral r ON r.id = m.referral_id
+        JOIN physician p ON p.id = r.physician_id
+        JOIN conflict k ON k.supporter_id = m.supporter_id
+            AND (k.physician_id = p.id OR k.name_key = p.name_key)
+        WHERE m.referral_id = ? AND m.active = 1 LIMIT 1"""
+    return query.scalar(sql, referral.id) is not None
+
+
+def records_of(referral_id: int) -> tuple[RecordLine, ...]:
+    """A case's real contacts and surveys, oldest first, in words (for the void dialog)."""
+    lines = [
+        RecordLine(
+            "contact",
+            c.id,
+            c.contact_on,
+            f"{labels.label('contact_kind', c.kind)} {labels.label('contact_mode', c.mode)}",
+        )
+        for c in Contact.select().where(Contact.referral == referral_id, Contact.voided_on.is_null())
+    ]
+    lines += [
+        RecordLine("survey", s.id, s.submitted_on, "supporter survey")
+        for s in surveys.surveys_of(referral_id)
+    ]
+    return tuple(sorted(lines, key=lambda line: (line.on, line.kind, line.id)))
 
 
 def case_status(referral_id: int) -> str:

@@ -10,6 +10,7 @@ from typing import cast
 import peewee as pw
 
 from p2p_tui.services import clock, common
+from p2p_tui.services.cases import corrections
 from p2p_tui.services.cases.intake import PhysicianInput, clean_physician, upsert_physician
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store.models import Conflict, Nomination, Physician, Supporter
@@ -24,6 +25,7 @@ STATUS_STEPS: dict[str, tuple[str, ...]] = {
     "retired": ("nominated",),
 }
 MAX_ACTIVE_LIMIT = 20
+NAME_SEPARATOR = ";"
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class SupporterInput:
     nominated_on: date | str | None = None
     training_completed_on: date | str | None = None
     unavailable_until: date | str | None = None
+    evaluates: str = ""  # physicians the supporter evaluates, names separated by ';' (as the roster CSV)
 
 
 def get_supporter(supporter_id: int) -> Supporter:
@@ -93,7 +96,72 @@ def add_supporter(data: SupporterInput, on: date | None = None) -> Supporter:
         supporter.save()
     if nominated_by:
         nominate(supporter.id, nominated_by, nominated_on)
+    for name in split_names("evaluates", data.evaluates):
+        add_conflict(supporter.id, name, "evaluates", on, physician_id=known_physician_id(name))
     return supporter
+
+
+def known_physician_id(name: str) -> int | None:
+    """The one physician on file (not purged) with this name key, if there is exactly one."""
+    known = list(
+        Physician.select(Physician.id)
+        .where(Physician.name_key == common.name_key(name), Physician.purged_on.is_null())
+        .limit(2)
+    )
+    return known[0].id if len(known) == 1 else None
+
+
+def split_names(field: str, names: str) -> list[str]:
+    """Names separated by ';' (as the roster CSV's `evaluates`), each checked, repeats dropped."""
+    found: list[str] = []
+    for part in names.split(NAME_SEPARATOR):
+        if part.strip():
+            name = common.text(field, part)
+            if common.name_key(name) not in {common.name_key(n) for n in found}:
+                found.append(name)
+    return found
+
+
+def edit_supporter(
+    supporter_id: int, person: PhysicianInput, evaluates: str, declared: str, on: date | None = None
+) -> Supporter:
+    """Correct a supporter's identity fields (as `corrections.edit_physician`) and set their conflicts
+    to the names given (`;`-separated): those no longer named are removed, new ones added from `on`.
+
+    Every name is checked before anything changes. A conflict added with a physician already matched
+    to this supporter shows on that case and in the queue (reassign).
+    """
+    on = on or clock.today()
+    supporter = get_supporter(supporter_id)
+    wanted = {"evaluates": split_names("evaluates", evaluates), "declared": split_names("conflict", declared)}
+    corrections.edit_physician(supporter.physician_id, person)
+    for kind, names in wanted.items():
+        keys = {common.name_key(n) for n in names}
+        kept: set[str] = set()
+        for existing in Conflict.select().where(Conflict.supporter == supporter, Conflict.kind == kind):
+            named = {existing.name_key} | ({existing.physician.name_key} if existing.physician else set())
+            if named & keys:
+                kept |= named
+            else:
+                existing.delete_instance()
+        for name in names:
+            if common.name_key(name) not in kept:
+                add_conflict(supporter.id, name, kind, on, physician_id=known_physician_id(name))
+    return get_supporter(supporter_id)
+
+
+def conflict_names(supporter_id: int, kind: str) -> str:
+    """A supporter's conflicts of one kind as the form shows them: names separated by '; '."""
+    names = []
+    for c in (
+        Conflict.select()
+        .where(Conflict.supporter == supporter_id, Conflict.kind == kind)
+        .order_by(Conflict.id)
+    ):
+        if c.name_key.startswith("purged-"):
+            continue
+        names.append(c.physician.name if c.physician is not None else c.name_key)
+    return "; ".join(names)
 
 
 def nominate(supporter_id: int, nominated_by: str, on: date | None = None) -> Nomination:

@@ -65,6 +65,7 @@ class SupporterView:
     nominations: tuple[tuple[str, date], ...]  # (by whom, on), oldest first
     conflicts: tuple[ConflictLine, ...]
     attendance: tuple[training.AttendanceLine, ...]
+    physician_id: int = 0  # the supporter's physician record (their identity fields, to correct them)
 
 
 def roster_rows(status: str = "all") -> list[RosterRow]:
@@ -134,4 +135,5 @@ def supporter_view(supporter_id: int) -> SupporterView:
         nominations=nominations,
         conflicts=conflicts,
         attendance=tuple(training.attendance_of(s.id)),
+        physician_id=p.id,
     )

@@ -119,6 +119,11 @@ def export_csv(quarter: str | None = None, k: int | None = None) -> str:
 # -- the independent recomputation ----------------------------------------------------------------
 
 
+# A voided contact or survey (a correction) counts nowhere.
+REAL_FOLLOW_UPS = "SELECT DISTINCT referral_id FROM contact WHERE kind = 'follow_up' AND voided_on IS NULL"
+REAL_SURVEYS = "SELECT DISTINCT referral_id FROM survey WHERE voided_on IS NULL"
+
+
 def _days(start: str, end: str | None) -> int | None:
     return None if end is None else (date.fromisoformat(end[:10]) - date.fromisoformat(start[:10])).days
 
@@ -140,11 +145,12 @@ def expected_records() -> dict[int, tuple[Any, ...]]:
     first_match = dict(query.rows('SELECT referral_id, min(matched_on) FROM "match" GROUP BY referral_id'))
     first_contact = dict(
         query.rows(
-            "SELECT referral_id, min(contact_on) FROM contact WHERE kind = 'initial' GROUP BY referral_id"
+            "SELECT referral_id, min(contact_on) FROM contact WHERE kind = 'initial' AND voided_on IS NULL "
+            "GROUP BY referral_id"
         )
     )
-    followed = {r for (r,) in query.rows("SELECT DISTINCT referral_id FROM contact WHERE kind = 'follow_up'")}
-    surveyed = {r for (r,) in query.rows("SELECT DISTINCT referral_id FROM survey")}
+    followed = {r for (r,) in query.rows(REAL_FOLLOW_UPS)}
+    surveyed = {r for (r,) in query.rows(REAL_SURVEYS)}
     escalated = {r for (r,) in query.rows("SELECT DISTINCT referral_id FROM escalation")}
     expected: dict[int, tuple[Any, ...]] = {}
     cases_sql = """

@@ -249,7 +249,7 @@ def _survey(quarter: Quarter, threshold: int) -> SurveyAggregate:
     exprs += ["SUM(conversation_happened != 0 AND duration IS NULL)", "COUNT(peer_helpfulness)"]
     exprs += ["AVG(peer_helpfulness)", "COUNT(supporter_distress)", "AVG(supporter_distress)"]
     exprs += ["SUM(wants_debrief != 0)"]
-    sql = f"SELECT {', '.join(exprs)} FROM survey WHERE submitted_on BETWEEN ? AND ?"  # noqa: S608
+    sql = f"SELECT {', '.join(exprs)} FROM survey WHERE submitted_on BETWEEN ? AND ? AND voided_on IS NULL"  # noqa: S608
     row = query.rows(sql, *SURVEY_DURATIONS, quarter.start.isoformat(), quarter.end.isoformat())[0]
     count, no_conversation = int(row[0]), int(row[1] or 0)
     durations = [int(v or 0) for v in row[2 : 2 + len(SURVEY_DURATIONS)]]
@@ -273,7 +273,10 @@ def _survey(quarter: Quarter, threshold: int) -> SurveyAggregate:
 def _supporters(quarter: Quarter) -> tuple[int, int, int]:
     """Distinct supporters with a contact, distinct supporters holding a match, contacts (the quarter)."""
     start, end = quarter.start.isoformat(), quarter.end.isoformat()
-    sql = "SELECT COUNT(DISTINCT supporter_id), COUNT(*) FROM contact WHERE contact_on BETWEEN ? AND ?"
+    sql = (
+        "SELECT COUNT(DISTINCT supporter_id), COUNT(*) FROM contact "
+        "WHERE contact_on BETWEEN ? AND ? AND voided_on IS NULL"
+    )
     active, contacts = query.rows(sql, start, end)[0]
     sql = (
         'SELECT COUNT(DISTINCT supporter_id) FROM "match" WHERE matched_on <= ? AND IFNULL(ended_on, ?) >= ?'

@@ -49,9 +49,11 @@ _SQL = """
 SELECT u.quarter, u.outcome, r.received_on,
     CASE WHEN r.consent = 'given' AND r.consent_on > r.received_on THEN r.consent_on END,
     (SELECT min(m.matched_on) FROM "match" m WHERE m.referral_id = u.referral_id),
-    (SELECT min(c.contact_on) FROM contact c WHERE c.kind = 'initial' AND c.referral_id = u.referral_id),
-    (SELECT min(c.contact_on) FROM contact c WHERE c.kind = 'follow_up' AND c.referral_id = u.referral_id),
-    (SELECT min(s.submitted_on) FROM survey s WHERE s.referral_id = u.referral_id),
+    (SELECT min(c.contact_on) FROM contact c
+        WHERE c.kind = 'initial' AND c.referral_id = u.referral_id AND c.voided_on IS NULL),
+    (SELECT min(c.contact_on) FROM contact c
+        WHERE c.kind = 'follow_up' AND c.referral_id = u.referral_id AND c.voided_on IS NULL),
+    (SELECT min(s.submitted_on) FROM survey s WHERE s.referral_id = u.referral_id AND s.voided_on IS NULL),
     r.consent = 'refused'
 FROM utilization u JOIN referral r ON r.id = u.referral_id
 WHERE u.quarter IN ({marks})"""

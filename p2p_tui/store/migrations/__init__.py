@@ -15,6 +15,7 @@ from p2p_tui.store.migrations import (
     m0003_queue_indexes,
     m0004_deidentified,
     m0005_canonical_names,
+    m0007_corrections,
     m0009_member_survey,
 )
 
@@ -26,6 +27,7 @@ MIGRATIONS: tuple[tuple[int, Migration], ...] = (
     (3, m0003_queue_indexes.apply),
     (4, m0004_deidentified.apply),
     (5, m0005_canonical_names.apply),
+    (7, m0007_corrections.apply),
     (9, m0009_member_survey.apply),
 )
 LATEST = MIGRATIONS[-1][0]

@@ -27,9 +27,15 @@ class SurveyDialog(ModalScreen[SurveyInput | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="survey.cancel")]
 
+    def __init__(self, supporter: str = "") -> None:
+        """`supporter`: the name of the supporter whose survey this is, as the screen may show it."""
+        super().__init__()
+        self.supporter = supporter
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog-box"):
-            yield Static("Supporter survey", classes="title")
+            title = f"Supporter survey: from {self.supporter}" if self.supporter else "Supporter survey"
+            yield Static(title, classes="title", markup=False)
             yield Label("Structured answers only; nothing about what was said.", classes="note")
             yield Checkbox("The conversation happened", value=True, id="happened")
             with Horizontal(classes="field"):

@@ -7,21 +7,24 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.markup import escape
 from textual.widgets import Label, Static
 
-from p2p_tui.services import clock, common
-from p2p_tui.services.cases import lifecycle, safety, surveys, views
+from p2p_tui.services import clock, common, labels
+from p2p_tui.services.cases import corrections, lifecycle, safety, surveys, views
 from p2p_tui.services.cases.views import CaseView
+from p2p_tui.store.vocab import ENDED_STATUSES
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
 from p2p_tui.tui.dialogs.contact import ContactDialog, ContactInput
 from p2p_tui.tui.dialogs.safety import SafetyDialog
 from p2p_tui.tui.dialogs.survey import SurveyDialog
 from p2p_tui.tui.dialogs.text_entry import TextDialog
 from p2p_tui.tui.messages import OpenSupporter
-from p2p_tui.tui.screens.base import AreaScreen
+from p2p_tui.tui.screens.case_corrections import CaseCorrections
 from p2p_tui.tui.widgets.table import Table
 
 NOTE_WARNING = (
@@ -32,14 +35,14 @@ ENDING_LABELS = {
     "closed": "Close the case (support completed)",
     "declined": "The physician declined support",
     "unreachable": "The physician could not be reached",
-    "new": "Reopen to be matched again",
+    "new": "Reopen to be matched again (new)",
     "matched": "Matched (use m: Match)",
     "contacted": "Contacted (use c: record contact)",
     "followed_up": "Followed up (use c: record contact)",
 }
 
 
-class CaseScreen(AreaScreen):
+class CaseScreen(CaseCorrections):
     """One referral."""
 
     BINDINGS = [
@@ -53,6 +56,8 @@ class CaseScreen(AreaScreen):
         Binding("d", "declined", "Supporter declined", show=False, id="case.declined"),
         Binding("p", "php", "PHP referral", show=False, id="case.php"),
         Binding("o", "open_supporter", "Open supporter", show=False, id="case.supporter"),
+        Binding("e", "edit", "Correct details", show=False, id="case.edit"),
+        Binding("u", "void", "Void a record", show=False, id="case.void"),
     ]
 
     def __init__(self, referral_id: int) -> None:
@@ -100,9 +105,14 @@ class CaseScreen(AreaScreen):
             f"Stressors:  {', '.join(s.replace('_', ' ') for s in v.stressors)}"
             f"{'   ACUTE INTERVENTIONAL EVENT' if v.acute_interventional else ''}",
             f"Consent:    {consent}   PHP referral: {'yes' if v.php_referred else 'no'}",
-            f"Supporter:  {self.shown(v.supporter_name) if v.supporter_name else '(not matched)'}",
+            f"Supporter:  {self.supported(v)}",
             f"Surveys:    {v.surveys}",
         ]
+        if v.conflicted:
+            lines += [
+                "",
+                f"CHECK: {labels.label('queue_kind', 'reassign')} (d: the supporter hands it back).",
+            ]
         if v.maybe_self:
             lines += [
                 "",
@@ -112,12 +122,22 @@ class CaseScreen(AreaScreen):
         self.query_one("#case-facts", Static).update("\n".join(lines))
         note = v.logistics_note
         self.query_one("#case-note", Static).update(
-            f"Logistics: {self.shown(note) if note else '(none)'}   (l to edit; logistics only)"
+            f"Logistics: {self.shown(note) if note else '(none)'}   (l to edit; logistics only)\n"
+            "e correct the physician's details · u void a contact, survey or consent"
         )
         table = self.query_one("#timeline", Table)
         table.clear()
         for i, entry in enumerate(v.timeline):
-            table.add_row(entry.on.isoformat(), entry.text, key=str(i))
+            table.add_row(entry.on.isoformat(), Text(entry.line(self.shown)), key=str(i))
+
+    def supported(self, v: CaseView) -> str:
+        """Who supports (or, on an ended case, supported) the case, and since or between when."""
+        s = v.supported
+        if s is None:
+            return "(not matched)"
+        if v.supporter_id is not None or s.ended_on is None:
+            return f"{self.shown(s.name)}   since {s.matched_on.isoformat()}"
+        return f"{self.shown(s.name)}   {s.matched_on.isoformat()} to {s.ended_on.isoformat()}"
 
     # -- actions ----------------------------------------------------------------------------------
 
@@ -161,15 +181,33 @@ class CaseScreen(AreaScreen):
             self.notify("Move this case on by recording a contact (c) or matching it (m).")
             return
 
-        def chosen(status: str | None) -> None:
-            if status == "new":
-                self.act(lambda: lifecycle.reopen(self.referral_id), "Case reopened.")
-            elif status is not None:
-                self.act(lambda: lifecycle.end_case(self.referral_id, status), f"Case {status}.")
+        options = [(s, ENDING_LABELS[s]) for s in steps]
+        if self.view.status in ENDED_STATUSES:
+            options = self.reopen_options(self.view)
 
-        self.app.push_screen(
-            ChoiceDialog("Change the case's status", [(s, ENDING_LABELS[s]) for s in steps]), chosen
-        )
+        def chosen(status: str | None) -> None:
+            if status == "reopen":
+                self.act(lambda: corrections.reopen_case(self.referral_id), "Case reopened as it stood.")
+            elif status == "new":
+                self.act(lambda: lifecycle.reopen(self.referral_id), "Case reopened, to be matched.")
+            elif status is not None:
+                self.act(
+                    lambda: lifecycle.end_case(self.referral_id, status),
+                    f"Case {labels.label('case_status', status)}.",
+                )
+
+        self.app.push_screen(ChoiceDialog("Change the case's status", options), chosen)
+
+    def reopen_options(self, v: CaseView) -> list[tuple[str, str]]:
+        """Reopening an ended case: as its history stands (with its supporter, where they can still
+        take it), or new, to be matched again."""
+        status, supporter_id = self.read(lambda: corrections.reopen_plan(self.referral_id))
+        options = [("new", ENDING_LABELS["new"])]
+        if supporter_id is not None and v.supported is not None and v.supported.supporter_id == supporter_id:
+            name = escape(self.shown(v.supported.name))
+            stood = f"Reopen as it stood: {labels.label('case_status', status)}, with {name}"
+            options.insert(0, ("reopen", stood))
+        return options
 
     def action_survey(self) -> None:
         """Record the supporter's survey."""
@@ -178,7 +216,8 @@ class CaseScreen(AreaScreen):
             if answers is not None:
                 self.act(lambda: surveys.record_survey(self.referral_id, answers), "Survey recorded.")
 
-        self.app.push_screen(SurveyDialog(), record)
+        name = self.view.supported.name if self.view and self.view.supported else ""
+        self.app.push_screen(SurveyDialog(self.shown(name) if name else ""), record)
 
     def action_safety(self) -> None:
         """Show the crisis resources and record that, when and to whom confidentiality was broken."""

@@ -2,7 +2,8 @@
 training attendance with honoraria, and their open cases (ids only).
 
 Every name, email and phone goes through `shown()`. Keys: s status, p pause, c capacity, e add a
-conflict, x remove one, n add a nomination; Escape goes back.
+conflict, x remove one, n add a nomination, i correct the details (identity, evaluates, conflicts);
+Escape goes back.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from textual.validation import Length
 from textual.widgets import Label, Static
 
 from p2p_tui.services import clock, common
+from p2p_tui.services.cases import views as case_views
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.people import roster, views
 from p2p_tui.services.people.views import SupporterView
@@ -26,7 +28,9 @@ from p2p_tui.tui.dialogs.choice import ChoiceDialog
 from p2p_tui.tui.dialogs.conflict import ConflictDialog, ConflictInput
 from p2p_tui.tui.dialogs.entry import DATE_MASK, EntryDialog
 from p2p_tui.tui.dialogs.form import CSS_FILE, service_rule
+from p2p_tui.tui.dialogs.person_form import PersonEdit
 from p2p_tui.tui.screens.base import AreaScreen
+from p2p_tui.tui.screens.case_corrections import as_input, correct_person
 from p2p_tui.tui.widgets.table import Table
 
 STATUS_LABELS = {
@@ -38,7 +42,7 @@ STATUS_LABELS = {
 }
 HINT = (
     "s status · p pause until a date · c capacity · e add conflict · x remove conflict · "
-    "n add nomination · Esc back"
+    "n add nomination · i correct details and conflicts · Esc back"
 )
 
 
@@ -65,6 +69,7 @@ class SupporterScreen(AreaScreen):
         Binding("c", "capacity", "Capacity", show=False, id="supporter.capacity"),
         Binding("x", "remove_conflict", "Remove conflict", show=False, id="supporter.unconflict"),
         Binding("n", "nominate", "Add nomination", show=False, id="supporter.nominate"),
+        Binding("i", "edit", "Correct details", show=False, id="supporter.edit"),
     ]
 
     def __init__(self, supporter_id: int) -> None:
@@ -243,6 +248,26 @@ class SupporterScreen(AreaScreen):
             for c in self.view.conflicts
         ]
         self.app.push_screen(ChoiceDialog("Remove which conflict?", options), chosen)
+
+    def action_edit(self) -> None:
+        """Correct the supporter's identity fields and the physicians they evaluate or conflict with."""
+        if self.view is None:
+            return
+        physician_id = self.view.physician_id
+
+        def starting() -> PersonEdit:
+            return PersonEdit(
+                as_input(case_views.physician_view(physician_id)),
+                evaluates=roster.conflict_names(self.supporter_id, "evaluates"),
+                declared=roster.conflict_names(self.supporter_id, "declared"),
+            )
+
+        def apply(edit: PersonEdit) -> None:
+            roster.edit_supporter(
+                self.supporter_id, edit.physician, edit.evaluates or "", edit.declared or ""
+            )
+
+        correct_person(self, self.read(starting), apply, "Correct the supporter's details")
 
     def action_nominate(self) -> None:
         """Record a colleague's nomination."""

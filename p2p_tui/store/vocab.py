@@ -25,3 +25,16 @@ SNOOZE_REASONS = ("awaiting_reply", "scheduled", "supporter_away", "physician_aw
 # Sources for which a reach-out needs the physician's consent before any contact (ARCHITECTURE.md §4).
 CONSENT_SOURCES = ("leadership", "colleague")
 LOGISTICS_NOTE_MAX = 140
+# branch audit13: what an audit entry records (migration m0010; services/admin/audit.py)
+AUDIT_KINDS = (
+    "insert",
+    "update",
+    "delete",
+    "export",
+    "import",
+    "purge",
+    "restore",
+    "passphrase",
+    "unlock",
+    "undo",
+)

@@ -163,12 +163,14 @@ class P2PApp(App[None]):
     @work(thread=True, group="retention", exclusive=True, exit_on_error=False)
     def retention_check(self) -> None:
         """Once a day, at unlock: remove the identifying fields of cases past the retention period."""
-        from p2p_tui.services.admin import retention
+        from p2p_tui.services.admin import audit, retention
 
         store = self.store
         if store is None:
             return
         try:
+            with store.atomic():
+                audit.record("unlock")
             with store.atomic():
                 done = retention.daily_check()
         except Exception:  # noqa: BLE001 - never a traceback: say what to do instead

@@ -27,6 +27,7 @@ VOCABULARIES = {
     "queue_kind": vocab.QUEUE_KINDS,
     "snooze_reason": vocab.SNOOZE_REASONS,
     "rule": matching.HARD_RULES + matching.SOFT_RULES,
+    "audit_kind": vocab.AUDIT_KINDS,
 }
 
 

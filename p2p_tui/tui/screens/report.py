@@ -28,6 +28,7 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from p2p_tui.services import clock
+from p2p_tui.services.admin import audit
 from p2p_tui.services.reporting import formats, quarterly, render
 from p2p_tui.services.reporting.quarterly import Breakdown, Cell, Summary
 from p2p_tui.services.reporting.quarters import Quarter
@@ -438,6 +439,9 @@ class ReportScreen(AreaScreen):
         except Exception as exc:  # noqa: BLE001 - shown as a toast, never a traceback
             self.export_done(None, f"{describe(exc)} Try another format with e.")
             return
+        with contextlib.suppress(Exception):  # the file is written; a failed entry must not hide it
+            with self.store.atomic():
+                audit.record("export", table="report")
         self.export_done(path)
 
     def export_done(self, path: Path | None, problem: str = "") -> None:

@@ -12,7 +12,20 @@ from __future__ import annotations
 import click
 
 from p2p_tui import __version__
-from p2p_tui.commands import console, demo, export, honoraria, importing, match, purge, queue, report, vault
+from p2p_tui.commands import (
+    console,
+    demo,
+    dictionary,
+    export,
+    honoraria,
+    importing,
+    log,
+    match,
+    purge,
+    queue,
+    report,
+    vault,
+)
 from p2p_tui.commands.base import common_options
 from p2p_tui.hardening import harden
 
@@ -45,3 +58,5 @@ main.add_command(report.command, "report")
 main.add_command(honoraria.command, "honoraria")
 main.add_command(export.command, "export-deidentified")
 main.add_command(purge.command, "purge")
+main.add_command(log.command, "log")
+main.add_command(dictionary.command, "dictionary")

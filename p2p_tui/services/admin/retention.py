@@ -84,10 +84,10 @@ class PurgePlan:
 
 
 def retention_days() -> int:
-    """The retention setting, in days after a case ended (at least 1)."""
+    """The retention setting, in days after a case ended (0: the day it ends, at its close)."""
     value = settings.get("retention_days")
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValidationError("retention_days", "must be a whole number of days, at least 1 (see Settings)")
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationError("retention_days", "must be a whole number of days, 0 or more (see Settings)")
     return value
 
 

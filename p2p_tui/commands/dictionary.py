@@ -12,7 +12,12 @@ from p2p_tui.services.admin import dictionary
 
 @click.command("dictionary")
 @click.option(
-    "--format", "fmt", type=click.Choice(["md", "csv"]), default="md", show_default=True, help="Markdown or CSV."
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "csv"]),
+    default="md",
+    show_default=True,
+    help="Markdown or CSV.",
 )
 def command(fmt: str) -> None:
     """List every table and field the vault stores: its meaning, whether it identifies a person

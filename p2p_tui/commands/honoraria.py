@@ -14,8 +14,8 @@ import click
 
 from p2p_tui.commands.base import common_options, opened_store, vault_command
 from p2p_tui.commands.report import _quarter, _target, deliver
-from p2p_tui.services.admin import audit
 from p2p_tui.services import clock
+from p2p_tui.services.admin import audit
 from p2p_tui.services.reporting import statement
 from p2p_tui.services.reporting.quarters import Quarter
 

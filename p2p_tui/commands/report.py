@@ -22,8 +22,8 @@ from p2p_tui.commands.base import (
     vault_command,
     vault_path,
 )
-from p2p_tui.services.admin import audit
 from p2p_tui.services import clock
+from p2p_tui.services.admin import audit
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.reporting import formats, quarterly, render
 from p2p_tui.services.reporting.quarters import Quarter

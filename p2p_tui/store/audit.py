@@ -96,8 +96,9 @@ def _tables(conn: sqlite3.Connection) -> list[_Table]:
 
 
 def _insert(table: _Table, kind: str, row: str, fields: str) -> str:
+    # names from the schema, quoted (`_quote`, `_text`): never a value
     return (
-        f"INSERT INTO {TABLE} (kind, table_name, record_ids, fields, referral_id) VALUES "
+        f"INSERT INTO {TABLE} (kind, table_name, record_ids, fields, referral_id) VALUES "  # noqa: S608
         f"('{kind}', {_text(table.name)}, {table.ids(row)}, {fields}, {table.referral(row)});"
     )
 
@@ -248,7 +249,9 @@ def verify(conn: sqlite3.Connection) -> Verdict:
         if row[7] is None:
             return Verdict(count, row[0], "it was never sealed (written outside the program)")
         if row[7] != previous:
-            return Verdict(count, row[0], "it does not follow the entry before it (one was changed or removed)")
+            return Verdict(
+                count, row[0], "it does not follow the entry before it (one was changed or removed)"
+            )
         previous = digest(row)
     if previous != head(conn):
         why = "it, or entries after it, were changed or removed" if count else "entries were removed"

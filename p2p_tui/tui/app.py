@@ -74,6 +74,7 @@ class P2PApp(App[None]):
         Binding("f6", "go('settings')", "Settings", id="app.settings", show=False),
         Binding("f7", "new_referral", "New referral", id="app.new_referral", show=False),
         Binding("f9", "go('report')", "Report", id="app.report", show=False),
+        Binding("f10", "go('log')", "Audit trail", id="app.log", show=False),
         Binding("f8", "toggle_privacy", "Privacy", id="app.privacy"),
         Binding("ctrl+l", "lock", "Lock", id="app.lock"),
         Binding("ctrl+s", "save", "Save now", id="app.save", show=False),

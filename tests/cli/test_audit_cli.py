@@ -28,7 +28,11 @@ def vault(tmp_path: Path) -> Path:
     store, _ = Store.create(path, PASSPHRASE, kdf=CHEAP_KDF)
     with store.atomic():
         person = PhysicianInput(NAME, "mid", "Kings", email=EMAIL)
-        rid = int(intake.create_referral(ReferralInput(person, TODAY.isoformat(), "reach_in", "self", ("burnout",))).id)
+        rid = int(
+            intake.create_referral(
+                ReferralInput(person, TODAY.isoformat(), "reach_in", "self", ("burnout",))
+            ).id
+        )
         lifecycle.set_logistics_note(rid, "Ottoline: mornings")
     store.close()
     return path

@@ -19,9 +19,24 @@ from p2p_tui.store.models import Physician
 from tests.conftest import NOW, TODAY
 
 PERSON = PhysicianInput(
-    "Zelda Quixotic", "mid", "Queens", email="zelda.q@secret.example.org", phone="902 555 0199", specialty="Otology"
+    "Zelda Quixotic",
+    "mid",
+    "Queens",
+    email="zelda.q@secret.example.org",
+    phone="902 555 0199",
+    specialty="Otology",
 )
-SECRETS = ("Zelda", "Quixotic", "zelda", "secret.example", "555 0199", "Otology", "Queens", "Kings", "Helpful")
+SECRETS = (
+    "Zelda",
+    "Quixotic",
+    "zelda",
+    "secret.example",
+    "555 0199",
+    "Otology",
+    "Queens",
+    "Kings",
+    "Helpful",
+)
 
 
 def referral(person: PhysicianInput = PERSON, received: date = TODAY) -> int:
@@ -44,7 +59,9 @@ def test_changes_are_recorded_by_field_name_stamped_and_chained(store: Store) ->
     assert found[-1].fields == ("logistics_note",) and found[-1].record_ids == (str(rid),)
     assert sum(1 for e in found if e.fields == ("logistics_note",)) == 1
     assert {e.at for e in found} == {NOW}
-    assert ("insert", "referral_stressor", (f"{rid}:burnout",)) in [(e.kind, e.table, e.record_ids) for e in found]
+    assert ("insert", "referral_stressor", (f"{rid}:burnout",)) in [
+        (e.kind, e.table, e.record_ids) for e in found
+    ]
     assert audit.verify().ok
     assert trail(store)[0][-1] == chain.GENESIS
 
@@ -60,7 +77,7 @@ def test_a_removed_or_edited_entry_breaks_the_chain_at_the_first_broken_one(stor
     conn.execute("UPDATE audit_entry SET fields = ? WHERE id = 2", (rows[1][5],))
     conn.execute("DELETE FROM audit_entry WHERE id = 3")
     assert audit.verify().broken_at == 4
-    conn.execute(f"INSERT INTO audit_entry ({chain.COLUMNS}) VALUES ({', '.join('?' * 8)})", rows[2])
+    conn.execute(f"INSERT INTO audit_entry ({chain.COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows[2])  # noqa: S608
     assert audit.verify().ok
     conn.execute("DELETE FROM audit_entry WHERE id = ?", (rows[-1][0],))  # the last one: the head shows it
     verdict = audit.verify()
@@ -71,7 +88,12 @@ def test_record_takes_names_and_ids_only(store: Store) -> None:
     with store.atomic():
         audit.record("undo", table="referral", ids=(7,), fields=("status", "closed_on"), referral_id=7)
     (entry,) = audit.entries(referral_id=7)
-    assert (entry.kind, entry.record_ids, entry.fields, entry.what) == ("undo", ("7",), ("status", "closed_on"), "undone case")
+    assert (entry.kind, entry.record_ids, entry.fields, entry.what) == (
+        "undo",
+        ("7",),
+        ("status", "closed_on"),
+        "undone case",
+    )
     for bad in (
         {"kind": "note"},
         {"kind": "undo", "table": "Zelda Q"},
@@ -105,13 +127,16 @@ def test_a_scripted_day_leaves_no_value_of_a_person_in_the_trail(store: Store) -
     """Intake, match, contact, an edit, the close and the purge: the trail holds names and ids only."""
     helper = PhysicianInput("Hester Helpful", "late", "Kings", email="hester@secret.example.org")
     with store.atomic():
-        supporter = roster.add_supporter(roster.SupporterInput(helper, status="active"), on=TODAY - timedelta(days=30))
+        supporter = roster.add_supporter(
+            roster.SupporterInput(helper, status="active"), on=TODAY - timedelta(days=30)
+        )
         roster.nominate(supporter.id, "Zelda Quixotic")
         rid = referral()
         matching.confirm_match(rid, supporter.id, on=TODAY)
         lifecycle.record_contact(rid, "initial", "phone", on=TODAY)
         intake.upsert_physician(
-            PhysicianInput(PERSON.name, "mid", "Queens", email=PERSON.email, phone="902 555 0199 ext 12"), TODAY
+            PhysicianInput(PERSON.name, "mid", "Queens", email=PERSON.email, phone="902 555 0199 ext 12"),
+            TODAY,
         )
         lifecycle.set_logistics_note(rid, "Zelda prefers Quixotic hours")
         lifecycle.end_case(rid, "closed", TODAY)

@@ -27,5 +27,7 @@ def test_entries_say_whether_a_field_identifies_and_when_it_goes() -> None:
 
 
 def test_the_document_is_the_commands_markdown_and_the_csv_has_a_row_a_field() -> None:
-    assert DOC.read_text(encoding="utf-8") == dictionary.markdown(), "regenerate: p2p-tui dictionary > docs/DATA-DICTIONARY.md"
+    assert DOC.read_text(encoding="utf-8") == dictionary.markdown(), (
+        "regenerate: p2p-tui dictionary > docs/DATA-DICTIONARY.md"
+    )
     assert len(dictionary.csv().splitlines()) == len(dictionary.entries()) + 1

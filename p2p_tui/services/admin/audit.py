@@ -50,6 +50,11 @@ class EntryView:
         return f"{labels.label('audit_kind', self.kind)} {noun}".strip()
 
     @property
+    def changed(self) -> str:
+        """The fields changed, in words (`logistics note, status`), `-` for none."""
+        return ", ".join(f.replace("_", " ") for f in self.fields) or "-"
+
+    @property
     def when(self) -> str:
         """The local time, to the minute (`-` if not sealed yet)."""
         return "-" if self.at is None else self.at.astimezone().strftime("%Y-%m-%d %H:%M")
@@ -145,10 +150,12 @@ def entries(
     since: date | None = None,
     referral_id: int | None = None,
     limit: int | None = None,
+    offset: int = 0,
     newest_first: bool = False,
 ) -> list[EntryView]:
-    """Entries in order (or newest first), from a UTC day on, of one case, at most `limit` (caller holds
-    the lock)."""
+    """Entries in order (or newest first), from a UTC day on, of one case, at most `limit` from
+    `offset` (caller holds the lock). Served by the primary key and the indexes on `at` and
+    `referral_id`: a page costs the same at any length of trail."""
     where, params = [], []
     if since is not None:
         where.append("at >= ?")
@@ -161,7 +168,7 @@ def entries(
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY id DESC" if newest_first else " ORDER BY id"
     if limit is not None:
-        sql += f" LIMIT {int(limit)}"
+        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
     return [_view(row) for row in query.rows(sql, *params)]
 
 

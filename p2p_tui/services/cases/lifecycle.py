@@ -15,7 +15,6 @@ from p2p_tui.store.models import (
     Contact,
     Escalation,
     Match,
-    Physician,
     Referral,
     StatusChange,
     Supporter,
@@ -86,7 +85,7 @@ def end_case(referral_id: int, outcome: str, on: date | None = None) -> Referral
 def reopen(referral_id: int, on: date | None = None) -> Referral:
     """Reopen an ended case as new (to be matched again)."""
     referral = get_referral(referral_id)
-    if referral.status in ENDINGS and Physician.get_by_id(referral.physician_id).purged_on is not None:
+    if referral.status in ENDINGS and referral.physician.purged_on is not None:
         raise ValidationError(
             "status",
             "this case's physician was purged by retention, so it cannot be reopened: record a new referral",

@@ -13,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Label, Static
 
 from p2p_tui.services import clock, common
+from p2p_tui.services.admin import audit
 from p2p_tui.services.cases import lifecycle, safety, surveys, views
 from p2p_tui.services.cases.views import CaseView
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
@@ -28,6 +29,7 @@ NOTE_WARNING = (
     "Logistics only (when, where, how to reach). Never what happened or what was said: "
     "notes are legally discoverable and the program keeps none."
 )
+AUDIT_SHOWN = 8  # the case page's newest audit entries
 ENDING_LABELS = {
     "closed": "Close the case (support completed)",
     "declined": "The physician declined support",
@@ -76,6 +78,8 @@ class CaseScreen(AreaScreen):
             yield Static("", id="case-note", markup=False)
             yield Label("Timeline", classes="section")
             yield Table(id="timeline")
+            yield Label("Audit trail (this case; field names, never values)", classes="section")
+            yield Static("", id="case-audit", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#timeline", Table).add_columns("date", "what")
@@ -118,6 +122,17 @@ class CaseScreen(AreaScreen):
         table.clear()
         for i, entry in enumerate(v.timeline):
             table.add_row(entry.on.isoformat(), entry.text, key=str(i))
+        self.show_audit()
+
+    def show_audit(self) -> None:
+        """The case's newest audit entries (all of them: F10)."""
+        found = self.read(
+            lambda: audit.entries(referral_id=self.referral_id, limit=AUDIT_SHOWN, newest_first=True)
+        )
+        lines = [f"{e.when}  {e.what}  {e.changed}" for e in found] or ["(none)"]
+        self.query_one("#case-audit", Static).update(
+            "\n".join([*lines, f"(the newest {AUDIT_SHOWN}; F10: all)"])
+        )
 
     # -- actions ----------------------------------------------------------------------------------
 

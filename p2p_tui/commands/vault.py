@@ -124,11 +124,11 @@ def backup(target: Path) -> None:
     if target.exists():
         raise InvalidInput(f"--to: {target} already exists; choose a new file")
     with opened_store() as store:
-        with store.atomic():  # recorded in the copy too
-            audit.record("export", table="backup")
         store.saver.flush()
         data = store.vault.path.read_bytes()
         _write_private(target, data, store.vault.generation, store.vault.path)
+        with store.atomic():  # once written (a refused copy is no export)
+            audit.record("export", table="backup")
     click.echo(f"Backup written to {target} (generation {peek_generation(target)}).")
 
 

@@ -39,7 +39,7 @@ async def test_the_log_screen_and_the_case_pages_own_entries(vault_path: Path) -
         await pilot.press("down")  # the newest is the unlock (no case); the next, the note's change
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CaseScreen))
-        await wait_for(pilot, lambda: "changed case  logistics note" in text_of(app, "#case-audit"))
+        await wait_for(pilot, lambda: "changed case: logistics note" in text_of(app, "#case-audit"))
         assert "added case" in text_of(app, "#case-audit") and "Wilhelmina" not in text_of(app, "#case-audit")
         assert app.store is not None
         with app.store.lock:

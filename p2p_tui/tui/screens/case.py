@@ -129,7 +129,7 @@ class CaseScreen(AreaScreen):
         found = self.read(
             lambda: audit.entries(referral_id=self.referral_id, limit=AUDIT_SHOWN, newest_first=True)
         )
-        lines = [f"{e.when}  {e.what}  {e.changed}" for e in found] or ["(none)"]
+        lines = [f"{e.when}  {e.what}" + (f": {e.changed}" if e.fields else "") for e in found] or ["(none)"]
         self.query_one("#case-audit", Static).update(
             "\n".join([*lines, f"(the newest {AUDIT_SHOWN}; F10: all)"])
         )

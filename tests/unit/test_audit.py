@@ -5,6 +5,7 @@ later is audited without anyone remembering to."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -16,7 +17,7 @@ from p2p_tui.services.people import roster
 from p2p_tui.store import Store, settings
 from p2p_tui.store import audit as chain
 from p2p_tui.store.models import Physician
-from tests.conftest import NOW, TODAY
+from tests.conftest import NOW, PASSPHRASE, TODAY
 
 PERSON = PhysicianInput(
     "Zelda Quixotic",
@@ -175,3 +176,45 @@ def test_every_unit_of_the_trail_is_sealed_before_a_save(store: Store) -> None:
         store.snapshot()
         assert not chain.pending(store.db.raw())
     assert audit.verify().ok
+
+
+def test_a_passphrase_change_and_a_restore_are_recorded(store: Store, vault_path: Path) -> None:
+    from p2p_tui.store import restore as restoring
+
+    with store.atomic():
+        referral()
+    store.save_now()
+    copy = vault_path.with_name("copy.p2pvault")
+    copy.write_bytes(vault_path.read_bytes())
+    store.change_passphrase("a new and much longer passphrase")
+    with store.lock:
+        assert audit.entries()[-1].kind == "passphrase"
+    store.close()
+    restoring.restore_from(vault_path, copy, PASSPHRASE)
+    reopened = Store.open(vault_path, PASSPHRASE)
+    try:
+        with reopened.lock:
+            assert [e.kind for e in audit.entries()][-2:] == ["insert", "restore"]  # the copy had no change
+            assert audit.verify().ok
+    finally:
+        reopened.close()
+
+
+def test_the_daily_check_honours_a_retention_of_zero(store: Store) -> None:
+    with store.atomic():
+        rid = referral()
+        lifecycle.end_case(rid, "closed", TODAY)  # ended while the retention was 90 days: kept
+        settings.put("retention_days", 0)
+    assert Physician.get_by_id(lifecycle.get_referral(rid).physician_id).purged_on is None
+    with store.atomic():
+        done = retention.daily_check(TODAY)
+    assert done is not None and done.physicians == 1
+
+
+def test_settings_take_a_retention_of_zero() -> None:
+    from p2p_tui.tui.screens.settings import RETENTION_NOTE, clean_setting
+
+    assert clean_setting("retention_days", "0") == 0
+    with pytest.raises(ValidationError, match="from 0 to 3650"):
+        clean_setting("retention_days", "-1")
+    assert "reopened" in RETENTION_NOTE

@@ -100,6 +100,7 @@ def test_record_takes_names_and_ids_only(store: Store) -> None:
         {"kind": "undo", "table": "Zelda Q"},
         {"kind": "undo", "fields": ("zelda.q@secret.example.org",)},
         {"kind": "undo", "ids": ("Zelda Quixotic",)},
+        {"kind": "undo", "ids": ("zelda",)},
     ):
         with pytest.raises(ValidationError) as caught, store.atomic():
             audit.record(**bad)  # type: ignore[arg-type]

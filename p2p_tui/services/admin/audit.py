@@ -28,7 +28,7 @@ from p2p_tui.store import query
 from p2p_tui.store.vocab import AUDIT_KINDS
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
-_ID = re.compile(r"^[0-9A-Za-z_:-]{1,64}$")
+_ID = re.compile(r"^[0-9]{1,19}(:[a-z0-9_]{1,40})*$")  # a number, then any key parts that are codes
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def record(
         raise ValidationError("fields", "must be field names (lower case letters, digits, _)")
     keys = tuple(str(i) for i in ids)
     if not all(_ID.match(key) for key in keys):
-        raise ValidationError("ids", "must be record ids (digits, letters, _ : -)")
+        raise ValidationError("ids", "must be record ids (a number, then codes after ':')")
     query.execute(
         "INSERT INTO audit_entry (kind, table_name, record_ids, fields, referral_id) VALUES (?, ?, ?, ?, ?)",
         kind,

@@ -15,9 +15,11 @@ from p2p_tui import __version__
 from p2p_tui.commands import (
     console,
     demo,
+    dictionary,
     export,
     honoraria,
     importing,
+    log,
     match,
     member_survey,
     purge,
@@ -58,3 +60,5 @@ main.add_command(honoraria.command, "honoraria")
 main.add_command(member_survey.group, "member-survey")
 main.add_command(export.command, "export-deidentified")
 main.add_command(purge.command, "purge")
+main.add_command(log.command, "log")
+main.add_command(dictionary.command, "dictionary")

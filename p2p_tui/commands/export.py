@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from p2p_tui.commands.base import InvalidInput, common_options, help_from, opened_store, vault_command
+from p2p_tui.services.admin import audit
 from p2p_tui.services.reporting import deidentify, kanon
 from p2p_tui.store import settings
 from p2p_tui.vault import private_file
@@ -81,13 +82,17 @@ def command(output: Path | None, quarter: str | None, force: bool, check: Path |
     deidentify.clean_quarter(quarter)  # a bad quarter is refused before the passphrase is asked
     if output is not None and output.exists() and not force:
         raise InvalidInput(f"--output: {output} already exists; choose a new file or add --force")
-    with opened_store() as store, store.lock:
-        text, done = deidentify.export(quarter)
+    with opened_store() as store:
+        with store.lock:
+            text, done = deidentify.export(quarter)
+        if output is not None:
+            write_private(output, text, force=force, vault=store.vault.path)
+        with store.atomic():
+            audit.record("export", table="deidentified")
     if output is None:
         click.echo(text, nl=False)
         click.echo(done.describe(), err=True)
         return
-    write_private(output, text, force=force, vault=store.vault.path)
     click.echo(f"Wrote {len(done.rows)} records to {output}. {done.describe()}", err=True)
 
 

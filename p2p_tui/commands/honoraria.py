@@ -15,6 +15,7 @@ import click
 from p2p_tui.commands.base import common_options, opened_store, vault_command
 from p2p_tui.commands.report import _quarter, _target, deliver
 from p2p_tui.services import clock
+from p2p_tui.services.admin import audit
 from p2p_tui.services.reporting import statement
 from p2p_tui.services.reporting.quarters import Quarter
 
@@ -48,8 +49,12 @@ def command(quarter_text: str | None, fmt: str, output: Path | None, force: bool
     """
     quarter = _quarter(quarter_text) if quarter_text else Quarter.last_complete(clock.today())
     target = _target(output, fmt, force)
-    with opened_store() as store, store.lock:
-        found = statement.statement(quarter)
-    data = statement.render(found, fmt)
-    if deliver(data, target, store.vault.path):
+    with opened_store() as store:
+        with store.lock:
+            found = statement.statement(quarter)
+        data = statement.render(found, fmt)
+        written = deliver(data, target, store.vault.path)
+        with store.atomic():
+            audit.record("export", table="honoraria")
+    if written:
         click.echo(f"Wrote the IDENTIFYING honorarium statement of {found.heading} to {target}.", err=True)

@@ -25,6 +25,7 @@ from p2p_tui.commands.base import (
     vault_path,
 )
 from p2p_tui.services import clock
+from p2p_tui.services.admin import audit
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.reporting import annual, formats, quarterly, render
 from p2p_tui.services.reporting.quarters import Quarter
@@ -159,10 +160,14 @@ def command(
         return
     quarter = _quarter(quarter_text) if quarter_text else Quarter.last_complete(clock.today())
     target = _target(output, fmt, force)
-    with opened_store() as store, store.lock:
-        summary = quarterly.summarize(quarter)
-    data = render.render(summary, fmt)  # made before the file, so a failure leaves none
-    if deliver(data, target, store.vault.path):
+    with opened_store() as store:
+        with store.lock:
+            summary = quarterly.summarize(quarter)
+        data = render.render(summary, fmt)  # made before the file, so a failure leaves none
+        written = deliver(data, target, store.vault.path)
+        with store.atomic():
+            audit.record("export", table="report")
+    if written:
         click.echo(f"Wrote the {summary.heading} summary to {target}.", err=True)
 
 

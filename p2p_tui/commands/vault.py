@@ -23,6 +23,7 @@ from p2p_tui.commands.base import (
     vault_command,
     vault_path,
 )
+from p2p_tui.services.admin import audit
 from p2p_tui.store import Store
 from p2p_tui.store import restore as restoring
 from p2p_tui.vault import VaultExists, VaultWriteError, peek_generation, private_file
@@ -67,6 +68,7 @@ def check() -> None:
             from p2p_tui.services.reporting import deidentify
 
             stale = deidentify.check_consistency()
+            trail = audit.verify()
         found = vault_backups.listing(store.vault.path)
         intact = sum(1 for b in found if b.header_intact())
         click.echo(f"vault:        {store.vault.path}")
@@ -76,7 +78,12 @@ def check() -> None:
         click.echo(f"foreign keys: {'ok' if not fk_problems else f'{len(fk_problems)} problems'}")
         click.echo(f"backups:      {len(found)} ({intact} with an intact header)")
         click.echo(f"de-identified records: {'ok' if not stale else f'{len(stale)} out of date'}")
+        click.echo(f"audit trail:  {trail.entries} entries, {'chain intact' if trail.ok else 'BROKEN'}")
         ok = integrity == ["ok"] and not fk_problems and not stale
+    if not trail.ok:
+        click.echo(f"Error: the audit trail is broken at entry {trail.broken_at}: {trail.why}.", err=True)
+        click.echo("The vault's history was edited outside p2p-tui; keep this file for review.", err=True)
+        sys.exit(4)
     if not ok:
         click.echo("Error: the database inside the vault is inconsistent.", err=True)
         click.echo(f"Restore from a backup: p2p-tui restore --vault {vault_path()}", err=True)
@@ -120,6 +127,8 @@ def backup(target: Path) -> None:
         store.saver.flush()
         data = store.vault.path.read_bytes()
         _write_private(target, data, store.vault.generation, store.vault.path)
+        with store.atomic():  # once written (a refused copy is no export)
+            audit.record("export", table="backup")
     click.echo(f"Backup written to {target} (generation {peek_generation(target)}).")
 
 

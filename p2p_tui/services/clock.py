@@ -11,6 +11,8 @@ import contextlib
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 
+from p2p_tui.store import audit
+
 Now = Callable[[], datetime]
 
 
@@ -30,6 +32,9 @@ def now() -> datetime:
 def today() -> date:
     """The coordinator's local date, from the installed clock."""
     return _source().date()
+
+
+audit.use_clock(now)  # the audit trail's entries are stamped by this clock too
 
 
 def install(source: Now) -> Now:

@@ -120,6 +120,19 @@ LABELS: dict[str, dict[str, str]] = {
         "load": "lighter load",
         "rest": "rest since last case",
     },
+    # branch audit13: the audit trail's kinds of entry
+    "audit_kind": {
+        "insert": "added",
+        "update": "changed",
+        "delete": "removed",
+        "export": "exported",
+        "import": "imported",
+        "purge": "purged",
+        "restore": "restored",
+        "passphrase": "passphrase changed",
+        "unlock": "unlocked",
+        "undo": "undone",
+    },
 }
 
 

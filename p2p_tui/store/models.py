@@ -321,3 +321,26 @@ class MemberSurvey(BaseModel):
 
 
 MODELS.append(MemberSurvey)
+
+
+# -- branch audit13 (issue 13): the audit trail -------------------------------------------------
+
+
+class AuditEntry(BaseModel):
+    """One change, export, import, purge, restore, passphrase change, unlock or undo: never a value.
+
+    Written by the triggers `store/audit.py` generates and by `services/admin/audit.record`; each
+    entry carries the SHA-256 of the one before (`prev_hash`), set when it is sealed at commit.
+    """
+
+    id = pw.AutoField()
+    at = pw.TextField(null=True, index=True)  # UTC, 'YYYY-MM-DDTHH:MM:SSZ'; NULL until sealed
+    kind = pw.TextField()
+    table_name = pw.TextField(null=True)
+    record_ids = pw.TextField(default="")
+    fields = pw.TextField(default="")
+    referral_id = pw.IntegerField(null=True)
+    prev_hash = pw.TextField(null=True)
+
+
+MODELS.append(AuditEntry)

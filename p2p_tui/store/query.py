@@ -8,6 +8,7 @@ The caller holds `store.lock`, as for any other database access.
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any, cast
 
 import peewee as pw
@@ -42,3 +43,8 @@ def atomic() -> Any:
     It only groups writes: saving to the vault is `Store.atomic`'s, around it.
     """
     return _database().atomic()
+
+
+def connection() -> sqlite3.Connection:
+    """The bound database's sqlite3 connection (for the audit chain's walk, `store/audit.py`)."""
+    return cast(sqlite3.Connection, _database().connection())

@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from p2p_tui.store import audit
+from p2p_tui.store.database import MemoryDatabase
+from p2p_tui.store.migrations import migrate
 from p2p_tui.store.store import Store
 from p2p_tui.vault import Vault, VaultError, peek_generation
 from p2p_tui.vault import backups as vault_backups
@@ -47,6 +50,27 @@ def newest_that_opens(path: Path, secret: str, *, recovery: bool = False) -> vau
     return None
 
 
+def with_restore_entry(db: MemoryDatabase) -> bytes:
+    """The image brought to this schema, with a `restore` entry at the end of its audit trail; closes
+    `db`."""
+    try:
+        with db.lock:
+            conn = db.raw()
+            migrate(conn)
+            audit.install(conn)
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                audit.add(conn, "restore")
+                audit.seal(conn)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            return db.serialize()
+    finally:
+        db.close()
+
+
 def restore_from(path: Path, source: Path, secret: str, *, recovery: bool = False) -> int:
     """Replace the vault at `path` with `source` (which must open with `secret`); the new generation.
 
@@ -54,7 +78,7 @@ def restore_from(path: Path, source: Path, secret: str, *, recovery: bool = Fals
     """
     restored, image = Vault.open(source, secret, recovery=recovery, lock=False)
     try:
-        Store.load_image(image, source).close()  # refuse a file that holds no p2p-tui database
+        image = with_restore_entry(Store.load_image(image, source))  # refuses a file of no p2p-tui data
         lock = VaultLock(path)
         lock.acquire()
         try:

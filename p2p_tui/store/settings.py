@@ -58,6 +58,7 @@ VALIDATORS: dict[str, Any] = {
     "paper_size": lambda v: None if v in PAPER_SIZES else f"must be one of {', '.join(PAPER_SIZES)}",
     "fiscal_year_start_month": _whole(1, 12),
     "export_k": _whole(MIN_EXPORT_K, 100),
+    "retention_days": _whole(0, 3650),  # 0: purged at the close (issue 13)
     "member_surveys": lambda v: None if isinstance(v, dict) else "must be a mapping of year to results",
 }
 

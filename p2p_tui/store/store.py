@@ -10,7 +10,7 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from p2p_tui.store import settings
+from p2p_tui.store import audit, settings
 from p2p_tui.store.database import MemoryDatabase
 from p2p_tui.store.migrations import LATEST, current_version, migrate
 from p2p_tui.store.migrations.m0001_initial import SENTINEL
@@ -45,6 +45,7 @@ class Store:
         scratch = MemoryDatabase()
         scratch.load(None)
         migrate(scratch.raw())
+        audit.install(scratch.raw())
         image = scratch.serialize()
         scratch.close()
         # Work on a deserialized copy, as after any open: SQLite serializes it without a page walk.
@@ -73,9 +74,11 @@ class Store:
         try:
             # An older schema is migrated in memory only: the file is rewritten by the first real
             # change, so a read-only command or a rejected import leaves an old vault byte-identical.
-            if current_version(db.raw()) < LATEST:
-                with store.lock:
+            with store.lock:
+                if current_version(db.raw()) < LATEST:
                     migrate(db.raw())
+                # generated from the schema as it now stands: a table of any migration is audited
+                audit.install(db.raw())
             store.apply_policy()
         except BaseException:
             store.abandon()
@@ -127,6 +130,7 @@ class Store:
         with self.lock:
             with self.db.atomic():
                 yield
+                audit.seal(self.db.raw())  # stamp and chain the transaction's audit entries
         self.saver.request()
 
     def snapshot(self) -> bytes:
@@ -144,6 +148,9 @@ class Store:
                     "Refusing to save: the database in memory has no p2p-tui schema.",
                     "Nothing was written; quit and reopen the vault.",
                 )
+            if audit.pending(conn):  # a write made outside `atomic()` is sealed before it is saved
+                with self.db.atomic():
+                    audit.seal(conn)
             return self.db.serialize()
 
     def save_now(self) -> None:
@@ -158,6 +165,8 @@ class Store:
         self.saver.flush()
         with self.lock:
             self.vault.change_passphrase(new_passphrase, self.snapshot())
+        with self.atomic():  # recorded once the change is durable (saved under the new passphrase)
+            audit.add(self.db.raw(), "passphrase")
 
     # -- closing --------------------------------------------------------------------------------
 

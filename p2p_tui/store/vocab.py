@@ -26,3 +26,16 @@ SNOOZE_REASONS = ("awaiting_reply", "scheduled", "supporter_away", "physician_aw
 CONSENT_SOURCES = ("leadership", "colleague")
 LOGISTICS_NOTE_MAX = 140
 VOID_REASONS = ("by_mistake", "wrong_case", "wrong_date", "duplicate")  # why a record was voided
+# branch audit13: what an audit entry records (migration m0010; services/admin/audit.py)
+AUDIT_KINDS = (
+    "insert",
+    "update",
+    "delete",
+    "export",
+    "import",
+    "purge",
+    "restore",
+    "passphrase",
+    "unlock",
+    "undo",
+)

@@ -74,6 +74,7 @@ class P2PApp(App[None]):
         Binding("f6", "go('settings')", "Settings", id="app.settings", show=False),
         Binding("f7", "new_referral", "New referral", id="app.new_referral", show=False),
         Binding("f9", "go('report')", "Report", id="app.report", show=False),
+        Binding("f10", "go('log')", "Audit trail", id="app.log", show=False),
         Binding("f8", "toggle_privacy", "Privacy", id="app.privacy"),
         Binding("ctrl+l", "lock", "Lock", id="app.lock"),
         Binding("ctrl+s", "save", "Save now", id="app.save", show=False),
@@ -163,12 +164,14 @@ class P2PApp(App[None]):
     @work(thread=True, group="retention", exclusive=True, exit_on_error=False)
     def retention_check(self) -> None:
         """Once a day, at unlock: remove the identifying fields of cases past the retention period."""
-        from p2p_tui.services.admin import retention
+        from p2p_tui.services.admin import audit, retention
 
         store = self.store
         if store is None:
             return
         try:
+            with store.atomic():
+                audit.record("unlock")
             with store.atomic():
                 done = retention.daily_check()
         except Exception:  # noqa: BLE001 - never a traceback: say what to do instead

@@ -21,6 +21,7 @@ AREA_TITLES: dict[str, str] = {
     "training": "Training & Community of Practice",
     "settings": "Settings",
     "report": "Report: the quarterly utilization summary",
+    "log": "Audit trail: every change, export and unlock",
 }
 
 

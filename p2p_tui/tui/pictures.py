@@ -106,6 +106,7 @@ SCENES: tuple[Scene, ...] = (
     Scene("settings", ("f6",)),
     Scene("report", ("f9",)),
     Scene("report-empty", ("f9", "right_square_bracket")),
+    Scene("log", ("f10",)),
 )
 
 

@@ -1,6 +1,6 @@
 """`p2p-tui export-deidentified` and `p2p-tui purge`: CSV to stdout or to a private file, never over an
-existing file without --force, no identifying value printed, and a dry run (or an export) that leaves
-the vault file byte for byte as it was."""
+existing file without --force, no identifying value printed, a dry run that leaves the vault file byte
+for byte as it was, and an export whose one change to the vault is its audit entry."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from p2p_tui.cli import main
+from p2p_tui.services.admin import audit
 from p2p_tui.services.cases import intake, lifecycle
 from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput
 from p2p_tui.services.reporting import deidentify
@@ -37,6 +38,25 @@ def referral(name: str, received: str, email: str) -> int:
     person = PhysicianInput(name, "mid", "Kings", email=email, phone="902 555 0147", specialty="Nephrology")
     data = ReferralInput(person, received, "reach_in", "self", ("burnout",))
     return int(intake.create_referral(data, on=TODAY).id)
+
+
+def exports(vault: Path, before: bytes) -> list[str]:
+    """What the audit trail says was exported since the file held `before` (and nothing else changed)."""
+    tmp = vault.parent.parent / "before.p2pvault"  # not beside the vault
+    tmp.write_bytes(before)
+    store = Store.open(tmp, PASSPHRASE)
+    try:
+        seen = {e.id for e in audit.entries()}
+    finally:
+        store.close()
+    tmp.unlink()
+    store = Store.open(vault, PASSPHRASE)
+    try:
+        new = [e for e in audit.entries() if e.id not in seen]
+    finally:
+        store.close()
+    assert {e.kind for e in new} == {"export"}
+    return [e.table for e in new]
 
 
 @pytest.fixture
@@ -84,7 +104,7 @@ def test_export_to_stdout_prints_the_records_and_nothing_identifying(records_vau
     before = vault.read_bytes()
     result = run("export-deidentified", "--vault", str(vault))
     assert result.exit_code == 0, result.output
-    assert vault.read_bytes() == before  # read-only
+    assert exports(vault, before) == ["deidentified"]  # the one change: the export, in the audit trail
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert result.stdout.splitlines()[0] == HEADER
     assert sorted(row[0] for row in rows[1:]) == sorted([OLD.strftime("%Y-%m"), RECENT.strftime("%Y-%m")] * 5)
@@ -118,7 +138,7 @@ def test_export_to_a_file_is_private_and_never_overwrites_without_force(
     assert "Wrote 10 records to" in result.stderr
     assert out.read_text(encoding="utf-8") == stdout
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
-    assert vault.read_bytes() == before
+    assert exports(vault, before) == ["deidentified"]
 
     out.write_text("keep me", encoding="utf-8")
     out.chmod(0o644)

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from p2p_tui.cli import main
+from p2p_tui.services.admin import audit
 from p2p_tui.store import Store
 from tests.conftest import CHEAP_KDF, PASSPHRASE
 from tests.unit.test_reports import add_activity, other_rows, q3_rows, set_utilization
@@ -43,10 +44,15 @@ def out(tmp_path: Path) -> Path:
 
 
 def test_markdown_to_stdout_by_default_and_the_vault_untouched(vault: Path) -> None:
-    before = vault.read_bytes()
     result = run("report", "--vault", str(vault), "--quarter", "2026Q3")
     assert result.exit_code == 0, result.output
-    assert vault.read_bytes() == before  # read-only: byte for byte
+    store = Store.open(vault, PASSPHRASE)  # the vault's one change: the export's audit entry
+    try:
+        with store.lock:
+            last = audit.entries()[-1]
+    finally:
+        store.close()
+    assert (last.kind, last.table, last.fields) == ("export", "report", ())
     assert result.stdout.startswith("# Quarterly utilization summary: Jul–Sep 2026 (2026Q3)\n")
     assert "| Referrals received | 30 |" in result.stdout
     assert "| Physician Health Program | <5\\* |" in result.stdout  # the mark: fewer than 5

@@ -181,10 +181,10 @@ def test_a_purged_physicians_stage_and_county_never_reach_the_record(store: Stor
         ).execute()
         before = record(rid)
         Physician.update(career_stage="retired", county="").where(Physician.id == physician).execute()
-        lifecycle.reopen(rid, D("2026-11-11"))  # a later change to the case still recomputes the rest
+        lifecycle.set_php_referred(rid, True)  # a later change to the case still recomputes the rest
     after = record(rid)
     assert (after["career_stage"], after["county"]) == ("early", "Prince")
-    assert after == before | {"outcome": "open"}
+    assert after == before | {"php_referred": 1}
     assert deidentify.check_consistency() == []
 
 

@@ -28,6 +28,7 @@ VOCABULARIES = {
     "snooze_reason": vocab.SNOOZE_REASONS,
     "void_reason": vocab.VOID_REASONS,
     "rule": matching.HARD_RULES + matching.SOFT_RULES,
+    "audit_kind": vocab.AUDIT_KINDS,
 }
 
 

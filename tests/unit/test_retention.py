@@ -176,6 +176,18 @@ def test_the_purge_clears_exactly_the_identifying_fields(store: Store, world: di
             row = row | {"override_reason": ""}
         assert after["match"][(mid,)] == row
     assert any(r["override_reason"] == "Bob asked for late calls" for r in after["match"].values())
+    # the audit trail gained the purge's entries, field names only (issue 13)
+    old = before.pop("audit_entry")
+    new = [e for key, e in after.pop("audit_entry").items() if key not in old]
+    assert [e["kind"] for e in new][-2:] == ["insert", "purge"]  # the purge log's row, then the purge
+    assert {e["kind"] for e in new[:-2]} == {"update"}
+    assert {e["fields"] for e in new if e["table_name"] == "physician"} == {
+        "name,name_key,email,phone,specialty,purged_on"
+    }
+    values = {row[f] for row in before["physician"].values() for f in ("name", "email", "phone") if row[f]}
+    for entry in new:
+        assert not any(value in str(cell) for value in values for cell in entry.values())
+    after.pop("meta"), before.pop("meta")  # the chain's head moved on
     # nothing else changed anywhere
     for table in ("physician", "referral", "match"):
         after.pop(table), before.pop(table)

@@ -28,6 +28,7 @@ from datetime import date
 from typing import Any, ParamSpec, TypeVar, cast
 
 from p2p_tui.services import clock, common
+from p2p_tui.services.admin import audit
 from p2p_tui.services.cases import intake, same_person
 from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput
 from p2p_tui.services.errors import ValidationError, ValidationErrors
@@ -174,6 +175,8 @@ def import_csv(kind: str, text: str, *, dry_run: bool, on: date | None = None) -
             raise ValidationErrors(errors)  # leaving the block rolls every write back
         if dry_run:
             txn.rollback()
+        else:
+            audit.record("import", table="supporter" if kind == "roster" else "referral")
     return plan
 
 

@@ -26,6 +26,7 @@ from datetime import date, timedelta
 import peewee as pw
 
 from p2p_tui.services import clock, common
+from p2p_tui.services.admin import audit
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import query, settings
 from p2p_tui.store.models import Conflict, Match, Meta, Nomination, Physician, PurgeLog, Referral
@@ -83,10 +84,10 @@ class PurgePlan:
 
 
 def retention_days() -> int:
-    """The retention setting, in days after a case ended (at least 1)."""
+    """The retention setting, in days after a case ended (0: the day it ends, at its close)."""
     value = settings.get("retention_days")
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValidationError("retention_days", "must be a whole number of days, at least 1 (see Settings)")
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationError("retention_days", "must be a whole number of days, 0 or more (see Settings)")
     return value
 
 
@@ -176,6 +177,7 @@ def purge(on: date | None = None, *, dry_run: bool) -> PurgePlan:
                 purged_on=found.on,
             ).where(Physician.id.in_(ids)).execute()
     PurgeLog.create(purged_on=found.on, cases=found.cases, physicians=found.physicians)
+    audit.record("purge")  # the cleared rows were recorded by the triggers: field names, no values
     return PurgePlan(found.on, found.cutoff, found.case_ids, found.physician_ids, dry_run=False)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 __all__ = ["TimelineEntry", "timeline"]  # the timeline lives in history; kept here for its callers
 
 from p2p_tui.services import clock, common
+from p2p_tui.services.admin import retention
 from p2p_tui.services.cases.history import TimelineEntry, timeline
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import query
@@ -68,6 +69,8 @@ def transition(referral: Referral, to_status: str, on: date) -> None:
         Match.update(active=False, ended_on=on, ended_reason=reason).where(
             is_active_match_of(referral)
         ).execute()
+    if to_status in ENDINGS and retention.retention_days() == 0:
+        retention.purge(dry_run=False)  # a retention of 0 days: the identifying fields go at the close
 
 
 def end_case(referral_id: int, outcome: str, on: date | None = None) -> Referral:
@@ -82,6 +85,11 @@ def end_case(referral_id: int, outcome: str, on: date | None = None) -> Referral
 def reopen(referral_id: int, on: date | None = None) -> Referral:
     """Reopen an ended case as new (to be matched again)."""
     referral = get_referral(referral_id)
+    if referral.status in ENDINGS and referral.physician.purged_on is not None:
+        raise ValidationError(
+            "status",
+            "this case's physician was purged by retention, so it cannot be reopened: record a new referral",
+        )
     transition(referral, "new", on or clock.today())
     return referral
 

@@ -17,6 +17,7 @@ from p2p_tui.store.migrations import (
     m0005_canonical_names,
     m0007_corrections,
     m0009_member_survey,
+    m0010_audit_trail,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -29,6 +30,7 @@ MIGRATIONS: tuple[tuple[int, Migration], ...] = (
     (5, m0005_canonical_names.apply),
     (7, m0007_corrections.apply),
     (9, m0009_member_survey.apply),
+    (10, m0010_audit_trail.apply),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.screens.cases import CasesScreen
+from p2p_tui.tui.screens.log import LogScreen
 from p2p_tui.tui.screens.report import ReportScreen
 from p2p_tui.tui.screens.roster import RosterScreen
 from p2p_tui.tui.screens.settings import SettingsScreen
@@ -17,4 +18,5 @@ AREAS: dict[str, type[AreaScreen]] = {
     "training": TrainingScreen,
     "settings": SettingsScreen,
     "report": ReportScreen,
+    "log": LogScreen,
 }

@@ -15,6 +15,7 @@ from textual.markup import escape
 from textual.widgets import Label, Static
 
 from p2p_tui.services import clock, common, labels
+from p2p_tui.services.admin import audit
 from p2p_tui.services.cases import corrections, lifecycle, safety, surveys, views
 from p2p_tui.services.cases.views import CaseView
 from p2p_tui.store.vocab import ENDED_STATUSES
@@ -31,6 +32,7 @@ NOTE_WARNING = (
     "Logistics only (when, where, how to reach). Never what happened or what was said: "
     "notes are legally discoverable and the program keeps none."
 )
+AUDIT_SHOWN = 8  # the case page's newest audit entries
 ENDING_LABELS = {
     "closed": "Close the case (support completed)",
     "declined": "The physician declined support",
@@ -81,6 +83,8 @@ class CaseScreen(CaseCorrections):
             yield Static("", id="case-note", markup=False)
             yield Label("Timeline", classes="section")
             yield Table(id="timeline")
+            yield Label("Audit trail (this case; field names, never values)", classes="section")
+            yield Static("", id="case-audit", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#timeline", Table).add_columns("date", "what")
@@ -129,6 +133,7 @@ class CaseScreen(CaseCorrections):
         table.clear()
         for i, entry in enumerate(v.timeline):
             table.add_row(entry.on.isoformat(), Text(entry.line(self.shown)), key=str(i))
+        self.show_audit()
 
     def supported(self, v: CaseView) -> str:
         """Who supports (or, on an ended case, supported) the case, and since or between when."""
@@ -138,6 +143,16 @@ class CaseScreen(CaseCorrections):
         if v.supporter_id is not None or s.ended_on is None:
             return f"{self.shown(s.name)}   since {s.matched_on.isoformat()}"
         return f"{self.shown(s.name)}   {s.matched_on.isoformat()} to {s.ended_on.isoformat()}"
+
+    def show_audit(self) -> None:
+        """The case's newest audit entries (all of them: F10)."""
+        found = self.read(
+            lambda: audit.entries(referral_id=self.referral_id, limit=AUDIT_SHOWN, newest_first=True)
+        )
+        lines = [f"{e.when}  {e.what}" + (f": {e.changed}" if e.fields else "") for e in found] or ["(none)"]
+        self.query_one("#case-audit", Static).update(
+            "\n".join([*lines, f"(the newest {AUDIT_SHOWN}; F10: all)"])
+        )
 
     # -- actions ----------------------------------------------------------------------------------
 

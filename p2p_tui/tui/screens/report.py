@@ -10,6 +10,7 @@ statement is never shown here.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from p2p_tui.services import clock
+from p2p_tui.services.admin import audit
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.reporting import annual, formats, member_survey, quarterly
 from p2p_tui.services.reporting.annual import Annual, FiscalYear
@@ -518,6 +520,9 @@ class ReportScreen(AreaScreen):
         except Exception as exc:  # noqa: BLE001 - shown as a toast, never a traceback
             self.export_done(None, f"{describe(exc)} Try another format with e.")
             return
+        with contextlib.suppress(Exception):  # the file is written; a failed entry must not hide it
+            with self.store.atomic():
+                audit.record("export", table="report")
         self.export_done(path)
 
     def export_done(self, path: Path | None, problem: str = "") -> None:

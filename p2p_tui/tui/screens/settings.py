@@ -63,7 +63,7 @@ SPECS: dict[str, Spec] = {
     "clock_follow_up_days": Spec("Check-in after (working days)", low=0, high=30),
     "clock_survey_days": Spec("Survey within (working days)", low=0, high=30),
     "honorarium_rate": Spec("Honorarium rate ($/hour)", "rate"),
-    "retention_days": Spec("Purge names after close (days)", low=30, high=3650),
+    "retention_days": Spec("Purge names after close (days)", low=0, high=3650),
     "suppression_threshold": Spec(
         "Report: suppress counts under", low=3, high=20
     ),  # 2 hides nothing: "<2" is 1
@@ -80,6 +80,10 @@ SPECS: dict[str, Spec] = {
 NOTE = (
     "Tab moves between fields, Ctrl+S saves, Escape leaves a field (again: back). A new honorarium "
     "rate applies to events added from now on. Removing a county changes no record already on file."
+)
+RETENTION_NOTE = (
+    "0 purges names and contacts the day a case ends: nothing then says who it was (the counts stay), "
+    "and the case can never be reopened. Longer keeps a follow-up possible."
 )
 KEYS_NOTE = (
     "P change the passphrase · B list the backups (Enter on one restores it: the console saves, locks "
@@ -168,6 +172,8 @@ class SettingsScreen(AreaScreen):
             for key, spec in SPECS.items():
                 validator = service_rule(partial(clean_setting, key), spec.rule)
                 yield from field(spec.label, Input(id=key, validators=[validator], compact=True))
+                if key == "retention_days":
+                    yield Static(RETENTION_NOTE, classes="note", id="retention-note", markup=False)
             yield Static("", id="settings-error", classes="error", markup=False)
             yield Button("Save (Ctrl+S)", id="save-settings", variant="primary", disabled=True)
             yield Static(KEYS_NOTE, classes="note", id="keys-note", markup=False)

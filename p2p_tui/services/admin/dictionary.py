@@ -56,10 +56,28 @@ TABLES: dict[str, str] = {
     "utilization": "A case's de-identified record, kept current by triggers; survives every purge.",
     "same_person_check": "A supporter who may be a case's physician themself, until cleared.",
     "purge_log": "That retention purged something: the date and two counts.",
+    "consent_void": "A consent answer voided by the coordinator, with why (the case is pending again).",
+    "member_survey": "The MSPEI Member Survey's aggregate results of one year: numbers only.",
     "audit_entry": "The audit trail: every change, export and unlock, never a value, hash-chained.",
 }
 
 DESCRIPTIONS: dict[str, dict[str, tuple[str, str, str]]] = {
+    "consent_void": {
+        "id": _f("record number"),
+        "referral_id": _f("the case"),
+        "consent": _f("the answer voided (given or refused)"),
+        "consent_on": _f("the day that answer was given", "indirect"),
+        "voided_on": _f("day it was voided", "indirect"),
+        "reason": _f("why it was voided, from a list"),
+    },
+    "member_survey": {
+        "year": _f("the survey's year"),
+        "respondents": _f("how many members answered"),
+        "aware": _f("how many knew of the program"),
+        "used": _f("how many had used it"),
+        "recommend": _f("how many would use or recommend it"),
+        "questions": _f("further questions: a short label and a share each (JSON)"),
+    },
     "meta": {"key": _f("the fact's name"), "value": _f("its value (no person's data)")},
     "setting": {"key": _f("the setting's name"), "value": _f("its value, JSON")},
     "physician": {
@@ -137,6 +155,8 @@ DESCRIPTIONS: dict[str, dict[str, tuple[str, str, str]]] = {
         "ended_reason": _f("supporter declined, reassigned or case ended"),
     },
     "contact": {
+        "voided_on": _f("day it was voided (a voided contact counts nowhere)", "indirect"),
+        "void_reason": _f("why it was voided, from a list"),
         "id": _f("record number"),
         "referral_id": _f("the case"),
         "supporter_id": _f("the supporter who made it"),
@@ -158,6 +178,8 @@ DESCRIPTIONS: dict[str, dict[str, tuple[str, str, str]]] = {
         "hours": _f("hours attended"),
     },
     "survey": {
+        "voided_on": _f("day it was voided (a voided survey counts nowhere)", "indirect"),
+        "void_reason": _f("why it was voided, from a list"),
         "id": _f("record number"),
         "referral_id": _f("the case (no supporter column)"),
         "submitted_on": _f("day submitted"),

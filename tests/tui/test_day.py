@@ -89,8 +89,7 @@ async def test_the_whole_day_by_keys(make_app: AppFactory, tmp_path: Path) -> No
         for status in ("CONTACTED", "FOLLOWED UP"):
             await pilot.press("c")
             await wait_for(pilot, lambda: isinstance(app.screen, ContactDialog))
-            await tab_to(pilot, "record")
-            await pilot.press("enter")
+            await pilot.press("enter")  # pre-filled: today, the preferred mode; Enter records it
             await wait_for(pilot, lambda s=status: s in screen_text(pilot))  # type: ignore[misc]
 
         # the supporter's survey

@@ -199,6 +199,16 @@ def record_contact(
     return contact
 
 
+# The contact mode a physician's preferred way of contact suggests (a text message: by phone).
+MODE_OF_PREFERENCE = {"phone": "phone", "email": "email", "text": "phone"}
+
+
+def preferred_mode(referral_id: int) -> str:
+    """The contact mode to pre-fill for a case: the physician's preferred one (phone if none fits)."""
+    preferred = get_referral(referral_id).physician.preferred_contact
+    return MODE_OF_PREFERENCE.get(preferred or "", "phone")
+
+
 def last_contact_on(referral: Referral) -> date | None:
     """The date of the case's last real contact."""
     found: date | None = (

@@ -36,7 +36,6 @@ class MemoryDatabase(peewee.SqliteDatabase):
         """Open the connection and fill it with `image` (or leave it empty for a new vault)."""
         with self.lock:
             self.connect()
-            conn = self.raw()
             if image:
                 self.restore(image)
 

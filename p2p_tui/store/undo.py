@@ -77,7 +77,8 @@ def _added_since(conn: sqlite3.Connection, marks: dict[str, int]) -> list[tuple[
     for table in PRESERVED_ON_UNDO:
         if not _table_exists(conn, table):
             continue
-        cursor = conn.execute(f'SELECT * FROM "{table}" WHERE rowid > ? ORDER BY rowid', (marks.get(table, 0),))  # noqa: S608
+        sql = f'SELECT * FROM "{table}" WHERE rowid > ? ORDER BY rowid'  # noqa: S608 - a fixed name
+        cursor = conn.execute(sql, (marks.get(table, 0),))
         columns = [d[0] for d in cursor.description]
         rows = cursor.fetchall()
         if rows:

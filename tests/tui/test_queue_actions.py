@@ -139,3 +139,24 @@ async def test_a_pending_consent_stops_match_and_contact_before_any_form(every_k
         await wait_for(pilot, lambda: isinstance(app.screen, CaseScreen))
         await wait_for(pilot, lambda: "DECLINED" in screen_text(pilot))
         await pilot.press("ctrl+q")
+
+
+def test_the_header_counts_what_is_snoozed_and_says_the_key(store: Store) -> None:
+    from p2p_tui.services.cases import followups
+    from p2p_tui.tui.screens.today import summary
+
+    with store.atomic():
+        roster.add_supporter(
+            roster.SupporterInput(
+                PhysicianInput("Sam Sup", "late", "Queens", email="s@example.org"), status="active"
+            )
+        )
+        first, second = matched(1), referral(2)
+        followups.snooze(first, "no_first_contact", TODAY + timedelta(days=3), "scheduled")
+        items = followups.queue(TODAY, include_snoozed=True)
+    assert [(i.referral_id, i.snoozed_until) for i in items if i.snoozed_until] == [
+        (first, TODAY + timedelta(days=3))
+    ]
+    assert [i.referral_id for i in followups.queue(TODAY)] == [second]
+    assert "1 to do, 1 overdue, 1 snoozed, not shown (s shows)." in summary(TODAY, items, False)
+    assert "1 snoozed, shown (s hides them)." in summary(TODAY, items, True)

@@ -128,7 +128,9 @@ def test_consent_pending_or_refused_blocks_any_contact_and_match(store: Store, c
             matching.confirm_match(waiting.id, supporter().id, on=date(2026, 7, 3))
         assert caught.value.field == "consent"
         assert ("pending" if consent == "pending" else "refused") in caught.value.message
-        referral = matched_case(supporter("Al Other"), pathway="reach_out", source="leadership", consent=consent)
+        referral = matched_case(
+            supporter("Al Other"), pathway="reach_out", source="leadership", consent=consent
+        )
         with pytest.raises(ValidationError) as caught:
             lifecycle.record_contact(referral.id, "initial", "phone", date(2026, 7, 3), today=TODAY)
         assert caught.value.field == "consent"

@@ -56,7 +56,9 @@ class ContactDialog(FormDialog[ContactInput]):
         today = self.today
         yield from field(
             "How",
-            Select(labels.options("contact_mode", CONTACT_MODES), value=self.mode, id="mode", allow_blank=False),
+            Select(
+                labels.options("contact_mode", CONTACT_MODES), value=self.mode, id="mode", allow_blank=False
+            ),
         )
         yield from field(
             "Date",

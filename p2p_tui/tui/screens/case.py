@@ -162,7 +162,9 @@ class CaseScreen(AreaScreen):
             )
 
         mode = self.read(lambda: lifecycle.preferred_mode(rid))
-        self.app.push_screen(ContactDialog(kind, self._today(), mode=mode, case=f"case #{rid}", submit=submit))
+        self.app.push_screen(
+            ContactDialog(kind, self._today(), mode=mode, case=f"case #{rid}", submit=submit)
+        )
 
     def action_status(self) -> None:
         """Close, decline, mark unreachable, or reopen."""
@@ -285,7 +287,9 @@ class CaseScreen(AreaScreen):
                 )
 
         self.app.push_screen(
-            ConfirmDialog(f"PHP referral, case #{self.view.id}", [line], "Enter: record it    Escape: cancel"),
+            ConfirmDialog(
+                f"PHP referral, case #{self.view.id}", [line], "Enter: record it    Escape: cancel"
+            ),
             answered,
         )
 

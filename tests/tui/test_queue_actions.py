@@ -158,5 +158,5 @@ def test_the_header_counts_what_is_snoozed_and_says_the_key(store: Store) -> Non
         (first, TODAY + timedelta(days=3))
     ]
     assert [i.referral_id for i in followups.queue(TODAY)] == [second]
-    assert "1 to do, 1 overdue, 1 snoozed, not shown (s shows)." in summary(TODAY, items, False)
-    assert "1 snoozed, shown (s hides them)." in summary(TODAY, items, True)
+    assert "1 to do, 1 overdue, 1 snoozed, not shown." in summary(TODAY, items, False)
+    assert "1 snoozed, shown." in summary(TODAY, items, True)

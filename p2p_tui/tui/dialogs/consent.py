@@ -15,8 +15,8 @@ from p2p_tui.tui.dialogs.entry import DATE_MASK
 from p2p_tui.tui.dialogs.form import FormDialog, field, selected, service_rule
 
 ANSWERS = [
-    ("Consent given: the case can be matched and contacted", "given"),
-    ("Consent refused: the case ends as declined (no consent)", "refused"),
+    ("given: may be matched and contacted", "given"),
+    ("refused: the case ends as declined", "refused"),
 ]
 
 

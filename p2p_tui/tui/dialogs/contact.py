@@ -33,6 +33,7 @@ class ContactDialog(FormDialog[ContactInput]):
     """Mode and date (YYYY-MM-DD); the kind follows from the case's status."""
 
     NOTE = "Logistics only: the program keeps no notes of what was said. Enter records it as shown."
+    BOX_CLASSES = "dialog-box form-box short-fields"
     SAVE_LABEL = "Record (Enter)"
 
     def __init__(

@@ -122,6 +122,7 @@ class FormDialog(ModalScreen[R | None]):
     TITLE_TEXT: ClassVar[str] = ""
     NOTE: ClassVar[str] = ""
     SAVE_LABEL: ClassVar[str] = "Save (Ctrl+S)"
+    BOX_CLASSES: ClassVar[str] = "dialog-box form-box"
 
     def __init__(
         self, error: ValidationError | None = None, submit: Callable[[R], object] | None = None
@@ -139,7 +140,7 @@ class FormDialog(ModalScreen[R | None]):
         self.first_values: dict[str, object] = {}
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog-box form-box"):
+        with VerticalScroll(classes=self.BOX_CLASSES):
             yield Static(self.title_text, classes="title", markup=False)
             if self.note:
                 yield Static(self.note, classes="note", markup=False)

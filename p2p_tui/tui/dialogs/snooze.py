@@ -29,6 +29,7 @@ class SnoozeDialog(FormDialog[SnoozeInput]):
     """Reason and date; the service checks the date's range (after today, at most 30 days)."""
 
     NOTE = "The item leaves Today until that date (s on Today shows snoozed items)."
+    BOX_CLASSES = "dialog-box form-box short-fields"
     SAVE_LABEL = "Snooze (Enter)"
 
     def __init__(

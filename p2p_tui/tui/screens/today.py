@@ -38,13 +38,13 @@ def kind_label(kind: str) -> str:
 
 
 def summary(today: date, items: list[followups.QueueItem], show_snoozed: bool) -> str:
-    """The header: how many to do, overdue, and snoozed (shown or not, and the key that toggles)."""
+    """The header: how many to do, overdue, and snoozed (shown or not: s toggles)."""
     snoozed = sum(1 for i in items if i.snoozed_until is not None)
     waiting = len(items) - snoozed
     overdue = sum(1 for i in items if i.overdue_days > 0 and i.snoozed_until is None)
     text = f"{today:%A %d %B %Y}: {waiting} to do, {overdue} overdue"
     if snoozed:
-        text += f", {snoozed} snoozed, " + ("shown (s hides them)" if show_snoozed else "not shown (s shows)")
+        text += f", {snoozed} snoozed, " + ("shown" if show_snoozed else "not shown")
     text += "."
     if not waiting:
         text += "  Nothing waiting: the queue is empty."

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.validation import Length
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Static
 
 
 class TextDialog(ModalScreen[str | None]):
@@ -30,7 +30,7 @@ class TextDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog-box"):
             yield Static(self.title_text, classes="title")
             if self.warning:
-                yield Label(self.warning, classes="warning")
+                yield Static(self.warning, classes="warning", markup=False)  # wraps
             yield Input(
                 self.value,
                 id="text",
@@ -53,7 +53,7 @@ class TextDialog(ModalScreen[str | None]):
     def problem(self, value: str) -> str:
         """What is wrong with `value`, or '' (an empty required text says it is required)."""
         if self.minimum and not value.strip():
-            return f"required: {self.minimum} to {self.maximum} characters"
+            return f"A reason is required: {self.minimum} to {self.maximum} characters."
         result = self.query_one("#text", Input).validate(value)
         return "" if result is None or result.is_valid else "; ".join(result.failure_descriptions)
 

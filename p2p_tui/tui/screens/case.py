@@ -179,12 +179,34 @@ class CaseScreen(AreaScreen):
             self.notify("Move this case on by recording a contact (c) or matching it (m).")
             return
 
-        def chosen(status: str | None) -> None:
+        def change(status: str) -> None:
             if status == "new":
                 self.act(lambda: lifecycle.reopen(self.referral_id), "Case reopened.")
-            elif status is not None:
-                self.act(lambda: lifecycle.end_case(self.referral_id, status), f"Case {status}.")
+            else:
+                said = labels.label("case_status", status)
+                self.act(lambda: lifecycle.end_case(self.referral_id, status), f"Case {said}.")
 
+        def chosen(status: str | None) -> None:
+            if status is None:
+                return
+            if not supporter:  # the choice said what it records
+                change(status)
+                return
+            self.app.push_screen(
+                ConfirmDialog(
+                    "This ends the match",
+                    [
+                        f"Case #{self.referral_id}:  {ENDING_LABELS[status]}",
+                        f"Recorded:  on {self._today().isoformat()}; the match with "
+                        f"{self.shown(supporter)} ends",
+                        "           (their open cases drop by one).",
+                    ],
+                    "Enter: record it    Escape: cancel, nothing recorded",
+                ),
+                lambda yes: change(status) if yes else None,
+            )
+
+        supporter = self.view.supporter_name
         self.app.push_screen(
             ChoiceDialog("Change the case's status", [(s, ENDING_LABELS[s]) for s in steps]), chosen
         )

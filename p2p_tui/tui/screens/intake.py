@@ -288,6 +288,14 @@ class IntakeScreen(AreaScreen):
             consent=self.value("consent") if intake.consent_needed(pathway, source) else "",
         )
 
+    @on(Input.Submitted)
+    def enter_in_a_field(self) -> None:
+        """Enter in a text field: save once the form is valid, else move on to the next field."""
+        if self.problems():
+            self.focus_next()
+        else:
+            self.action_save_referral()
+
     @on(Button.Pressed, "#save")
     def action_save_referral(self) -> None:
         """Save the referral and open its case page."""

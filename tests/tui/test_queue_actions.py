@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
 from p2p_tui.services.cases import intake, lifecycle, matching, safety
 from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput
@@ -24,7 +25,7 @@ from p2p_tui.tui.screens.case import CaseScreen
 from p2p_tui.tui.screens.match import MatchScreen
 from p2p_tui.tui.screens.today import TodayScreen
 from tests.conftest import CHEAP_KDF, PASSPHRASE, TODAY
-from tests.tui.keys import screen_text, wait_for
+from tests.tui.keys import screen_text, text_of, wait_for
 
 SIZE = (120, 36)
 FORMS = {
@@ -106,6 +107,14 @@ async def test_each_queue_kind_shows_its_form_and_escape_records_nothing(every_k
         rid = await on_item(pilot, app, "no_first_contact")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ContactDialog))
+        assert app.focused is not None and app.focused.id == "mode"  # focus on "How"
+        date_field = app.screen.query_one("#date", Input)
+        date_field.value = "2020-01-01"  # before the referral: refused by the service
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "before the referral" in text_of(app, "#date-error"))
+        assert isinstance(app.screen, ContactDialog) and date_field.value == "2020-01-01"  # kept open
+        assert dump(app) == before
+        date_field.value = TODAY.isoformat()
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
         await wait_for(pilot, lambda: f"{rid}:no_first_contact" not in app.screen.items)  # type: ignore[attr-defined]

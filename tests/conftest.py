@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -15,6 +16,17 @@ from p2p_tui.vault import KdfParams
 # Argon2id at its minimum: tests create vaults through this explicit argument (ARCHITECTURE.md §2).
 CHEAP_KDF = KdfParams(memory_kib=8, iterations=1, lanes=1)
 PASSPHRASE = "correct horse battery staple"
+
+
+def data_dump(conn: sqlite3.Connection) -> list[str]:
+    """Every statement that rebuilds the database but the append-only audit trail and its head: what
+    an undo must restore exactly (the trail keeps the record of the change and of its undo)."""
+    return [
+        line
+        for line in conn.iterdump()
+        if not line.startswith('INSERT INTO "audit_entry"') and "'audit_head'" not in line
+    ]
+
 
 # The one frozen clock of the suite: a plain Wednesday, no PEI holiday near it. No test reads the
 # real date, so the suite passes on any day (check: faketime '@2026-12-05 10:00:00' make pytest).

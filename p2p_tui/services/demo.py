@@ -347,7 +347,7 @@ class _Demo:
         )
         ref = intake.create_referral(data, on=plan.received)
         if needed and plan.consent_on is not None:
-            ref = lifecycle.set_consent(ref.id, plan.consent, plan.consent_on)
+            ref = lifecycle.set_consent(ref.id, plan.consent, plan.consent_on, today=self.on)
         if plan.match_on is not None:
             sup = self.match(ref, person, plan.match_on, plan.end_on, acute)
             if sup is None:
@@ -384,8 +384,8 @@ class _Demo:
                 supporter_distress=distress,
                 wants_debrief=distress >= 4 or rng.random() < 0.05,
             )
-        if plan.end is not None and plan.end_on is not None:
-            lifecycle.end_case(ref.id, plan.end, plan.end_on)
+        if plan.end is not None and plan.end_on is not None and plan.consent != "refused":
+            lifecycle.end_case(ref.id, plan.end, plan.end_on)  # a refusal already declined the case
         if plan.php:
             lifecycle.set_php_referred(ref.id, True)
         if plan.snooze:

@@ -182,6 +182,21 @@ def head(conn: sqlite3.Connection) -> str:
     return str(row[0]) if row else GENESIS
 
 
+def rehead(conn: sqlite3.Connection) -> None:
+    """Point the head at the last sealed entry again: after an undo restored an older image, whose
+    head predates the entries carried across it (`store/undo.py`)."""
+    if not has_trail(conn):
+        return
+    row = conn.execute(
+        f"SELECT {COLUMNS} FROM {TABLE} WHERE prev_hash IS NOT NULL ORDER BY id DESC LIMIT 1"  # noqa: S608
+    ).fetchone()
+    value = GENESIS if row is None else digest(tuple(row))
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (HEAD_KEY, value),
+    )
+
+
 def pending(conn: sqlite3.Connection) -> bool:
     """Whether entries wait to be sealed."""
     if not has_trail(conn):

@@ -36,12 +36,17 @@ class MemoryDatabase(peewee.SqliteDatabase):
         """Open the connection and fill it with `image` (or leave it empty for a new vault)."""
         with self.lock:
             self.connect()
-            conn = self.raw()
             if image:
-                conn.deserialize(image)
-                # deserialize replaced the database: apply the connection's pragmas again.
-                for key, value in PRAGMAS:
-                    conn.execute(f"PRAGMA {key} = {value}")
+                self.restore(image)
+
+    def restore(self, image: bytes) -> None:
+        """Replace the whole database with `image` on the open connection (the caller holds `lock`)."""
+        with self.lock:
+            conn = self.raw()
+            conn.deserialize(image)
+            # deserialize replaced the database: apply the connection's pragmas again.
+            for key, value in PRAGMAS:
+                conn.execute(f"PRAGMA {key} = {value}")
 
     def raw(self) -> sqlite3.Connection:
         """The underlying sqlite3 connection."""

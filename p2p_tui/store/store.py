@@ -15,6 +15,7 @@ from p2p_tui.store.database import MemoryDatabase
 from p2p_tui.store.migrations import LATEST, current_version, migrate
 from p2p_tui.store.migrations.m0001_initial import SENTINEL
 from p2p_tui.store.models import MODELS
+from p2p_tui.store.undo import UndoLog
 from p2p_tui.vault import (
     KdfParams,
     RefusedImage,
@@ -35,6 +36,7 @@ class Store:
         self.db = db
         self.lock = db.lock
         self.saver = Saver(vault, self.snapshot, on_state)
+        self.undo_log = UndoLog(db)
         self.bind()
 
     # -- opening --------------------------------------------------------------------------------
@@ -125,13 +127,27 @@ class Store:
     # -- writing --------------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def atomic(self) -> Iterator[None]:
-        """A transaction under the lock; on commit a save is requested (it runs in the background)."""
+    def atomic(self, undo: str = "") -> Iterator[None]:
+        """A transaction under the lock; on commit a save is requested (it runs in the background).
+
+        `undo`: the change in plain words, to make it the one Ctrl+Z undoes (`store/undo.py`): the
+        image from before it is kept (outermost transactions only).
+        """
         with self.lock:
+            before = self.undo_log.before() if undo and not self.db.in_transaction() else None
             with self.db.atomic():
                 yield
                 audit.seal(self.db.raw())  # stamp and chain the transaction's audit entries
+            if before is not None:
+                self.undo_log.keep(before, undo)
         self.saver.request()
+
+    def undo_last(self) -> str:
+        """Undo the session's last undoable change and save; returns what it was (`NothingToUndo`)."""
+        with self.lock:
+            label = self.undo_log.undo()
+        self.saver.request()
+        return label
 
     def snapshot(self) -> bytes:
         """The image to save, refused if the schema or the sentinel row is missing."""
@@ -183,5 +199,6 @@ class Store:
         """Close without saving: what was not saved is lost."""
         self.saver.stop()
         with self.lock:
+            self.undo_log.forget()
             self.db.close()
         self.vault.close()

@@ -78,6 +78,7 @@ class P2PApp(App[None]):
         Binding("f8", "toggle_privacy", "Privacy", id="app.privacy"),
         Binding("ctrl+l", "lock", "Lock", id="app.lock"),
         Binding("ctrl+s", "save", "Save now", id="app.save", show=False),
+        Binding("ctrl+z", "undo", "Undo", id="app.undo", show=False),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False),
     ]
 
@@ -203,6 +204,34 @@ class P2PApp(App[None]):
         """Save now (after a failed save, once the disk is fixed)."""
         if self.store is not None:
             self.store.saver.request()
+
+    async def action_undo(self) -> None:
+        """Undo the session's last change (the database as it was just before it), then save."""
+        from p2p_tui.services.errors import ValidationError
+        from p2p_tui.store.undo import NothingToUndo
+
+        if self.store is None:
+            return
+        screen = self.screen
+        if not isinstance(screen, AreaScreen):
+            self.notify("Close this form first (Escape); then Ctrl+Z undoes the last change.")
+            return
+        try:
+            label = self.store.undo_last()
+        except NothingToUndo as exc:
+            self.notify(str(exc))
+            return
+        self.notify(f"Undone: {label}.")
+        try:
+            screen.reload()
+        except ValidationError:  # the page's case was what the undone change created
+            await self.action_go(self._current_area())
+
+    def _current_area(self) -> str:
+        """The area under the detail screens (Today when none)."""
+        return next(
+            (s.AREA for s in reversed(self.screen_stack) if isinstance(s, AreaScreen) and s.AREA), "today"
+        )
 
     # -- navigation -------------------------------------------------------------------------------
 
@@ -347,9 +376,7 @@ class P2PApp(App[None]):
         showed a name) with the unlock screen. If the save fails, nothing is closed."""
         if self.store is None:
             return
-        area = next(
-            (s.AREA for s in reversed(self.screen_stack) if isinstance(s, AreaScreen) and s.AREA), "today"
-        )
+        area = self._current_area()
         if not self.close_store():
             return
         self._resume_area = area

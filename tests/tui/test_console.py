@@ -6,12 +6,13 @@ from __future__ import annotations
 import errno
 import os
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from rich.console import RenderableType
+from textual.widgets import Input
 
 from p2p_tui.services.cases import intake, lifecycle, matching
 from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput
@@ -21,14 +22,15 @@ from p2p_tui.store.models import Contact, Snooze
 from p2p_tui.tui import compat
 from p2p_tui.tui.app import P2PApp
 from p2p_tui.tui.commands import FindProvider
-from p2p_tui.tui.dialogs.choice import ChoiceDialog
+from p2p_tui.tui.dialogs.contact import ContactDialog
+from p2p_tui.tui.dialogs.snooze import SnoozeDialog
 from p2p_tui.tui.screens.case import CaseScreen
 from p2p_tui.tui.screens.cases import CasesScreen
 from p2p_tui.tui.screens.help import HelpScreen
 from p2p_tui.tui.screens.today import TodayScreen
 from p2p_tui.tui.screens.unlock import UnlockScreen
 from tests.conftest import CHEAP_KDF, PASSPHRASE, TODAY
-from tests.tui.keys import screen_text, wait_for
+from tests.tui.keys import screen_text, text_of, wait_for
 
 SIZE = (120, 36)
 NAMES = ("Quinn Referredperson", "Rory Supporterperson", "Sky Supporterperson")
@@ -101,8 +103,8 @@ async def test_help_lists_every_key_of_the_screen(populated: Path) -> None:
         await opened(pilot, app)
         await pilot.press("f1")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
-        text = screen_text(pilot)
-        for words in ("Why urgent", "Done", "Snooze", "Privacy", "Lock", "Ctrl+P"):
+        text = text_of(app, "#help-text")  # all of it, some below the fold (the box scrolls)
+        for words in ("Why urgent", "Do it", "Snooze", "Privacy", "Lock", "Ctrl+P"):
             assert words in text, words
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
@@ -127,31 +129,47 @@ async def test_today_shows_the_queue_its_terms_and_marks_done(populated: Path) -
         await pilot.press("space")
         assert "urgency" in screen_text(pilot) and "overdue" in screen_text(pilot)
         await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ContactDialog))
+        assert "by email" in screen_text(pilot)  # pre-filled with the physician's preferred mode
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
         await wait_for(pilot, lambda: "first contact" not in screen_text(pilot))
         assert app.store is not None
         with app.store.lock:
-            assert Contact.select().count() == 1
+            assert [(c.mode, c.contact_on) for c in Contact.select()] == [("email", TODAY)]
         await pilot.press("ctrl+q")
 
 
-async def test_snooze_needs_a_reason_and_hides_the_item(populated: Path) -> None:
+async def test_snooze_needs_a_reason_takes_a_date_and_is_counted(populated: Path) -> None:
     app = P2PApp(populated, passphrase=PASSPHRASE)
     async with app.run_test(size=SIZE) as pilot:
         await opened(pilot, app)
         before = len(app.screen.items)  # type: ignore[attr-defined]
         await pilot.press("z")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceDialog))
-        await pilot.press("escape")  # no reason, no snooze
+        await wait_for(pilot, lambda: isinstance(app.screen, SnoozeDialog))
+        assert app.screen.query_one("#until", Input).value == "2026-11-25"  # a week, unless changed
+        await pilot.press("enter")  # no reason yet: Enter opens the list of reasons
+        await pilot.press("escape", "escape")  # close the list, then the dialog: no snooze
         await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
         assert len(app.screen.items) == before  # type: ignore[attr-defined]
         await pilot.press("z")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceDialog))
+        await wait_for(pilot, lambda: isinstance(app.screen, SnoozeDialog))
+        await pilot.press("enter", "down", "enter")  # the first reason
+        app.screen.query_one("#until", Input).value = "2026-12-30"  # past the 30 days allowed
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "at most 30 days" in screen_text(pilot))
+        assert isinstance(app.screen, SnoozeDialog)  # kept open, the date as typed
+        app.screen.query_one("#until", Input).value = "2026-11-30"
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
         await wait_for(pilot, lambda: len(app.screen.items) == before - 1)  # type: ignore[attr-defined]
+        assert "1 snoozed, not shown" in screen_text(pilot)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: "snoozed to 2026-11-30" in screen_text(pilot))
+        assert len(app.screen.items) == before  # type: ignore[attr-defined]
         assert app.store is not None
         with app.store.lock:
-            assert Snooze.select().count() == 1
+            assert [(z.until, z.reason) for z in Snooze.select()] == [(date(2026, 11, 30), "awaiting_reply")]
         await pilot.press("ctrl+q")
 
 

@@ -12,6 +12,7 @@ from p2p_tui.services.cases.intake import PhysicianInput
 from p2p_tui.services.people import roster
 from p2p_tui.store.models import Contact, Match, Referral, Survey
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
+from p2p_tui.tui.dialogs.confirm import ConfirmDialog
 from p2p_tui.tui.dialogs.contact import ContactDialog
 from p2p_tui.tui.dialogs.recovery_code import RecoveryCodeDialog
 from p2p_tui.tui.dialogs.survey import SurveyDialog
@@ -89,8 +90,7 @@ async def test_the_whole_day_by_keys(make_app: AppFactory, tmp_path: Path) -> No
         for status in ("CONTACTED", "FOLLOWED UP"):
             await pilot.press("c")
             await wait_for(pilot, lambda: isinstance(app.screen, ContactDialog))
-            await tab_to(pilot, "record")
-            await pilot.press("enter")
+            await pilot.press("enter")  # pre-filled: today, the preferred mode; Enter records it
             await wait_for(pilot, lambda s=status: s in screen_text(pilot))  # type: ignore[misc]
 
         # the supporter's survey
@@ -104,6 +104,8 @@ async def test_the_whole_day_by_keys(make_app: AppFactory, tmp_path: Path) -> No
         await pilot.press("x")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoiceDialog))
         await pilot.press("enter")  # "Close the case" is first
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))  # it ends the match: asked
+        await pilot.press("enter")
         await wait_for(pilot, lambda: "CLOSED" in screen_text(pilot))
 
         # the queue is empty again

@@ -195,7 +195,7 @@ async def test_a_supporters_page_by_keys(make_app: AppFactory, vault_path: Path)
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, ConflictDialog))
         await fill(pilot, "Dora Declared")
-        await pilot.press("tab", "enter", "down", "enter")  # kind: declared
+        await pilot.press("tab", "space", "down", "enter")  # kind: declared (Enter would save: valid)
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen.query_one("#conflicts", DataTable).row_count == 2)
         kinds = stored(app, lambda: sorted(c.kind for c in Conflict.select()))

@@ -119,16 +119,56 @@ def test_a_contact_needs_the_right_status(store: Store) -> None:
 
 
 @pytest.mark.parametrize("consent", ["pending", "refused"])
-def test_consent_pending_or_refused_blocks_any_contact(store: Store, consent: str) -> None:
+def test_consent_pending_or_refused_blocks_any_contact_and_match(store: Store, consent: str) -> None:
+    from p2p_tui.services.cases import matching
+
     with store.atomic():
-        referral = matched_case(supporter(), pathway="reach_out", source="leadership", consent=consent)
+        waiting = new_case("Bo Waiting", pathway="reach_out", source="leadership", consent=consent)
+        with pytest.raises(ValidationError) as caught:
+            matching.confirm_match(waiting.id, supporter().id, on=date(2026, 7, 3))
+        assert caught.value.field == "consent"
+        assert ("pending" if consent == "pending" else "refused") in caught.value.message
+        referral = matched_case(
+            supporter("Al Other"), pathway="reach_out", source="leadership", consent=consent
+        )
         with pytest.raises(ValidationError) as caught:
             lifecycle.record_contact(referral.id, "initial", "phone", date(2026, 7, 3), today=TODAY)
         assert caught.value.field == "consent"
+        with pytest.raises(ValidationError) as caught:
+            lifecycle.check_consent(referral.id, "contact")  # what the screens ask before a form
+        assert caught.value.field == "consent"
+
+
+def test_given_consent_opens_contact_with_its_date(store: Store) -> None:
+    with store.atomic():
+        referral = matched_case(supporter(), pathway="reach_out", source="leadership", consent="pending")
+        with pytest.raises(ValidationError) as caught:
+            lifecycle.set_consent(referral.id, "given", on=date(2026, 6, 30))  # before the referral
+        assert caught.value.field == "date"
         lifecycle.set_consent(referral.id, "given", on=date(2026, 7, 3))
         assert lifecycle.get_referral(referral.id).consent_on == date(2026, 7, 3)
+        with pytest.raises(ValidationError) as caught:
+            lifecycle.set_consent(referral.id, "refused", on=date(2026, 7, 3))  # recorded: void it first
+        assert caught.value.field == "consent"
         lifecycle.record_contact(referral.id, "initial", "phone", date(2026, 7, 3), today=TODAY)
         assert lifecycle.get_referral(referral.id).status == "contacted"
+
+
+def test_a_refused_consent_declines_the_case_and_frees_the_supporter(store: Store) -> None:
+    with store.atomic():
+        helper = supporter()
+        referral = matched_case(helper, pathway="reach_out", source="colleague", consent="pending")
+        assert lifecycle.active_case_count(helper) == 1
+        with pytest.raises(ValidationError):
+            lifecycle.set_consent(referral.id, "pending", on=date(2026, 7, 3))  # given or refused only
+        lifecycle.set_consent(referral.id, "refused", on=date(2026, 7, 3))
+        after = lifecycle.get_referral(referral.id)
+        assert (after.status, after.consent, after.consent_on) == ("declined", "refused", date(2026, 7, 3))
+        assert after.closed_on == date(2026, 7, 3)
+        assert lifecycle.active_case_count(helper) == 0
+        assert lifecycle.open_case_counts() == {}
+        match = Match.get(Match.referral == referral.id)
+        assert (match.active, match.ended_on, match.ended_reason) == (False, date(2026, 7, 3), "case_ended")
 
 
 def test_consent_cannot_be_set_where_it_is_not_needed(store: Store) -> None:

@@ -122,25 +122,19 @@ def test_a_purged_case_owes_no_survey(program: Program) -> None:
     assert dues("2026-10-16", rid) == {}
 
 
-def test_consent_pending_sits_beside_matching_until_given(program: Program) -> None:
+def test_consent_pending_stands_alone_until_given(program: Program) -> None:
     rid = program.referral("2026-07-02", pathway="reach_out", source="colleague")
-    assert dues("2026-07-02", rid) == {"unmatched": D("2026-07-03"), "consent_pending": D("2026-07-03")}
-    program.match(rid, "2026-07-03")  # a reach-out waiting for consent is still matched
-    assert dues("2026-07-03", rid) == {
-        "no_first_contact": D("2026-07-07"),
-        "consent_pending": D("2026-07-07"),
-    }
+    assert dues("2026-07-02", rid) == {"consent_pending": D("2026-07-03")}  # no "match" item yet
+    lifecycle.set_consent(rid, "given", D("2026-07-03"))
+    assert dues("2026-07-03", rid) == {"unmatched": D("2026-07-03")}
+
+
+def test_a_case_matched_before_its_consent_shows_only_the_consent_item(program: Program) -> None:
+    rid = program.referral("2026-07-02", pathway="reach_out", source="colleague")
+    program.match(rid, "2026-07-03")  # an old vault's: matching now refuses a pending consent
+    assert dues("2026-07-03", rid) == {"consent_pending": D("2026-07-07")}
     lifecycle.set_consent(rid, "given", D("2026-07-06"))
     assert dues("2026-07-06", rid) == {"no_first_contact": D("2026-07-07")}
-
-
-def test_consent_set_back_to_pending_on_a_contacted_case_is_an_item(program: Program) -> None:
-    rid = program.referral("2026-07-02", pathway="reach_out", source="colleague")
-    lifecycle.set_consent(rid, "given", D("2026-07-02"))
-    program.match(rid, "2026-07-02")
-    program.contact(rid, "initial", "2026-07-03")
-    lifecycle.set_consent(rid, "pending", D("2026-07-06"))
-    assert dues("2026-07-06", rid) == {"check_in": D("2026-07-14"), "consent_pending": D("2026-07-06")}
 
 
 def test_refused_consent_is_not_matched_and_ended_cases_leave(program: Program) -> None:
@@ -230,6 +224,7 @@ def test_urgency_is_the_sum_of_its_terms_and_ranks_the_queue(program: Program) -
 def test_each_kind_weighs_in_the_designs_order(program: Program) -> None:
     waiting = program.referral("2026-07-02", pathway="reach_out", source="colleague")
     program.escalate(waiting, "2026-07-02")
+    program.referral("2026-07-02")  # unmatched
     matched = program.referral("2026-07-02")
     program.match(matched, "2026-07-02")
     program.cycle("2026-07-02", "2026-07-02", "2026-07-02")
@@ -430,7 +425,11 @@ def test_done_acknowledges_safety_and_gives_consent(program: Program) -> None:
     program.escalate(rid, "2026-07-03")
     assert followups.done(rid, "safety", on=D("2026-07-06")) == "safety escalation acknowledged"
     assert Escalation.get(Escalation.referral == rid).acknowledged_on == D("2026-07-06")
-    assert followups.done(rid, "consent_pending", on=D("2026-07-06")) == "consent recorded as given"
+    with pytest.raises(ValidationError) as caught:
+        followups.done(rid, "consent_pending", on=D("2026-07-06"))  # never assumed
+    assert caught.value.field == "consent"
+    said = followups.done(rid, "consent_pending", on=D("2026-07-06"), consent="given")
+    assert said == "consent recorded as given"
     referral: Referral = lifecycle.get_referral(rid)
     assert (referral.consent, referral.consent_on) == ("given", D("2026-07-06"))
     assert set(dues("2026-07-06", rid)) == {"unmatched"}
@@ -498,7 +497,11 @@ def test_done_respects_pending_consent(program: Program) -> None:
     program.match(rid, "2026-07-03")
     with pytest.raises(ValidationError) as caught:
         followups.done(rid, "no_first_contact", on=D("2026-07-06"))
+    assert caught.value.field == "item"  # no first-contact item while consent is pending
+    with pytest.raises(ValidationError) as caught:
+        lifecycle.record_contact(rid, "initial", "phone", D("2026-07-06"))
     assert caught.value.field == "consent"
+    assert "pending" in caught.value.message
 
 
 def test_a_safety_item_outranks_the_most_overdue_item_possible(program: Program) -> None:

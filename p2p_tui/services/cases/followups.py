@@ -149,6 +149,8 @@ def lateness(due: date, on: date) -> int:
 # Every item, one row each: referral id, code (the index in CODES: the kind and its clock), the day
 # the item's clock started, the day the referral was received. This is the one definition of when
 # each clock starts (ARCHITECTURE.md §5; `clocks` counts the working days from there):
+# - no match, first-contact or check-in item while consent is pending or refused (DESIGN section 5:
+#   such a case is neither matched nor contacted): its consent item stands in their place;
 # - match (a new case): the day it became new, its receipt or its reopening (`status_on`);
 # - first contact (a matched case): the active match's date;
 # - check-in (a contacted case): the last real contact, so each contact restarts it;
@@ -169,7 +171,7 @@ SELECT r.id,
         ELSE r.status_on END,
     r.received_on
 FROM referral r
-WHERE r.status IN ('new', 'matched', 'contacted') AND (r.status <> 'new' OR r.consent <> 'refused')
+WHERE r.status IN ('new', 'matched', 'contacted') AND r.consent NOT IN ('pending', 'refused')
     /*one r.id*/
 UNION ALL
 SELECT r.id,
@@ -378,14 +380,16 @@ def snooze(referral_id: int, kind: str, until: date | str, reason: str, on: date
     return created
 
 
-def done(referral_id: int, kind: str, on: date | None = None, mode: str = "phone") -> str:
-    """Do an item with one key; returns a short description of what was recorded.
+def done(
+    referral_id: int, kind: str, on: date | None = None, mode: str = "phone", *, consent: str = ""
+) -> str:
+    """Do an item with what the coordinator confirmed; returns a short description of what was recorded.
 
     Each goes through the service that owns its rule: a first contact or a check-in records that
     contact (by `mode`, `lifecycle.record_contact`), a safety item acknowledges the case's escalations
-    (`safety.acknowledge`), a pending consent is recorded as given (`lifecycle.set_consent`). An
-    unmatched case must be matched, and a survey recorded, through their own screens: those are
-    refused with the way to do them.
+    (`safety.acknowledge`), a pending consent records the answer given (`consent`: given or refused,
+    never assumed; `lifecycle.set_consent`). An unmatched case must be matched, and a survey
+    recorded, through their own screens: those are refused with the way to do them.
     """
     on = on or clock.today()
     kind = common.choice("item", kind, QUEUE_KINDS)
@@ -400,8 +404,10 @@ def done(referral_id: int, kind: str, on: date | None = None, mode: str = "phone
         safety.acknowledge_case(referral_id, on)
         return "safety escalation acknowledged"
     if kind == "consent_pending":
-        lifecycle.set_consent(referral_id, "given", on)
-        return "consent recorded as given"
+        if not consent:
+            raise ValidationError("consent", "say whether the physician gave or refused consent")
+        answer = lifecycle.set_consent(referral_id, consent, on).consent
+        return f"consent recorded as {answer}"
     contact_kind = "initial" if kind == "no_first_contact" else "follow_up"
     contact = lifecycle.record_contact(referral_id, contact_kind, mode, on)
     return f"{contact_kind.replace('_', '-')} contact recorded ({contact.mode})"

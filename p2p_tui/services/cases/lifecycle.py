@@ -21,7 +21,6 @@ from p2p_tui.store.models import (
     Supporter,
 )
 from p2p_tui.store.vocab import (
-    CONSENT_ANSWERS,
     CONTACT_KINDS,
     CONTACT_MODES,
     ENDED_STATUSES,
@@ -116,18 +115,54 @@ def case_date(referral: Referral, on: date | None, today: date | None = None, fi
     return day
 
 
-def set_consent(referral_id: int, consent: str, on: date | None = None) -> Referral:
-    """Record the physician's consent (given or refused) on a reach-out that needs it."""
-    on = on or clock.today()
+CONSENT_RECORDED = ("given", "refused")  # what the coordinator says; pending is where a case starts
+
+
+def require_consent(referral: Referral, doing: str) -> None:
+    """Refuse `doing` (e.g. "match", "contact") on a case whose needed consent is not given.
+
+    The one rule of DESIGN section 5: while consent is pending a case is neither matched nor contacted.
+    """
+    if referral.consent == "pending":
+        raise ValidationError(
+            "consent",
+            f"the physician's consent is still pending: no {doing} until consent is recorded as given",
+        )
+    if referral.consent == "refused":
+        raise ValidationError("consent", f"the physician refused consent: no {doing}")
+
+
+def check_consent(referral_id: int, doing: str) -> None:
+    """`require_consent` for a case by id (screens ask before they open a form)."""
+    require_consent(get_referral(referral_id), doing)
+
+
+def set_consent(
+    referral_id: int, consent: str, on: date | None = None, *, today: date | None = None
+) -> Referral:
+    """Record the physician's answer, given or refused, and its date, on a reach-out waiting for it.
+
+    A refusal ends an open case as declined (the report counts it as declined for no consent) and so
+    ends its match: the supporter's open-case load drops. An answer already recorded is changed only
+    by voiding it first.
+    """
     referral = get_referral(referral_id)
     if referral.consent == "not_needed":
         raise ValidationError(
             "consent",
             "this referral does not need consent (only a reach-out from leadership or a colleague does)",
         )
-    referral.consent = common.choice("consent", consent, CONSENT_ANSWERS)
-    referral.consent_on = on if referral.consent != "pending" else None
+    answer = common.choice("consent", consent, CONSENT_RECORDED)
+    if referral.consent != "pending":
+        raise ValidationError(
+            "consent", "consent is already recorded for this case; void it first to record another answer"
+        )
+    day = case_date(referral, on, today)
+    referral.consent = answer
+    referral.consent_on = day
     referral.save(only=[Referral.consent, Referral.consent_on])
+    if answer == "refused" and "declined" in TRANSITIONS[referral.status] and is_open(referral):
+        transition(referral, "declined", day)
     return referral
 
 
@@ -142,10 +177,7 @@ def record_contact(
     kind = common.choice("kind", kind, CONTACT_KINDS)
     mode = common.choice("mode", mode, CONTACT_MODES)
     referral = get_referral(referral_id)
-    if referral.consent in ("pending", "refused"):
-        raise ValidationError(
-            "consent", "this reach-out needs the physician's consent before any contact; record it first"
-        )
+    require_consent(referral, "contact")
     on = case_date(referral, on, today)
     match = active_match(referral)
     if kind == "initial":
@@ -173,6 +205,16 @@ def record_contact(
     if referral.status != next_status:
         transition(referral, next_status, on)
     return contact
+
+
+# The contact mode a physician's preferred way of contact suggests (a text message: by phone).
+MODE_OF_PREFERENCE = {"phone": "phone", "email": "email", "text": "phone"}
+
+
+def preferred_mode(referral_id: int) -> str:
+    """The contact mode to pre-fill for a case: the physician's preferred one (phone if none fits)."""
+    preferred = get_referral(referral_id).physician.preferred_contact
+    return MODE_OF_PREFERENCE.get(preferred or "", "phone")
 
 
 def last_contact_on(referral: Referral) -> date | None:

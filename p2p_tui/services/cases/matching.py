@@ -408,13 +408,15 @@ def confirm_match(
     """Match a new case to a supporter by the rules as they stand now (call inside `store.atomic()`).
 
     Raises:
-        ValidationError: "status" if the case is not new; "date" if `on` is before its receipt;
+        ValidationError: "consent" while the physician's consent is pending or was refused;
+            "status" if the case is not new; "date" if `on` is before its receipt;
             "supporter" if there is no such supporter or it breaks a hard rule (the rule is named);
             "override_reason" if the choice overrides a soft rule (or is not the top eligible
             candidate) without a reason of 5 to 140 characters.
     """
     on = on or clock.today()
     referral = lifecycle.get_referral(referral_id)
+    lifecycle.require_consent(referral, "match")
     if referral.status != "new":
         raise ValidationError("status", f"only a new case can be matched (this one is {referral.status})")
     if on < referral.received_on:

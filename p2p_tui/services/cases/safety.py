@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, time
 
-from p2p_tui.services import clock, common
+from p2p_tui.services import clock, common, labels
 from p2p_tui.services.cases.lifecycle import case_date, get_referral, is_open
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import query
@@ -99,3 +99,14 @@ def escalations_of(referral_id: int) -> list[Escalation]:
         .where(Escalation.referral == referral_id)
         .order_by(Escalation.escalated_on, Escalation.escalated_at, Escalation.id)
     )
+
+
+def open_escalations(referral_id: int) -> list[str]:
+    """A case's escalations not yet acknowledged, each as a line to show before acknowledging them:
+    "2026-11-17 at 10:30, to the Physician Health Program" (when and to whom, never why)."""
+    return [
+        f"{e.escalated_on.isoformat()} at {common.printable(e.escalated_at)}, to "
+        f"{labels.label('escalated_to', e.escalated_to)}"
+        for e in escalations_of(referral_id)
+        if e.acknowledged_on is None
+    ]

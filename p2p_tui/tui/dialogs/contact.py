@@ -1,20 +1,23 @@
-"""Record that a conversation happened: when, and how. Never what was said."""
+"""Record that a conversation happened: how, and when. Never what was said.
+
+Pre-filled (the physician's preferred mode, today), so Enter records it as shown; focus starts on
+"How". A date the service refuses (before the referral or the last contact) is shown beside the date,
+the dialog stays open and nothing is recorded.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Label, MaskedInput, Select, Static
+from textual.widgets import MaskedInput, Select
 
-from p2p_tui.services import common
-from p2p_tui.services.errors import ValidationError
+from p2p_tui.services import common, labels
 from p2p_tui.store.vocab import CONTACT_MODES
+from p2p_tui.tui.dialogs.entry import DATE_MASK
+from p2p_tui.tui.dialogs.form import FormDialog, field, selected, service_rule
 
 
 @dataclass(frozen=True)
@@ -26,45 +29,53 @@ class ContactInput:
     on: date
 
 
-class ContactDialog(ModalScreen[ContactInput | None]):
-    """Date (YYYY-MM-DD) and mode; the kind follows from the case's status."""
+class ContactDialog(FormDialog[ContactInput]):
+    """Mode and date (YYYY-MM-DD); the kind follows from the case's status."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="contact.cancel")]
+    NOTE = "Logistics only: the program keeps no notes of what was said. Enter records it as shown."
+    BOX_CLASSES = "dialog-box form-box short-fields"
+    SAVE_LABEL = "Record (Enter)"
 
-    def __init__(self, kind: str, today: date) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        kind: str,
+        today: date,
+        *,
+        mode: str = "phone",
+        case: str = "",
+        submit: Callable[[ContactInput], object] | None = None,
+    ) -> None:
+        """`mode`: pre-chosen (the physician's preferred one); `case`: e.g. "case #12" for the title."""
+        super().__init__(submit=submit)
         self.kind = kind
         self.today = today
+        self.mode = mode if mode in CONTACT_MODES else "phone"
+        what = labels.label("contact_kind", kind)
+        self.title_text = f"Record the {what}" + (f" of {case}" if case else "")
 
-    def compose(self) -> ComposeResult:
-        title = "First contact" if self.kind == "initial" else "Follow-up check-in"
-        with Vertical(classes="dialog-box"):
-            yield Static(f"Record the {title.lower()}", classes="title")
-            yield Label("Logistics only: the program keeps no notes of what was said.", classes="note")
-            yield Label("Date (YYYY-MM-DD)")
-            yield MaskedInput("9999-99-99", value=self.today.isoformat(), id="on")
-            yield Label("How")
-            yield Select(
-                [(m.replace("_", " "), m) for m in CONTACT_MODES], value="phone", id="mode", allow_blank=False
-            )
-            yield Static("", id="contact-error", classes="error")
-            yield Button("Record", id="record", variant="primary")
+    def compose_fields(self) -> ComposeResult:
+        today = self.today
+        yield from field(
+            "How",
+            Select(
+                labels.options("contact_mode", CONTACT_MODES), value=self.mode, id="mode", allow_blank=False
+            ),
+        )
+        yield from field(
+            "Date",
+            MaskedInput(
+                DATE_MASK,
+                value=today.isoformat(),
+                id="date",
+                validators=[
+                    service_rule(
+                        lambda v: common.past_date("date", common.parse_date("date", v), today),
+                        "a date YYYY-MM-DD, not in the future",
+                    )
+                ],
+            ),
+        )
 
-    def on_mount(self) -> None:
-        self.query_one("#mode", Select).focus()
-
-    @on(Button.Pressed, "#record")
-    def record(self) -> None:
-        try:
-            day = common.past_date(
-                "date", common.parse_date("date", self.query_one("#on", MaskedInput).value), self.today
-            )
-        except ValidationError as exc:
-            self.query_one("#contact-error", Static).update(str(exc))
-            return
-        mode = self.query_one("#mode", Select).value
-        self.dismiss(ContactInput(self.kind, str(mode), day))
-
-    def action_cancel(self) -> None:
-        """Escape: cancel."""
-        self.dismiss(None)
+    def result(self) -> ContactInput:
+        day = common.parse_date("date", self.query_one("#date", MaskedInput).value)
+        return ContactInput(self.kind, selected(self, "mode"), day)

@@ -2,7 +2,9 @@
 
 A labelled field with its error beside it, validators built from the services' own checks (so each rule
 is written once), and `FormDialog`: a modal form whose Save stays disabled until every field is valid,
-Ctrl+S or the Save button to save, Escape to cancel (dismissing with None).
+Ctrl+S, Enter (from any field, once the form is valid) or the Save button to save, Escape to cancel
+(dismissing with None). Given a `submit` (the service call), a refusal keeps the dialog open with the
+service's message beside the field it names, the input as typed.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import ClassVar, TypeVar
 
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -92,26 +95,44 @@ def value_of(widget: Widget | None) -> object:
     return None
 
 
+def in_open_select(widget: Widget | None) -> bool:
+    """Whether `widget` is, or is inside, a Select whose list is open (Enter picks an option there)."""
+    node: DOMNode | None = widget
+    while node is not None:
+        if isinstance(node, Select) and node.expanded:
+            return True
+        node = node.parent
+    return False
+
+
 class FormDialog(ModalScreen[R | None]):
     """A modal form. Subclasses give `compose_fields`, `result` and any `cross_problems`.
 
     Each input validates as it changes, with its error beside it; Save stays disabled until the whole
-    form is valid. Enter moves to the next field (and saves from the last one).
+    form is valid. Enter saves from any field once the form is valid; until then it moves on from a
+    text field and opens a Select. A checklist (SelectionList) keeps Enter to tick its row.
     """
 
     CSS_PATH = CSS_FILE
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
         Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
+        Binding("enter", "enter", "Save", id="form.enter", show=False, priority=True),
     ]
     TITLE_TEXT: ClassVar[str] = ""
     NOTE: ClassVar[str] = ""
     SAVE_LABEL: ClassVar[str] = "Save (Ctrl+S)"
+    BOX_CLASSES: ClassVar[str] = "dialog-box form-box"
 
-    def __init__(self, error: ValidationError | None = None) -> None:
-        """`error`: a service's refusal of this form's last value, shown when the form reopens."""
+    def __init__(
+        self, error: ValidationError | None = None, submit: Callable[[R], object] | None = None
+    ) -> None:
+        """`error`: a service's refusal of this form's last value, shown when the form reopens.
+        `submit`: the change to make with the form's value; a ValidationError it raises is shown
+        beside its field and the dialog stays open (nothing was recorded)."""
         super().__init__()
         self.service_error = error
+        self.submit = submit
         self.title_text = self.TITLE_TEXT
         self.note = self.NOTE
         self.touched: set[str] = set()
@@ -119,7 +140,7 @@ class FormDialog(ModalScreen[R | None]):
         self.first_values: dict[str, object] = {}
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog-box form-box"):
+        with VerticalScroll(classes=self.BOX_CLASSES):
             yield Static(self.title_text, classes="title", markup=False)
             if self.note:
                 yield Static(self.note, classes="note", markup=False)
@@ -146,10 +167,9 @@ class FormDialog(ModalScreen[R | None]):
         # fields post Changed for their first value: only a change from it counts as touching them
         self.first_values = {w.id: value_of(w) for w in self.query("Input, Select, Checkbox") if w.id}
         self.refresh_save()
-        for widget in self.query("Input, Select, SelectionList, Checkbox"):
-            if widget.focusable:
-                widget.focus()
-                break
+        first = self.first_field()
+        if first is not None:
+            first.focus()
         if self.service_error is not None:
             self.refused = value_of(self.find(self.service_error.field))
             self.touched.add(self.service_error.field)
@@ -208,13 +228,25 @@ class FormDialog(ModalScreen[R | None]):
     def selection_changed(self, event: SelectionList.SelectedChanged[object]) -> None:
         self.show_errors(event.selection_list.id)
 
-    @on(Input.Submitted)
-    def next_field(self, event: Input.Submitted) -> None:
-        inputs = [w for w in self.query(Input) if not w.disabled]
-        if inputs and event.input is inputs[-1]:
+    def first_field(self) -> Widget | None:
+        """The field focused when the form opens: the first a person fills (subclasses may say)."""
+        return next((w for w in self.query("Input, Select, SelectionList, Checkbox") if w.focusable), None)
+
+    def action_enter(self) -> None:
+        """Enter: save once the form is valid, from any field; else the field's own Enter."""
+        focused = self.focused
+        if in_open_select(focused) or isinstance(focused, SelectionList):
+            raise SkipAction  # the open list picks its option; a checklist ticks its row
+        if isinstance(focused, Button) and focused.id != "save":
+            raise SkipAction
+        if not self.problems():
             self.action_save()
-        else:
+        elif isinstance(focused, Input):
             self.focus_next()
+        elif isinstance(focused, Button):
+            self.action_save()  # says what is still needed
+        else:
+            raise SkipAction  # a Select opens, a checkbox ticks
 
     # -- saving -----------------------------------------------------------------------------------
 
@@ -230,7 +262,21 @@ class FormDialog(ModalScreen[R | None]):
             self.touched.update(found)
             self.show_errors(None)
             return
-        self.dismiss(self.result())
+        value = self.result()
+        if self.submit is not None:
+            try:
+                self.submit(value)
+            except ValidationError as exc:
+                self.refuse(exc)
+                return
+        self.dismiss(value)
+
+    def refuse(self, error: ValidationError) -> None:
+        """Show a service's refusal beside its field (or below the form); the input stays as typed."""
+        self.service_error = error
+        self.refused = value_of(self.find(error.field))
+        self.touched.add(error.field)
+        self.show_errors(None)
 
     def action_cancel(self) -> None:
         """Escape: nothing saved."""

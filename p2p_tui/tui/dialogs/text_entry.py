@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.validation import Length
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Static
 
 
 class TextDialog(ModalScreen[str | None]):
@@ -30,7 +30,7 @@ class TextDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog-box"):
             yield Static(self.title_text, classes="title")
             if self.warning:
-                yield Label(self.warning, classes="warning")
+                yield Static(self.warning, classes="warning", markup=False)  # wraps
             yield Input(
                 self.value,
                 id="text",
@@ -50,19 +50,28 @@ class TextDialog(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one("#text", Input).focus()
 
+    def problem(self, value: str) -> str:
+        """What is wrong with `value`, or '' (an empty required text says it is required)."""
+        if self.minimum and not value.strip():
+            return f"A reason is required: {self.minimum} to {self.maximum} characters."
+        result = self.query_one("#text", Input).validate(value)
+        return "" if result is None or result.is_valid else "; ".join(result.failure_descriptions)
+
     @on(Input.Changed, "#text")
     def changed(self, event: Input.Changed) -> None:
-        result = event.validation_result
-        ok = result is None or result.is_valid
-        self.query_one("#text-error", Static).update("" if ok else "; ".join(result.failure_descriptions))  # type: ignore[union-attr]
-        self.query_one("#save", Button).disabled = not ok
+        text = self.problem(event.value)
+        self.query_one("#text-error", Static).update(text)
+        self.query_one("#save", Button).disabled = bool(text)
 
     @on(Input.Submitted, "#text")
     @on(Button.Pressed, "#save")
     def save(self) -> None:
         field = self.query_one("#text", Input)
-        if field.validate(field.value) is None or field.is_valid:
-            self.dismiss(field.value.strip())
+        text = self.problem(field.value)
+        if text:
+            self.query_one("#text-error", Static).update(text)  # the dialog stays open, input kept
+            return
+        self.dismiss(field.value.strip())
 
     def action_cancel(self) -> None:
         """Escape: cancel."""

@@ -53,13 +53,19 @@ class AreaScreen(Screen[None]):
         Bad input becomes an error toast naming the field; nothing is changed then.
         """
         try:
-            with self.store.atomic():
-                result = change()
+            return self.apply(change, done)
         except ValidationError as exc:
             self.notify(str(exc), title="Not changed", severity="error", timeout=10)
             return None
-        if done:
-            self.notify(done)
+
+    def apply(self, change: Callable[[], T], done: str = "") -> T:
+        """Like `act`, but a refusal is raised (a dialog shows it beside its field and stays open).
+
+        Every change made here is the one Ctrl+Z undoes (`store/undo.py`); its toast says so.
+        """
+        with self.store.atomic(undo=done.rstrip(".") or "the last change"):
+            result = change()
+        self.notify(f"{done}  Ctrl+Z undoes it." if done else "Recorded.  Ctrl+Z undoes it.")
         self.reload()
         return result
 

@@ -18,8 +18,11 @@ from p2p_tui.services import clock, common, labels
 from p2p_tui.services.admin import audit
 from p2p_tui.services.cases import corrections, lifecycle, safety, surveys, views
 from p2p_tui.services.cases.views import CaseView
+from p2p_tui.services.errors import ValidationError
 from p2p_tui.store.vocab import ENDED_STATUSES
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
+from p2p_tui.tui.dialogs.confirm import ConfirmDialog
+from p2p_tui.tui.dialogs.consent import ConsentDialog, ConsentInput
 from p2p_tui.tui.dialogs.contact import ContactDialog, ContactInput
 from p2p_tui.tui.dialogs.safety import SafetyDialog
 from p2p_tui.tui.dialogs.survey import SurveyDialog
@@ -159,8 +162,19 @@ class CaseScreen(CaseCorrections):
     def _today(self) -> date:
         return clock.today()
 
+    def consent_refuses(self, doing: str) -> bool:
+        """Whether the case's consent stops `doing` ("match", "contact"); if so, say why (no form)."""
+        try:
+            self.read(lambda: lifecycle.check_consent(self.referral_id, doing))
+        except ValidationError as exc:
+            self.notify(f"{exc.message[:1].upper()}{exc.message[1:]}. Record it with k.", severity="warning")
+            return True
+        return False
+
     def action_match(self) -> None:
-        """Rank the supporters for this case (only a new case can be matched)."""
+        """Rank the supporters for this case (only a new case whose consent allows it can be matched)."""
+        if self.consent_refuses("match"):
+            return
         if self.view and self.view.status != "new":
             self.notify("Only a new case can be matched; a case whose supporter declined is new again (d).")
             return
@@ -169,19 +183,23 @@ class CaseScreen(CaseCorrections):
         self.app.push_screen(MatchScreen(self.referral_id))
 
     def action_contact(self) -> None:
-        """Record the first contact or a follow-up check-in."""
-        if self.view is None:
+        """Record the first contact or a follow-up check-in (pre-filled: today, the preferred mode)."""
+        if self.view is None or self.consent_refuses("contact"):
             return
         kind = "initial" if self.view.status == "matched" else "follow_up"
+        rid = self.referral_id
 
-        def record(result: ContactInput | None) -> None:
-            if result is not None:
-                self.act(
-                    lambda: lifecycle.record_contact(self.referral_id, result.kind, result.mode, result.on),
-                    "Contact recorded.",
-                )
+        def submit(got: ContactInput) -> None:
+            said = f"{labels.label('contact_kind', got.kind)} {labels.label('contact_mode', got.mode)}"
+            self.apply(
+                lambda: lifecycle.record_contact(rid, got.kind, got.mode, got.on),
+                f"{said[:1].upper()}{said[1:]} recorded for {got.on.isoformat()}.",
+            )
 
-        self.app.push_screen(ContactDialog(kind, self._today()), record)
+        mode = self.read(lambda: lifecycle.preferred_mode(rid))
+        self.app.push_screen(
+            ContactDialog(kind, self._today(), mode=mode, case=f"case #{rid}", submit=submit)
+        )
 
     def action_status(self) -> None:
         """Close, decline, mark unreachable, or reopen."""
@@ -200,17 +218,36 @@ class CaseScreen(CaseCorrections):
         if self.view.status in ENDED_STATUSES:
             options = self.reopen_options(self.view)
 
-        def chosen(status: str | None) -> None:
+        def change(status: str) -> None:
             if status == "reopen":
                 self.act(lambda: corrections.reopen_case(self.referral_id), "Case reopened as it stood.")
             elif status == "new":
                 self.act(lambda: lifecycle.reopen(self.referral_id), "Case reopened, to be matched.")
-            elif status is not None:
-                self.act(
-                    lambda: lifecycle.end_case(self.referral_id, status),
-                    f"Case {labels.label('case_status', status)}.",
-                )
+            else:
+                said = labels.label("case_status", status)
+                self.act(lambda: lifecycle.end_case(self.referral_id, status), f"Case {said}.")
 
+        def chosen(status: str | None) -> None:
+            if status is None:
+                return
+            if not supporter or status in ("reopen", "new"):  # the choice said what it records
+                change(status)
+                return
+            self.app.push_screen(
+                ConfirmDialog(
+                    "This ends the match",
+                    [
+                        f"Case #{self.referral_id}:  {ENDING_LABELS[status]}",
+                        f"Recorded:  on {self._today().isoformat()}; the match with "
+                        f"{self.shown(supporter)} ends",
+                        "           (their open cases drop by one).",
+                    ],
+                    "Enter: record it    Escape: cancel, nothing recorded",
+                ),
+                lambda yes: change(status) if yes else None,
+            )
+
+        supporter = self.view.supporter_name
         self.app.push_screen(ChoiceDialog("Change the case's status", options), chosen)
 
     def reopen_options(self, v: CaseView) -> list[tuple[str, str]]:
@@ -244,14 +281,23 @@ class CaseScreen(CaseCorrections):
         self.app.push_screen(SafetyDialog(), record)
 
     def action_consent(self) -> None:
-        """Record the physician's consent (a reach-out from leadership or a colleague)."""
+        """Record the physician's answer, given or refused, with its date (a reach-out that needs it)."""
+        if self.view is None:
+            return
+        if self.view.consent != "pending":
+            said = labels.label("consent", self.view.consent)
+            self.notify(f"Consent is {said} on this case: there is nothing to record.")
+            return
+        rid = self.referral_id
 
-        def chosen(value: str | None) -> None:
-            if value is not None:
-                self.act(lambda: lifecycle.set_consent(self.referral_id, value), f"Consent: {value}.")
+        def submit(got: ConsentInput) -> None:
+            ends = ": the case is declined and any supporter freed" if got.answer == "refused" else ""
+            self.apply(
+                lambda: lifecycle.set_consent(rid, got.answer, got.on),
+                f"Consent {got.answer} on {got.on.isoformat()}{ends}.",
+            )
 
-        options = [("given", "Consent given"), ("refused", "Consent refused"), ("pending", "Still pending")]
-        self.app.push_screen(ChoiceDialog("The physician's consent", options), chosen)
+        self.app.push_screen(ConsentDialog(self._today(), case=f"case #{rid}", submit=submit))
 
     def action_note(self) -> None:
         """Edit the logistics note (140 characters, logistics only)."""
@@ -264,19 +310,61 @@ class CaseScreen(CaseCorrections):
         self.app.push_screen(TextDialog("Logistics note", warning=NOTE_WARNING, value=current), save)
 
     def action_declined(self) -> None:
-        """The supporter declined: end the match and put the case back to be matched again."""
+        """The supporter declined: ask first, showing what will be recorded; then end the match and put
+        the case back to be matched again."""
         from p2p_tui.services.cases import matching
 
-        self.act(lambda: matching.supporter_declined(self.referral_id), "Match ended; the case is new again.")
+        v = self.view
+        if v is None or not v.supporter_name:
+            self.notify("This case has no supporter to decline it.")
+            return
+        today = self._today()
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.act(
+                    lambda: matching.supporter_declined(self.referral_id, today),
+                    "Match ended; the case is new again.",
+                )
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"The supporter declined case #{v.id}",
+                [
+                    f"Supporter:  {self.shown(v.supporter_name)}",
+                    f"Recorded:   the match ends on {today.isoformat()}, the supporter declined;",
+                    "            the case is new again, to be matched with someone else",
+                    "            (this supporter is not offered for it again).",
+                ],
+                "Enter: record it    Escape: cancel, nothing recorded",
+            ),
+            answered,
+        )
 
     def action_php(self) -> None:
-        """Toggle whether the physician was referred to the Physician Health Program."""
-        if self.view is not None:
-            now = not self.view.php_referred
-            self.act(
-                lambda: lifecycle.set_php_referred(self.referral_id, now),
-                "PHP referral recorded." if now else "PHP referral removed.",
-            )
+        """Record (or remove) that the physician was referred to the Physician Health Program: asks first."""
+        if self.view is None:
+            return
+        now = not self.view.php_referred
+        line = (
+            "Record that the physician was referred on to the Physician Health Program."
+            if now
+            else "Remove the record that the physician was referred on to the Physician Health Program."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.act(
+                    lambda: lifecycle.set_php_referred(self.referral_id, now),
+                    "PHP referral recorded." if now else "PHP referral removed.",
+                )
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"PHP referral, case #{self.view.id}", [line], "Enter: record it    Escape: cancel"
+            ),
+            answered,
+        )
 
     def action_open_supporter(self) -> None:
         """Open the matched supporter's roster page."""

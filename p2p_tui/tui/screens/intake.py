@@ -288,6 +288,14 @@ class IntakeScreen(AreaScreen):
             consent=self.value("consent") if intake.consent_needed(pathway, source) else "",
         )
 
+    @on(Input.Submitted)
+    def enter_in_a_field(self) -> None:
+        """Enter in a text field: save once the form is valid, else move on to the next field."""
+        if self.problems():
+            self.focus_next()
+        else:
+            self.action_save_referral()
+
     @on(Button.Pressed, "#save")
     def action_save_referral(self) -> None:
         """Save the referral and open its case page."""
@@ -296,14 +304,14 @@ class IntakeScreen(AreaScreen):
             return
         data = self.referral_input()
         try:
-            with self.store.atomic():
+            with self.store.atomic(undo="New referral saved"):
                 referral_id = intake.create_referral(data).id  # the id only: the case page reads a view
                 flagged = same_person.flagged(referral_id)
         except ValidationError as exc:
             self.query_one("#form-error", Static).update(str(exc))
             self.show_result(exc.field, None)
             return
-        self.notify(f"Referral saved as case #{referral_id}.")
+        self.notify(f"Referral saved as case #{referral_id}.  Ctrl+Z undoes it.")
         if flagged:
             who = "a supporter" if len(flagged) == 1 else f"one of {len(flagged)} supporters"
             self.notify(

@@ -141,11 +141,11 @@ class RosterScreen(AreaScreen):
         if data is None:
             return
         try:
-            with self.store.atomic():
+            with self.store.atomic(undo="Supporter added"):
                 supporter_id = roster.add_supporter(data).id  # the id only: the roster reads views
         except ValidationError as exc:
             self.app.push_screen(SupporterFormDialog(self.counties, data, exc), self.save_supporter)
             return
-        self.notify("Supporter saved to the roster.")
+        self.notify("Supporter saved to the roster.  Ctrl+Z undoes it.")
         self.reload()
         self.put_cursor(str(supporter_id))

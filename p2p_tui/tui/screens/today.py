@@ -1,42 +1,54 @@
 """Today: the follow-up queue, most urgent first, overdue items marked; the coordinator's morning.
 
-Enter opens the case, space shows the urgency terms, d marks the item done, z snoozes it with a reason.
+Enter (or d) acts on the item under the cursor: each kind opens its form pre-filled and records
+nothing until Enter there (a contact: today, the physician's preferred mode; consent: given or
+refused with the date; a safety follow-through: what will be recorded), a match opens the match
+screen and a survey the survey form. o opens the case, space shows the urgency terms, z snoozes with
+a reason and a date, s shows or hides what is snoozed (the header counts it).
 The queue names no one: referral ids, kinds and dates only, so it can stay on screen.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from p2p_tui.services import clock
-from p2p_tui.services.cases import followups
-from p2p_tui.store.vocab import SNOOZE_REASONS
-from p2p_tui.tui.dialogs.choice import ChoiceDialog
+from p2p_tui.services import clock, labels
+from p2p_tui.services.cases import followups, lifecycle, safety, surveys
+from p2p_tui.tui.dialogs.confirm import ConfirmDialog
+from p2p_tui.tui.dialogs.consent import ConsentDialog, ConsentInput
+from p2p_tui.tui.dialogs.contact import ContactDialog, ContactInput
+from p2p_tui.tui.dialogs.snooze import SnoozeDialog, SnoozeInput
+from p2p_tui.tui.dialogs.survey import SurveyDialog
 from p2p_tui.tui.messages import OpenCase
 from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.widgets.table import Table
 
 SHOWN = 100  # rows in the table: the most urgent items
 
-KIND_LABELS = {
-    "safety": "SAFETY follow-through",
-    "unmatched": "match a supporter",
-    "no_first_contact": "first contact",
-    "check_in": "follow-up check-in",
-    "survey": "supporter survey",
-    "consent_pending": "consent pending",
-}
-DONE_MEANS = {
-    "no_first_contact": "first contact made (by phone)",
-    "check_in": "follow-up check-in made (by phone)",
-    "safety": "safety escalation followed through",
-    "consent_pending": "consent given",
-}
+
+def kind_label(kind: str) -> str:
+    """A queue item's kind in plain words (the safety item in capitals: it is always first)."""
+    text = labels.label("queue_kind", kind)
+    return text.upper() if kind == "safety" else text
+
+
+def summary(today: date, items: list[followups.QueueItem], show_snoozed: bool) -> str:
+    """The header: how many to do, overdue, and snoozed (shown or not: s toggles)."""
+    snoozed = sum(1 for i in items if i.snoozed_until is not None)
+    waiting = len(items) - snoozed
+    overdue = sum(1 for i in items if i.overdue_days > 0 and i.snoozed_until is None)
+    text = f"{today:%A %d %B %Y}: {waiting} to do, {overdue} overdue"
+    if snoozed:
+        text += f", {snoozed} snoozed, " + ("shown" if show_snoozed else "not shown")
+    text += "."
+    if not waiting:
+        text += "  Nothing waiting: the queue is empty."
+    return text
 
 
 class TodayScreen(AreaScreen):
@@ -44,16 +56,19 @@ class TodayScreen(AreaScreen):
 
     AREA = "today"
     BINDINGS = [
+        Binding("d", "done", "Do it", id="today.done"),
+        Binding("o", "open_case", "Open case", id="today.open"),
         Binding("space", "terms", "Why urgent", id="today.terms"),
-        Binding("d", "done", "Done", id="today.done"),
         Binding("z", "snooze", "Snooze", id="today.snooze"),
-        Binding("n", "app.new_referral", "New referral", id="today.new"),
+        Binding("s", "toggle_snoozed", "Snoozed", id="today.snoozed"),
+        Binding("n", "app.new_referral", "New referral", show=False, id="today.new"),
         Binding("r", "reload", "Refresh", show=False, id="today.refresh"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.items: dict[str, followups.QueueItem] = {}
+        self.show_snoozed = False
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="today-summary")
@@ -66,28 +81,28 @@ class TodayScreen(AreaScreen):
 
     def reload(self) -> None:
         today = clock.today()
-        items = self.read(lambda: followups.queue(today))
+        items = self.read(lambda: followups.queue(today, include_snoozed=True))
+        shown = items if self.show_snoozed else [i for i in items if i.snoozed_until is None]
         # The most urgent first; a table of thousands would take seconds to fill (0.15 ms a row).
-        self.items = {f"{i.referral_id}:{i.kind}": i for i in items[:SHOWN]}
+        self.items = {f"{i.referral_id}:{i.kind}": i for i in shown[:SHOWN]}
         table = self.query_one("#queue", Table)
         table.clear()
         for key, item in self.items.items():
             late = f"OVERDUE {item.overdue_days}d" if item.overdue_days > 0 else ""
+            if item.snoozed_until is not None:
+                late = f"snoozed to {item.snoozed_until.isoformat()}"
             table.add_row(
                 f"{item.urgency:5.1f}",
-                KIND_LABELS.get(item.kind, item.kind),
+                kind_label(item.kind),
                 f"#{item.referral_id}",
                 item.due_on.isoformat(),
                 late,
                 key=key,
             )
-        overdue = sum(1 for i in items if i.overdue_days > 0)
-        summary = f"{today:%A %d %B %Y}: {len(items)} to do, {overdue} overdue."
-        if len(items) > SHOWN:
-            summary += f"  The {SHOWN} most urgent are shown."
-        if not items:
-            summary += "  Nothing waiting: the queue is empty."
-        self.query_one("#today-summary", Static).update(summary)
+        text = summary(today, items, self.show_snoozed)
+        if len(shown) > SHOWN:
+            text += f"  The {SHOWN} most urgent are shown."
+        self.query_one("#today-summary", Static).update(text)
         self.show_terms()
 
     def selected(self) -> followups.QueueItem | None:
@@ -107,9 +122,7 @@ class TodayScreen(AreaScreen):
         if not panel.has_class("-shown") or item is None:
             panel.update("")
             return
-        lines = [
-            f"Case #{item.referral_id}, {KIND_LABELS.get(item.kind, item.kind)}: urgency {item.urgency:.1f} ="
-        ]
+        lines = [f"Case #{item.referral_id}, {kind_label(item.kind)}: urgency {item.urgency:.1f} ="]
         lines += [f"  {t.value:+5.1f}  {t.name:<8} {t.detail}" for t in item.terms]
         panel.update("\n".join(lines))
 
@@ -122,43 +135,107 @@ class TodayScreen(AreaScreen):
         """Refresh the queue."""
         self.reload()
 
-    @on(DataTable.RowSelected, "#queue")
-    def open_case(self) -> None:
+    def action_toggle_snoozed(self) -> None:
+        """Show or hide the snoozed items (marked with the date they wake)."""
+        self.show_snoozed = not self.show_snoozed
+        self.reload()
+
+    def action_open_case(self) -> None:
+        """Open the case of the item under the cursor."""
         item = self.selected()
         if item is not None:
             self.post_message(OpenCase(item.referral_id))
 
+    @on(DataTable.RowSelected, "#queue")
+    def row_chosen(self) -> None:
+        self.action_done()
+
+    # -- acting on an item: a form pre-filled, recorded only on Enter there ------------------------
+
     def action_done(self) -> None:
-        """Mark the item done with one key (what "done" records depends on the kind)."""
+        """Act on the item under the cursor: its form, pre-filled; nothing is recorded until Enter."""
         item = self.selected()
         if item is None:
             return
+        today = clock.today()
+        rid = item.referral_id
         if item.kind == "unmatched":
             from p2p_tui.tui.screens.match import MatchScreen
 
-            self.app.push_screen(MatchScreen(item.referral_id))
-            return
-        if item.kind == "survey":
-            self.post_message(OpenCase(item.referral_id))
-            self.notify("Record the survey with v on the case.")
-            return
-        result = self.act(lambda: followups.done(item.referral_id, item.kind), "")
-        if result is not None:
-            self.notify(f"Case #{item.referral_id}: {DONE_MEANS.get(item.kind, result)}.")
+            self.app.push_screen(MatchScreen(rid))
+        elif item.kind == "survey":
+            self.app.push_screen(SurveyDialog(), lambda answers: self._survey(rid, answers))
+        elif item.kind in ("no_first_contact", "check_in"):
+            self._contact(rid, "initial" if item.kind == "no_first_contact" else "follow_up", today)
+        elif item.kind == "consent_pending":
+            self._consent(rid, today)
+        elif item.kind == "safety":
+            self._safety(rid, today)
+
+    def _survey(self, rid: int, answers: surveys.SurveyInput | None) -> None:
+        if answers is not None:
+            self.act(lambda: surveys.record_survey(rid, answers), f"Case #{rid}: survey recorded.")
+
+    def _contact(self, rid: int, kind: str, today: date) -> None:
+        def submit(got: ContactInput) -> None:
+            said = f"{labels.label('contact_kind', got.kind)} {labels.label('contact_mode', got.mode)}"
+            self.apply(
+                lambda: lifecycle.record_contact(rid, got.kind, got.mode, got.on),
+                f"Case #{rid}: {said} recorded for {got.on.isoformat()}.",
+            )
+
+        mode = self.read(lambda: lifecycle.preferred_mode(rid))
+        self.app.push_screen(ContactDialog(kind, today, mode=mode, case=f"case #{rid}", submit=submit))
+
+    def _consent(self, rid: int, today: date) -> None:
+        def submit(got: ConsentInput) -> None:
+            ends = ": the case is declined and any supporter freed" if got.answer == "refused" else ""
+            self.apply(
+                lambda: lifecycle.set_consent(rid, got.answer, got.on),
+                f"Case #{rid}: consent {got.answer} on {got.on.isoformat()}{ends}.",
+            )
+
+        self.app.push_screen(ConsentDialog(today, case=f"case #{rid}", submit=submit))
+
+    def _safety(self, rid: int, today: date) -> None:
+        lines = self.read(lambda: safety.open_escalations(rid))
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.act(
+                    lambda: safety.acknowledge_case(rid, today),
+                    f"Case #{rid}: safety escalation followed through.",
+                )
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Safety follow-through, case #{rid}",
+                [
+                    "Escalations not yet followed through:",
+                    *(f"  {line}" for line in lines),
+                    "",
+                    f"Record them as followed through on {today.isoformat()}; the safety item leaves Today.",
+                ],
+                "Enter: record it    Escape: cancel, nothing recorded",
+            ),
+            answered,
+        )
 
     def action_snooze(self) -> None:
-        """Put the item off for a week, with a reason from the list."""
+        """Put the item off until a date (a week unless changed), with a reason from the list."""
         item = self.selected()
         if item is None:
             return
-        until = clock.today() + timedelta(days=7)
+        if item.kind == "safety":
+            self.notify("A safety item is never snoozed: follow it through (d).", severity="warning")
+            return
+        rid, kind = item.referral_id, item.kind
 
-        def chosen(reason: str | None) -> None:
-            if reason is not None:
-                self.act(
-                    lambda: followups.snooze(item.referral_id, item.kind, until, reason),
-                    f"Snoozed until {until.isoformat()}.",
-                )
+        def submit(got: SnoozeInput) -> None:
+            self.apply(
+                lambda: followups.snooze(rid, kind, got.until, got.reason),
+                f"Case #{rid}: {labels.label('queue_kind', kind)} snoozed until {got.until.isoformat()}.",
+            )
 
-        options = [(r, r.replace("_", " ")) for r in SNOOZE_REASONS]
-        self.app.push_screen(ChoiceDialog(f"Snooze until {until.isoformat()}: why?", options), chosen)
+        what = f"case #{rid}, {labels.label('queue_kind', kind)}"
+        self.app.push_screen(SnoozeDialog(clock.today(), what=what, submit=submit))

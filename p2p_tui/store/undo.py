@@ -1,0 +1,162 @@
+"""Undo of the console's last change: the database image from just before it, restored whole.
+
+Simple and exact: before a change the console marks as undoable (`Store.atomic(undo=...)`), the
+in-memory database is serialized (`sqlite3.Connection.serialize`, a copy of its pages); undoing
+deserializes that image over the database, so every table is byte for byte as it was, and the normal
+save follows. One level: the session's last change. It is offered only while nothing else has
+changed the database since (SQLite's count of changes on the connection): an undo never reverts a
+change it was not asked to.
+
+Tables named in `PRESERVED_ON_UNDO` are append-only records (the audit log of another branch): their
+rows added since the image was taken are carried across the restore, so an undo never erases the
+record of what happened; a table that does not exist is skipped. `record_undo` records
+the undo itself in that audit log.
+
+The images live in memory only, with the store: locking or closing the vault drops them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+from p2p_tui.store import audit
+from p2p_tui.store.database import MemoryDatabase
+
+PRESERVED_ON_UNDO: tuple[str, ...] = ("audit_entry",)
+
+
+class NothingToUndo(Exception):
+    """There is no change that can be undone now (the message says why, no value)."""
+
+
+@dataclass(frozen=True)
+class Before:
+    """The database just before a change: its image and, per preserved table, its highest rowid."""
+
+    image: bytes
+    marks: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Step:
+    """A change that can be undone: what it was (plain words), the image before it, and the
+    connection's change count once it committed."""
+
+    label: str
+    before: Before
+    changes_after: int
+
+
+def record_undo(conn: sqlite3.Connection, label: str) -> None:
+    """Record in the audit trail that a change was undone, inside the undo's transaction.
+
+    The entry names no value (not even `label`, which may hold a name): kind `undo` only. The restored
+    image's chain head predates the entries carried across the restore, so it is pointed at the last
+    of them first, then the new entry is sealed onto it.
+    """
+    del label
+    if not audit.has_trail(conn):
+        return
+    audit.rehead(conn)
+    conn.execute(
+        "INSERT INTO audit_entry (kind, table_name, record_ids, fields) VALUES ('undo', NULL, '', '')"
+    )
+    audit.seal(conn)
+
+
+def _table_exists(conn: sqlite3.Connection, table: str) -> bool:
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,))
+    return found.fetchone() is not None
+
+
+def _marks(conn: sqlite3.Connection) -> dict[str, int]:
+    """The highest rowid of each preserved table that exists (0 when empty)."""
+    return {
+        table: int(conn.execute(f'SELECT coalesce(max(rowid), 0) FROM "{table}"').fetchone()[0])  # noqa: S608 - a fixed name
+        for table in PRESERVED_ON_UNDO
+        if _table_exists(conn, table)
+    }
+
+
+def _added_since(conn: sqlite3.Connection, marks: dict[str, int]) -> list[tuple[str, list[str], list[Any]]]:
+    """The rows of each preserved table added after `marks` (table, columns, rows)."""
+    found = []
+    for table in PRESERVED_ON_UNDO:
+        if not _table_exists(conn, table):
+            continue
+        sql = f'SELECT * FROM "{table}" WHERE rowid > ? ORDER BY rowid'  # noqa: S608 - a fixed name
+        cursor = conn.execute(sql, (marks.get(table, 0),))
+        columns = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()
+        if rows:
+            found.append((table, columns, rows))
+    return found
+
+
+def _put_back(conn: sqlite3.Connection, added: list[tuple[str, list[str], list[Any]]]) -> None:
+    """Insert the carried rows again, into the tables the restored image has."""
+    for table, columns, rows in added:
+        if not _table_exists(conn, table):
+            continue
+        names = ", ".join(f'"{c}"' for c in columns)
+        marks = ", ".join("?" * len(columns))
+        conn.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)  # noqa: S608
+
+
+class UndoLog:
+    """The session's last undoable change of one in-memory database (the caller holds its lock)."""
+
+    def __init__(self, db: MemoryDatabase) -> None:
+        self.db = db
+        self.last: Step | None = None
+
+    def before(self) -> Before:
+        """The database as it is now, to be kept if the change about to be made commits."""
+        conn = self.db.raw()
+        return Before(self.db.serialize(), _marks(conn))
+
+    def keep(self, before: Before, label: str) -> None:
+        """A change committed: it becomes the one that can be undone."""
+        self.last = Step(label, before, self.db.raw().total_changes)
+
+    def forget(self) -> None:
+        """Drop the kept image (nothing can be undone)."""
+        self.last = None
+
+    def available(self) -> str | None:
+        """What Ctrl+Z would undo now, in plain words, or None."""
+        step = self.last
+        if step is None or self.db.raw().total_changes != step.changes_after:
+            return None
+        return step.label
+
+    def undo(self) -> str:
+        """Restore the image from before the last change; returns what was undone.
+
+        Raises:
+            NothingToUndo: no change was kept, or the database changed since by another way.
+        """
+        step = self.last
+        if step is None:
+            raise NothingToUndo("Nothing to undo in this session.")
+        conn = self.db.raw()
+        if conn.total_changes != step.changes_after:
+            self.last = None
+            raise NothingToUndo("Nothing to undo: another change was made since the last one.")
+        added = _added_since(conn, step.before.marks)
+        self.db.restore(step.before.image)
+        conn = self.db.raw()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            _put_back(conn, added)
+            record_undo(conn, step.label)
+            # a change the screens see (they redraw when the change count moves); the row is unchanged
+            conn.execute("UPDATE meta SET value = value WHERE key = 'sentinel'")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        self.last = None
+        return step.label

@@ -23,7 +23,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from p2p_tui.services import clock, common
+from p2p_tui.services import clock, common, labels
 from p2p_tui.services.cases import intake, same_person, views
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import settings
@@ -55,13 +55,15 @@ def received_ok(value: str) -> bool:
     return _ok(lambda: common.past_date("received", common.parse_date("received", value), clock.today()))
 
 
-def options(values: tuple[str, ...]) -> list[tuple[str, str]]:
-    """Select options from a vocabulary."""
-    return [(v.replace("_", " "), v) for v in values]
+def options(vocabulary: str, values: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Select options from a vocabulary, in plain words."""
+    return labels.options(vocabulary, values)
 
 
 class IntakeScreen(AreaScreen):
     """Take a referral in."""
+
+    sources_of = ""  # the pathway whose sources the source field offers ("" for all of them)
 
     BINDINGS = [
         Binding("ctrl+s", "save_referral", "Save referral", id="intake.save", priority=True),
@@ -93,7 +95,7 @@ class IntakeScreen(AreaScreen):
             yield from self.field(
                 "Prefers",
                 Select(
-                    options(PREFERRED_CONTACTS),
+                    options("preferred_contact", PREFERRED_CONTACTS),
                     value="email",
                     allow_blank=False,
                     id="preferred_contact",
@@ -101,7 +103,7 @@ class IntakeScreen(AreaScreen):
                 ),
             )
             yield from self.field(
-                "Career stage", Select(options(CAREER_STAGES), id="career_stage", compact=True)
+                "Career stage", Select(options("career_stage", CAREER_STAGES), id="career_stage", compact=True)
             )
             yield from self.field("County of work", Select([], id="county", compact=True))
             yield from self.field(
@@ -118,10 +120,10 @@ class IntakeScreen(AreaScreen):
                     validators=[Function(received_ok, "received: a date YYYY-MM-DD, not in the future")],
                 ),
             )
-            yield from self.field("Pathway", Select(options(PATHWAYS), id="pathway", compact=True))
-            yield from self.field("Source", Select(options(SOURCES), id="source", compact=True))
+            yield from self.field("Pathway", Select(options("pathway", PATHWAYS), id="pathway", compact=True))
+            yield from self.field("Source", Select(options("source", SOURCES), id="source", compact=True))
             yield Label("Stressors (space to tick; several allowed)")
-            yield SelectionList[str](*[(s.replace("_", " "), s) for s in STRESSORS], id="stressors")
+            yield SelectionList[str](*options("stressor", STRESSORS), id="stressors")
             yield Static("", id="stressors-error", classes="error")
             yield Checkbox("Acute interventional event", id="acute_interventional")
             with Horizontal(classes="field", id="consent-row"):
@@ -193,6 +195,20 @@ class IntakeScreen(AreaScreen):
             if isinstance(error, Static):
                 error.update(text)
 
+    @on(Select.Changed, "#pathway")
+    def pathway_changed(self) -> None:
+        """Offer only the sources the chosen pathway takes (one kept if it is still allowed)."""
+        pathway = self.value("pathway")
+        if pathway == self.sources_of:
+            return
+        self.sources_of = pathway
+        select = self.query_one("#source", Select)
+        kept = self.value("source")
+        allowed = intake.sources_for(pathway)
+        select.set_options(options("source", allowed))
+        if kept in allowed:
+            select.value = kept
+
     @on(Select.Changed)
     @on(SelectionList.SelectedChanged)
     @on(Checkbox.Changed)
@@ -239,7 +255,8 @@ class IntakeScreen(AreaScreen):
         )
         box.clear_options()
         for person in people:
-            shown = common.printable(f"{person.name} ({person.career_stage}, {person.county}) on file")
+            stage = labels.label("career_stage", person.career_stage)
+            shown = common.printable(f"{person.name} ({stage}, {person.county}) on file")
             label = Text(shown)  # not markup
             box.add_option(Option(label, id=str(person.id)))
         box.display = bool(people)

@@ -329,9 +329,8 @@ def test_a_spreadsheets_yes_on_a_self_referral_is_accepted_and_the_dry_run_says_
     plan = run(store, "referrals", text, dry_run=True)
     assert plan.added == 3
     assert plan.consent_ignored_rows == [2, 4]
-    assert "rows 2, 4: consent ignored (only a reach-out from leadership or a colleague asks for consent)" in (
-        plan.summary
-    )
+    said = "rows 2, 4: consent ignored (only a reach-out from leadership or a colleague asks for consent)"
+    assert said in plan.summary
     run(store, "referrals", text)
     assert sorted(r.consent for r in Referral.select()) == ["given", "not_needed", "not_needed"]
 

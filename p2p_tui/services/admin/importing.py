@@ -113,8 +113,9 @@ class ImportPlan:
             lines.append(f"{self.conflicts} new 'evaluates' conflicts")
         if self.same_person_rows:
             lines.append(
-                f"{_rows(self.same_person_rows)}: the physician may be one of the supporters (same name, email or phone); "
-                "that supporter is matched with the case only after you confirm they are two people"
+                f"{_rows(self.same_person_rows)}: the physician may be one of the supporters (same name, "
+                "email or phone); that supporter is matched with the case only after you confirm they are "
+                "two people"
             )
         if self.consent_ignored_rows:
             lines.append(

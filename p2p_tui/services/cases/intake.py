@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import peewee as pw
+
 from p2p_tui.services import clock, common, labels
 from p2p_tui.services.cases import same_person
 from p2p_tui.services.errors import ValidationError
@@ -101,15 +103,24 @@ def find_physician(name: str, email: str = "", phone: str = "") -> Physician | N
     return None
 
 
-def suggest_physicians(prefix: str, limit: int = 8) -> list[Physician]:
-    """Physicians whose name starts with `prefix` (case-insensitive), for find-as-you-type."""
-    key = common.name_key(prefix)
+def name_has(typed: str) -> pw.Node:
+    """The condition "the physician's name holds `typed`", anywhere in it, whatever the case and
+    accents (on the stored `search_key`, DESIGN.md issue 10 item 8); % and _ typed are literal."""
+    pattern = common.like_any_part(typed)
+    return pw.NodeList((Physician.search_key, pw.SQL("LIKE"), pattern, pw.SQL("ESCAPE '\\'")))
+
+
+def suggest_physicians(typed: str, limit: int = 8) -> list[Physician]:
+    """Physicians whose name holds what was typed (any part, any case, any accents), for
+    find-as-you-type: names that start with it first, then by name."""
+    key = common.search_key(typed)
     if not key:
         return []
+    starts = pw.Case(None, [(Physician.search_key.startswith(key), 0)], 1)
     return list(
         Physician.select()
-        .where(Physician.name_key.startswith(key), Physician.purged_on.is_null())
-        .order_by(Physician.name_key, Physician.id)
+        .where(name_has(typed), Physician.purged_on.is_null())
+        .order_by(starts, Physician.search_key, Physician.id)
         .limit(limit)
     )
 
@@ -120,6 +131,7 @@ def upsert_physician(p: PhysicianInput, on: date) -> Physician:
     values = {
         "name": p.name,
         "name_key": common.name_key(p.name),
+        "search_key": common.search_key(p.name),
         "career_stage": p.career_stage,
         "county": p.county,
         "preferred_contact": p.preferred_contact,

@@ -15,6 +15,7 @@ from p2p_tui.store.migrations import (
     m0003_queue_indexes,
     m0004_deidentified,
     m0005_canonical_names,
+    m0008_search_keys,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -25,6 +26,7 @@ MIGRATIONS: tuple[tuple[int, Migration], ...] = (
     (3, m0003_queue_indexes.apply),
     (4, m0004_deidentified.apply),
     (5, m0005_canonical_names.apply),
+    (8, m0008_search_keys.apply),  # words10 (6 and 7 are other branches')
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -103,7 +103,8 @@ class IntakeScreen(AreaScreen):
                 ),
             )
             yield from self.field(
-                "Career stage", Select(options("career_stage", CAREER_STAGES), id="career_stage", compact=True)
+                "Career stage",
+                Select(options("career_stage", CAREER_STAGES), id="career_stage", compact=True),
             )
             yield from self.field("County of work", Select([], id="county", compact=True))
             yield from self.field(

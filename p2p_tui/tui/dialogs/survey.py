@@ -75,7 +75,7 @@ class SurveyDialog(ModalScreen[SurveyInput | None]):
         try:
             answers = clean_survey(self.answers())
         except ValidationError as exc:
-            self.query_one("#survey-error", Static).update(str(exc))
+            self.query_one("#survey-error", Static).update(labels.error(exc))
             return
         self.dismiss(answers)
 

@@ -12,7 +12,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from p2p_tui.services import clock, common
+from p2p_tui.services import clock, common, labels
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import Store
 from p2p_tui.tui.console import Console, console_of
@@ -56,7 +56,7 @@ class AreaScreen(Screen[None]):
             with self.store.atomic():
                 result = change()
         except ValidationError as exc:
-            self.notify(str(exc), title="Not changed", severity="error", timeout=10)
+            self.notify(labels.error(exc), title="Not changed", severity="error", timeout=10)
             return None
         if done:
             self.notify(done)

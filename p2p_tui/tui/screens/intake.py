@@ -242,7 +242,8 @@ class IntakeScreen(AreaScreen):
         """Save is enabled only when every field is valid."""
         missing = self.problems()
         self.query_one("#save", Button).disabled = bool(missing)
-        self.query_one("#form-error", Static).update(f"Still needed: {', '.join(missing)}" if missing else "")
+        needed = ", ".join(labels.field(name) for name in missing)
+        self.query_one("#form-error", Static).update(f"Still needed: {needed}" if missing else "")
 
     # -- find as you type -------------------------------------------------------------------------
 
@@ -318,7 +319,7 @@ class IntakeScreen(AreaScreen):
                 referral_id = intake.create_referral(data).id  # the id only: the case page reads a view
                 flagged = same_person.flagged(referral_id)
         except ValidationError as exc:
-            self.query_one("#form-error", Static).update(str(exc))
+            self.query_one("#form-error", Static).update(labels.error(exc))
             self.show_result(exc.field, None)
             return
         self.notify(f"Referral saved as case #{referral_id}.")

@@ -144,8 +144,11 @@ class TrainingScreen(AreaScreen):
             return
         choices = self.read(lambda: training.attendance_choices(event.id))
         attending = set(choices.recorded)
-        labels = [
-            (p.supporter_id, f"{self.shown(p.name)}  #{p.supporter_id} {p.status.replace('_', ' ')}")
+        people = [
+            (
+                p.supporter_id,
+                f"{self.shown(p.name)}  #{p.supporter_id} {labels.label('supporter_status', p.status)}",
+            )
             for p in choices.people
         ]
         heading = f"{labels.label('training_kind', event.kind)} on {event.held_on.isoformat()}"
@@ -164,7 +167,7 @@ class TrainingScreen(AreaScreen):
 
             self.act(change, f"Attendance: {len(added)} added, {len(removed)} removed.")
 
-        self.app.push_screen(AttendanceDialog(heading, labels, attending, float(event.hours)), chosen)
+        self.app.push_screen(AttendanceDialog(heading, people, attending, float(event.hours)), chosen)
 
     @on(DataTable.RowSelected, "#honoraria")
     def open_supporter(self, event: DataTable.RowSelected) -> None:

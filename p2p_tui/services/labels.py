@@ -117,7 +117,7 @@ LABELS: dict[str, dict[str, str]] = {
         "active": "supporter active",
         "available": "available now",
         "not_self": "not the physician themself",
-        "not_evaluator": "does not evaluate the physician",
+        "not_evaluator": "not their evaluator",
         "no_declared_conflict": "no declared conflict",
         "career_stage": "career stage allowed",
         "capacity": "below capacity",

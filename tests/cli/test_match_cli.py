@@ -71,9 +71,9 @@ def test_the_table_lists_every_supporter_eligible_first_with_every_term(vault: P
     rows = [line.split() for line in lines if line[:4].strip().isdigit()]
     assert [(row[0], row[1]) for row in rows] == [("1", "2"), ("2", "1"), ("3", "3"), ("4", "4")]
     assert rows[0][2:5] == ["Dr", "Best", "yes"] and rows[0][-1] == "90.0"
-    assert "no: evaluates this physician" in next(x for x in lines if "Dr Evaluator" in x)
+    assert "no: their evaluator" in next(x for x in lines if "Dr Evaluator" in x)
     assert "no: unavailable until 2026-03-07" in next(x for x in lines if "Dr Away" in x)
-    assert "breaks the rule does not evaluate the physician: evaluates this physician" in result.output
+    assert "breaks the rule not their evaluator: evaluates this physician" in result.output
     best_terms = lines[lines.index(next(x for x in lines if "Dr Best" in x)) + 1].strip()
     assert best_terms == (
         "another county +30, interventional +30, similar career stage +10, same specialty +0, "

@@ -74,7 +74,18 @@ class Reason:
     def finding(self) -> str:
         """The detail, short, as a column of eligibility says it: "paused", "at capacity (2 of 2 cases
         open)", "may be the physician themself" (the rule's name in words: `labels.label("rule", ...)`)."""
+        if not self.passed and self.rule in SHORT_FINDINGS:
+            return SHORT_FINDINGS[self.rule]
         return self.detail.removeprefix("status is ").split(":")[0]
+
+
+# A failed hard rule whose detail is long, said short (the detail stays in the explanation).
+SHORT_FINDINGS = {
+    "career_stage": "early-career supporter",
+    "not_evaluator": "their evaluator",
+    "no_declared_conflict": "declared a conflict",
+    "not_declined_before": "declined this case",
+}
 
 
 @dataclass(frozen=True)

@@ -196,6 +196,11 @@ async def test_privacy_mode_hides_every_name_on_every_screen(populated: Path) ->
         assert "quinn@example.org" not in text and "902-555-0199" not in text
         for name in NAMES:
             assert name not in text, name
+        await pilot.press("escape", "f7")  # the intake's find-as-you-type says it is off
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "IntakeScreen")
+        await pilot.press(*"Quinn")
+        await wait_for(pilot, lambda: "off while names are masked" in screen_text(pilot))
+        assert NAMES[0] not in screen_text(pilot).replace("Quinn", "")
         await pilot.press("escape", "f3")
         screens = [app.screen]
         await pilot.press("f8")

@@ -31,6 +31,8 @@ from p2p_tui.store.vocab import CAREER_STAGES, PATHWAYS, PREFERRED_CONTACTS, SOU
 from p2p_tui.tui.messages import OpenCase
 from p2p_tui.tui.screens.base import AreaScreen
 
+PRIVACY_NOTE = "Finding physicians on file is off while names are masked (F8 shows them)."
+
 
 def _ok(check: object) -> bool:
     try:
@@ -248,14 +250,18 @@ class IntakeScreen(AreaScreen):
     # -- find as you type -------------------------------------------------------------------------
 
     def suggest(self, prefix: str) -> None:
-        """Physicians already on file whose name starts with what was typed (not in privacy mode)."""
+        """Physicians already on file whose name holds what was typed, anywhere, whatever its case and
+        accents (not in privacy mode: it says so)."""
         box = self.query_one("#suggestions", OptionList)
-        people = (
-            []
-            if self.p2p.privacy or len(prefix.strip()) < 2
-            else self.read(lambda: views.physician_suggestions(prefix))
-        )
         box.clear_options()
+        if len(prefix.strip()) < 2:
+            box.display = False
+            return
+        if self.p2p.privacy:
+            box.add_option(Option(PRIVACY_NOTE, id="privacy", disabled=True))
+            box.display = True
+            return
+        people = self.read(lambda: views.physician_suggestions(prefix))
         for person in people:
             stage = labels.label("career_stage", person.career_stage)
             shown = common.printable(f"{person.name} ({stage}, {person.county}) on file")
@@ -265,6 +271,8 @@ class IntakeScreen(AreaScreen):
 
     @on(OptionList.OptionSelected, "#suggestions")
     def use_physician(self, event: OptionList.OptionSelected) -> None:
+        if not (event.option.id or "").isdigit():  # the privacy note
+            return
         person = self.read(lambda: views.physician_view(int(event.option.id or 0)))
         self.query_one("#name", Input).value = person.name
         self.query_one("#email", Input).value = person.email

@@ -77,6 +77,7 @@ class CasesScreen(AreaScreen):
         name_field = self.query_one("#name", Input)
         name_field.disabled = self.p2p.privacy  # no searching by name on a screen others can see
         name_field.placeholder = SEARCH_OFF if self.p2p.privacy else SEARCH_HINT
+        name_field.password = self.p2p.privacy  # what was typed may be a name: masked too
         name = "" if self.p2p.privacy else name_field.value
         quarter = self.query_one("#quarter", Input).value
         if not quarter_ok(quarter):

@@ -101,7 +101,7 @@ class MatchScreen(AreaScreen):
             return
         lines = [f"{self.shown(candidate.name)}: score {candidate.score:g}"]
         for r in candidate.reasons:
-            mark = "ok " if r.passed else ("NO " if r.hard else "-  ")
+            mark = "ok " if r.passed else ("no " if r.hard else "-  ")
             points = "" if r.hard else f"{r.points:+g}"
             lines.append(f"  {mark} {labels.label('rule', r.rule):<{RULE_WIDTH}} {points:>5}  {r.detail}")
         if candidate.may_be_self:

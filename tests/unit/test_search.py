@@ -92,3 +92,17 @@ def test_an_older_vault_gets_its_search_keys_at_open(tmp_path: Path) -> None:
         assert case_list.search("all", name=surname).total >= 1
     finally:
         store.close()
+
+
+def test_a_case_recorded_before_the_pathway_rule_still_opens_and_shows(people: Store) -> None:
+    """An old vault may hold a reach-out from CMPA (the demo once did): it is read, never refused."""
+    from p2p_tui.services import labels
+    from p2p_tui.store import query
+
+    with people.atomic():
+        query.execute("UPDATE referral SET pathway = 'reach_out', source = 'cmpa' WHERE id = 1")
+    with people.lock:
+        shown = views.case_view(1)
+        assert (shown.pathway, shown.source) == ("reach_out", "cmpa")
+        assert labels.label("source", shown.source) == "CMPA"
+        assert case_list.search("all", name="amber").rows[0].source == "cmpa"

@@ -47,6 +47,11 @@ class AreaScreen(Screen[None]):
         character (`common.printable`: a vault written before they were refused may hold one)."""
         return MASK if self.p2p.privacy else common.printable(value)
 
+    def shown_numbered(self, value: str, number: int) -> str:
+        """A supporter's name as a row shows it: in privacy mode the mask and their number (#12), so
+        masked rows stay told apart; otherwise the name, printable."""
+        return f"{MASK} #{number}" if self.p2p.privacy else common.printable(value)
+
     def act(self, change: Callable[[], T], done: str = "") -> T | None:
         """Run a service call as one transaction (saved in the background), then redraw.
 

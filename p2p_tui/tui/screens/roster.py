@@ -84,7 +84,7 @@ class RosterScreen(AreaScreen):
         for row in rows:
             load = f"{row.open_cases}/{row.max_active}"
             table.add_row(
-                Text(self.shown(row.name)),
+                Text(self.shown_numbered(row.name, row.id)),
                 labels.label("supporter_status", row.status),
                 load,
                 availability(row, today),

@@ -94,7 +94,7 @@ class TrainingScreen(AreaScreen):
         paid.clear()
         for line in v.honoraria:
             paid.add_row(
-                Text(self.shown(line.name)),
+                Text(self.shown_numbered(line.name, line.supporter_id)),
                 f"{line.hours:g}",
                 f"${line.amount:,.2f}",
                 key=str(line.supporter_id),

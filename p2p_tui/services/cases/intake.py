@@ -116,7 +116,7 @@ def suggest_physicians(typed: str, limit: int = 8) -> list[Physician]:
     key = common.search_key(typed)
     if not key:
         return []
-    starts = pw.Case(None, [(Physician.search_key.startswith(key), 0)], 1)
+    starts = pw.Case(None, [(pw.fn.substr(Physician.search_key, 1, len(key)) == key, 0)], 1)
     return list(
         Physician.select()
         .where(name_has(typed), Physician.purged_on.is_null())

@@ -1,7 +1,8 @@
 """`p2p-tui match REFERRAL_ID [--json] [--on YYYY-MM-DD]`: the roster ranked for one referral (read-only).
 
 Every supporter is listed, eligible ones first by score, each with every term of the score; an
-ineligible one names the hard rule it breaks. `--json` prints the list of candidates (ARCHITECTURE.md §6:
+ineligible one names the hard rule it breaks, all in plain words (`services/labels.py`); the JSON keeps
+the rules' codes. `--json` prints the list of candidates (ARCHITECTURE.md §6:
 each with `supporter`, `eligible`, `score` and `reasons`, each reason with `rule`, `passed`, `detail`).
 Nothing is written: the vault file is left byte for byte as it was.
 """
@@ -13,7 +14,7 @@ from datetime import date
 import click
 
 from p2p_tui.commands.base import InvalidInput, common_options, opened_store, vault_command
-from p2p_tui.services import clock, common
+from p2p_tui.services import clock, common, labels
 from p2p_tui.services.cases import matching, views
 from p2p_tui.services.cases.matching import Candidate
 from p2p_tui.services.common import printable
@@ -23,13 +24,14 @@ GRADED = ("load", "rest")  # soft terms scored on a scale, shown with one decima
 
 
 def soft_terms(candidate: Candidate) -> str:
-    """The candidate's score term by term, e.g. "other_county +30, ..., load +5.0 (2 of 4 cases open)"."""
+    """The candidate's score term by term, in words: "another county +30, ..., lighter load +5.0 (2 of
+    4 cases open)"."""
     terms = []
     for reason in candidate.reasons:
         if reason.hard:
             continue
         points = f"{reason.points:.1f}" if reason.rule in GRADED else f"{reason.points:g}"
-        term = f"{reason.rule} +{points}"
+        term = f"{labels.label('rule', reason.rule)} +{points}"
         if not reason.passed:
             term += f" ({reason.detail})"
         terms.append(term)
@@ -37,10 +39,10 @@ def soft_terms(candidate: Candidate) -> str:
 
 
 def eligibility(candidate: Candidate) -> str:
-    """`yes`, or `NO: ` and the hard rules broken."""
+    """`yes`, or `no: ` and what breaks the hard rules ("no: paused")."""
     if candidate.eligible:
         return "yes"
-    return "NO: " + ", ".join(r.rule for r in candidate.failing(hard=True))
+    return "no: " + ", ".join(r.finding for r in candidate.failing(hard=True))
 
 
 def table(referral_id: int, on: date, ranked: list[Candidate]) -> list[str]:
@@ -68,7 +70,7 @@ def table(referral_id: int, on: date, ranked: list[Candidate]) -> list[str]:
             f"{verdict:<{verdict_width}}  {candidate.score:5.1f}"
         )
         for reason in candidate.failing(hard=True):
-            lines.append(f"{indent}broken: {reason.rule} ({reason.detail})")
+            lines.append(f"{indent}breaks the rule {labels.label('rule', reason.rule)}: {reason.detail}")
         lines.append(f"{indent}{soft_terms(candidate)}")
     return lines
 

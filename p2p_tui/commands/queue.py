@@ -12,12 +12,12 @@ from datetime import date, datetime
 import click
 
 from p2p_tui.commands.base import common_options, help_from, opened_store, vault_command
-from p2p_tui.services import clock, common
+from p2p_tui.services import clock, common, labels
 from p2p_tui.services.cases import followups
 from p2p_tui.services.cases.followups import QueueItem
 
-KIND_NAMES = {"check_in": "check-in"}  # as the help names a kind; the others: the code with spaces
-HEADER = f"{'urgency':>7}  {'kind':<16}  {'referral':>8}  {'due':<10}  {'when':<11}  terms"
+KIND_WIDTH = max(len(labels.label("queue_kind", kind)) for kind in followups.KIND_WEIGHTS)
+HEADER = f"{'urgency':>7}  {'kind':<{KIND_WIDTH}}  {'referral':>8}  {'due':<10}  {'when':<11}  terms"
 INDENT = " " * 7 + "  "
 
 
@@ -35,13 +35,25 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
+def _lines(parts: list[str], width: int = 60, indent: str = " " * 11) -> str:
+    """Parts joined by commas, a new (indented) line before one that would pass `width`."""
+    lines = [parts[0]]
+    for part in parts[1:]:
+        if len(lines[-1]) + len(part) + 2 > width:
+            lines[-1] += ","
+            lines.append(indent + part)
+        else:
+            lines[-1] += ", " + part
+    return "\n".join(lines)
+
+
 def kind_name(kind: str) -> str:
-    """A queue kind as the help names it: `check-in`, `no first contact`."""
-    return KIND_NAMES.get(kind, kind.replace("_", " "))
+    """A queue kind in plain words, as the table and the help name it: "first contact"."""
+    return labels.label("queue_kind", kind)
 
 
 URGENCY_TERMS = {  # the --help's formula, from the weights the queue is ranked by
-    "kinds": ", ".join(f"{kind_name(kind)} {_number(w)}" for kind, w in followups.KIND_WEIGHTS.items()),
+    "kinds": _lines([f"{kind_name(kind)} {_number(w)}" for kind, w in followups.KIND_WEIGHTS.items()]),
     "overdue": (
         f"{_number(followups.OVERDUE_PER_DAY)} a working day overdue"
         f" (at most {_number(followups.OVERDUE_CAP)}),"
@@ -65,7 +77,8 @@ def table(items: list[QueueItem], on: date, hidden: int) -> list[str]:
     for item in items:
         values = " + ".join(f"{t.name} {_number(t.value)}" for t in item.terms)
         lines.append(
-            f"{item.urgency:>7.2f}  {item.kind:<16}  {item.referral_id:>8}  {item.due_on.isoformat():<10}"
+            f"{item.urgency:>7.2f}  {kind_name(item.kind):<{KIND_WIDTH}}  {item.referral_id:>8}  "
+            f"{item.due_on.isoformat():<10}"
             f"  {when(item, on):<11}  {values}"
         )
         lines.append(INDENT + "; ".join(t.detail for t in item.terms))

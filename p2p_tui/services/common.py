@@ -108,6 +108,23 @@ def name_key(name: str) -> str:
     return " ".join(_visible(folded).split())
 
 
+def search_key(name: str) -> str:
+    """How a name is searched: its canonical key without accents (NFKD, combining marks dropped).
+
+    Stored as `physician.search_key` (schema 8, whose frozen copy must agree), and applied to what is
+    typed, so "jose" finds "José" and "SMITH" finds "Amber Smith" (`like_any_part`).
+    """
+    decomposed = unicodedata.normalize("NFKD", name_key(name))
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def like_any_part(typed: str) -> str:
+    """A LIKE pattern (with ESCAPE '\\') finding `typed` anywhere in a search key: % and _ are literal."""
+    key = search_key(typed)
+    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def phone_digits(phone: str) -> str:
     """A phone number's digits only, for comparing (a leading country code 1 of an 11-digit number
     dropped: +1 902 555 0101 and 902-555-0101 are one number)."""

@@ -56,8 +56,9 @@ TRAINING_TITLES = (
     "Boundaries and self-care for supporters",
     "Supporting colleagues through complaints",
 )
-REACH_IN_SOURCES = ("self",) * 7 + ("php", "mspei", "media", "other")
-REACH_OUT_SOURCES = ("colleague",) * 3 + ("leadership",) * 2 + ("cpspei", "cmpa", "mspei", "php")
+# each pathway's sources are of its own (vocab.PATHWAY_SOURCES): a reach-out never comes from a college
+REACH_IN_SOURCES = ("self",) * 7 + ("php", "mspei", "cmpa", "cpspei", "colleague", "other")
+REACH_OUT_SOURCES = ("colleague",) * 3 + ("leadership",) * 2 + ("media",) * 2 + ("other",) * 2
 HARD_REASONS: list[dict[str, object]] = [
     {"rule": rule, "passed": True, "detail": "kept", "points": 0.0, "hard": True}
     for rule in ("active", "available", "not_self", "not_evaluator", "no_declared_conflict", "career_stage",
@@ -318,7 +319,7 @@ class _Demo:
                   end="closed", end_on=back(18)),
             _Plan(back(22), match_on=back(22), contact_on=back(20), follow_on=back(9)),  # survey due
             _Plan(back(8), match_on=back(7), contact_on=back(6), snooze=True),  # check-in snoozed
-            _Plan(back(5), pathway="reach_out", source="cmpa", acute=True, match_on=back(5),
+            _Plan(back(5), pathway="reach_in", source="cmpa", acute=True, match_on=back(5),
                   contact_on=back(3), escalate_on=back(1)),  # safety: not yet acknowledged
             _Plan(back(4), match_on=back(3)),  # no first contact yet
             _Plan(back(3)),  # unmatched, overdue
@@ -331,7 +332,7 @@ class _Demo:
         """Record one case through the services, as the coordinator would have, step by step."""
         rng = self.rng
         plan.pathway = plan.pathway or "reach_in"
-        plan.source = plan.source or ("self" if plan.pathway == "reach_in" else "cpspei")
+        plan.source = plan.source or ("self" if plan.pathway == "reach_in" else "media")
         plan.cut(self.on)
         picked = rng.sample(STRESSORS, rng.choice((1, 1, 2, 2, 3)))
         stressors = tuple(s for s in STRESSORS if s in picked)

@@ -11,6 +11,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from p2p_tui.services import common
+from p2p_tui.services.errors import ValidationError
+
+# The fields a ValidationError names, as a screen says them (an import's messages keep the column names).
+FIELDS = {
+    "career_stage": "career stage",
+    "preferred_contact": "preferred contact",
+    "acute_interventional": "acute interventional event",
+    "received": "date received",
+    "unavailable_until": "unavailable until",
+    "max_active": "capacity",
+    "override_reason": "override reason",
+    "logistics_note": "logistics note",
+    "held_on": "date held",
+    "nominated_by": "nominated by",
+    "referral_id": "case number",
+}
 
 LABELS: dict[str, dict[str, str]] = {
     "career_stage": {
@@ -80,7 +96,7 @@ LABELS: dict[str, dict[str, str]] = {
         "php": "Physician Health Program",
         "crisis_line_988": "9-8-8 Suicide Crisis Helpline",
         "emergency_911": "911 emergency services",
-        "other": "other",
+        "other": "someone else (not named here)",
     },
     "queue_kind": {
         "safety": "safety follow-through",
@@ -108,7 +124,7 @@ LABELS: dict[str, dict[str, str]] = {
         "active": "supporter active",
         "available": "available now",
         "not_self": "not the physician themself",
-        "not_evaluator": "does not evaluate the physician",
+        "not_evaluator": "not their evaluator",
         "no_declared_conflict": "no declared conflict",
         "career_stage": "career stage allowed",
         "capacity": "below capacity",
@@ -152,3 +168,14 @@ def labels(vocabulary: str, codes: Iterable[str]) -> str:
 def options(vocabulary: str, codes: Iterable[str]) -> list[tuple[str, str]]:
     """(label, code) pairs for a select or a choice list, in the order given."""
     return [(label(vocabulary, code), code) for code in codes]
+
+
+def field(name: str) -> str:
+    """A field's name in plain words ("career stage"), as an error on a screen names it."""
+    return FIELDS.get(name) or common.printable(name).replace("_", " ")
+
+
+def error(exc: ValidationError) -> str:
+    """A refusal as a screen shows it: the field in plain words, then what is allowed."""
+    where = f"row {exc.row}, " if exc.row is not None else ""
+    return f"{where}{field(exc.field)}: {exc.message}"

@@ -36,6 +36,7 @@ class Physician(BaseModel):
     id = pw.AutoField()
     name = pw.TextField()
     name_key = pw.TextField(index=True)
+    search_key = pw.TextField(default="")  # words10: the name folded for search (common.search_key)
     email = pw.TextField(default="")
     phone = pw.TextField(default="")
     preferred_contact = pw.TextField(default="email")

@@ -22,6 +22,11 @@ SURVEY_DURATIONS = ("under_15", "15_30", "30_60", "over_60")
 ESCALATED_TO = ("php", "crisis_line_988", "emergency_911", "other")
 QUEUE_KINDS = ("safety", "unmatched", "no_first_contact", "check_in", "survey", "consent_pending", "reassign")
 SNOOZE_REASONS = ("awaiting_reply", "scheduled", "supporter_away", "physician_away", "other")
+# Which sources each pathway takes (DESIGN.md section 5, the seed's two doors): any other pair is refused.
+PATHWAY_SOURCES: dict[str, tuple[str, ...]] = {
+    "reach_in": ("self", "colleague", "cpspei", "mspei", "php", "cmpa", "other"),
+    "reach_out": ("media", "leadership", "colleague", "other"),
+}
 # Sources for which a reach-out needs the physician's consent before any contact (ARCHITECTURE.md §4).
 CONSENT_SOURCES = ("leadership", "colleague")
 LOGISTICS_NOTE_MAX = 140

@@ -318,6 +318,17 @@ class P2PApp(App[None]):
             self._area_keys.add(key)
         self.push_screen(key)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The lock and create screens offer no command palette (nothing to find, nowhere to go)."""
+        if action == "command_palette":
+            return self.store is not None
+        return True
+
+    def action_command_palette(self) -> None:
+        """The command palette, only while the vault is open."""
+        if self.store is not None:
+            super().action_command_palette()
+
     def action_help(self) -> None:
         """Every key of this screen and of the app."""
         from p2p_tui.tui.screens.help import HelpScreen

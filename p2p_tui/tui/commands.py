@@ -1,7 +1,8 @@
-"""Command-palette providers (Ctrl+P): go to a screen, new referral, find a physician by name.
+"""Command-palette providers (Ctrl+P): go to a screen, new referral, find a physician by any part of
+the name, whatever its case and accents.
 
-Find-by-name honours privacy mode: with names masked it finds nothing, so a shoulder-surfer sees
-nothing either.
+Find-by-name honours privacy mode: with names masked it finds nothing (and says it is off), so a
+shoulder-surfer sees nothing either. The lock screen offers no palette (`P2PApp.check_action`).
 """
 
 from __future__ import annotations
@@ -73,12 +74,24 @@ class GoToProvider(Provider):
                 yield Hit(score, matcher.highlight(text), command, help=help_text)  # type: ignore[arg-type]
 
 
+PRIVACY_NOTE = "Find by name is off while names are masked"
+
+
 class FindProvider(Provider):
-    """Find a physician (referred or supporter) by name and open their case or roster page."""
+    """Find a physician (referred or supporter) by any part of the name and open their case or roster
+    page. In privacy mode it finds nothing and says so."""
 
     async def search(self, query: str) -> Hits:
         app = _app(self)
-        if app.store is None or app.privacy or len(query.strip()) < 2:
+        if app.store is None or len(query.strip()) < 2:
+            return
+        if app.privacy:
+            yield Hit(
+                0.1,
+                PRIVACY_NOTE,
+                partial(self.app.notify, f"{PRIVACY_NOTE}: F8 shows them again."),
+                help="Privacy mode (F8) hides every name",
+            )
             return
         from p2p_tui.services.cases import views
 

@@ -71,14 +71,16 @@ def test_the_table_lists_every_supporter_eligible_first_with_every_term(vault: P
     rows = [line.split() for line in lines if line[:4].strip().isdigit()]
     assert [(row[0], row[1]) for row in rows] == [("1", "2"), ("2", "1"), ("3", "3"), ("4", "4")]
     assert rows[0][2:5] == ["Dr", "Best", "yes"] and rows[0][-1] == "90.0"
-    assert "NO: not_evaluator" in next(x for x in lines if "Dr Evaluator" in x)
-    assert "NO: available" in next(x for x in lines if "Dr Away" in x)
-    assert "broken: not_evaluator (evaluates this physician)" in result.output
+    assert "no: their evaluator" in next(x for x in lines if "Dr Evaluator" in x)
+    assert "no: unavailable until 2026-03-07" in next(x for x in lines if "Dr Away" in x)
+    assert "breaks the rule not their evaluator: evaluates this physician" in result.output
     best_terms = lines[lines.index(next(x for x in lines if "Dr Best" in x)) + 1].strip()
     assert best_terms == (
-        "other_county +30, interventional +30, career_stage_similar +10, specialty +0, load +10.0, rest +10.0"
+        "another county +30, interventional +30, similar career stage +10, same specialty +0, "
+        "lighter load +10.0, rest since last case +10.0"
     )
-    assert "other_county +0 (same county of work)" in result.output
+    assert "another county +0 (same county of work)" in result.output
+    assert "_" not in result.output.replace("2026", "")  # no code in the readable listing
     # the columns line up: every row's score ends in the same column
     assert len({len(line) for line in lines if line[:4].strip().isdigit()}) == 1
     assert vault.read_bytes() == before

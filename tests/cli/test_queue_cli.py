@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from p2p_tui.cli import main
+from p2p_tui.commands.queue import KIND_WIDTH
 from p2p_tui.services.cases import followups
 from p2p_tui.store import Store, vocab
 from p2p_tui.store.models import Physician
@@ -58,14 +59,15 @@ def test_the_table_ranks_items_with_their_terms_and_no_names(vault: Path) -> Non
     lines = result.output.splitlines()
     assert lines[0] == "Queue on 2026-07-09: 4 items (1 snoozed, not shown)"
     assert lines[1].split() == ["urgency", "kind", "referral", "due", "when", "terms"]
-    rows = [line.split() for line in lines[2::2]]
-    assert [row[:3] for row in rows] == [
-        ["46.70", "safety", "1"],
-        ["18.70", "unmatched", "1"],
-        ["16.60", "unmatched", "2"],
-        ["8.10", "no_first_contact", "3"],
+    kind = slice(9, 9 + KIND_WIDTH)  # the kind's column, in plain words
+    rows = [(line[:7].strip(), line[kind].strip(), line[kind.stop :].split()[0]) for line in lines[2::2]]
+    assert rows == [
+        ("46.70", "safety follow-through", "1"),
+        ("18.70", "match a supporter", "1"),
+        ("16.60", "match a supporter", "2"),
+        ("8.10", "first contact", "3"),
     ]
-    assert lines[2].split()[:6] == ["46.70", "safety", "1", "2026-07-06", "OVERDUE", "3d"]
+    assert lines[2][kind.stop :].split()[:4] == ["1", "2026-07-06", "OVERDUE", "3d"]
     assert lines[2].endswith("kind 40 + overdue 6 + age 0.7")
     assert lines[3].strip() == (
         "safety escalation not yet acknowledged; 3 working days overdue; 7 calendar days since received"
@@ -144,10 +146,11 @@ def test_the_help_shows_the_real_weights() -> None:
 
     result = run("queue", "--help")
     assert result.exit_code == 0, result.output
-    assert f"safety {followups.KIND_WEIGHTS['safety']:g}," in result.output  # 40, once written 20
+    said = " ".join(result.output.split())
+    assert f"safety follow-through {followups.KIND_WEIGHTS['safety']:g}," in said  # 40, once written 20
     kinds = ", ".join(f"{kind_name(k)} {w:g}" for k, w in followups.KIND_WEIGHTS.items())
-    assert f"kind     {kinds}\n" in result.output
-    assert "no first contact 8, check-in 6" in result.output
+    assert f"kind {kinds} overdue" in said
+    assert "first contact 8, follow-up check-in 6" in said
     overdue = f"{followups.OVERDUE_PER_DAY:g} a working day overdue (at most {followups.OVERDUE_CAP:g})"
     assert f"overdue  {overdue}, {followups.DUE_TODAY:g} when due today" in result.output
     assert f"age      {followups.AGE_PER_DAY:g} a calendar day" in result.output

@@ -89,10 +89,11 @@ async def test_the_palette_finds_a_physician_and_offers_their_case_or_roster_pag
         await opened(pilot, app)
         provider = FindProvider(app.screen)
         referred = [(hit.text, hit.help) for hit in [h async for h in provider.search("quinn")]]
-        supporters = [hit.text for hit in [h async for h in provider.search("Sky S")]]
+        supporters = [hit.text for hit in [h async for h in provider.search("KY supp")]]  # any part
         assert [h async for h in provider.search("x")] == []  # two letters at least
         app.privacy = True
-        assert [h async for h in provider.search("quinn")] == []  # names masked: nothing found
+        masked = [h.text async for h in provider.search("quinn")]  # names masked: nothing found
+        assert masked == ["Find by name is off while names are masked"]  # and it says so
     assert referred == [(f"{NAMES[0]}: case #1", "Open the case")]
     assert supporters == [f"{NAMES[2]}: supporter #2"]
 
@@ -181,7 +182,7 @@ async def test_cases_filter_and_open(populated: Path) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
         assert "1–2 of 2" in screen_text(pilot)
         await pilot.press("slash")
-        await pilot.press("q", "u")
+        await pilot.press(*"FERRED")  # any part of the name, any case
         await wait_for(pilot, lambda: "1–1 of 1" in screen_text(pilot))
         await pilot.press("enter")  # back to the table
         await pilot.press("enter")  # open the case
@@ -202,12 +203,22 @@ async def test_privacy_mode_hides_every_name_on_every_screen(populated: Path) ->
         assert "PRIVACY MODE" in screen_text(pilot)
         await pilot.press("f3")
         await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
+        text = screen_text(pilot)
+        assert "search off: names masked" in text  # it says what it hides
+        assert "Kings" in text and "mid career" in text  # masked rows stay distinguishable
+        await pilot.press("slash")
+        await wait_for(pilot, lambda: any("names are masked" in str(n.message) for n in app._notifications))  # noqa: SLF001
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CaseScreen))
         text = screen_text(pilot)
         assert "quinn@example.org" not in text and "902-555-0199" not in text
         for name in NAMES:
             assert name not in text, name
+        await pilot.press("escape", "f7")  # the intake's find-as-you-type says it is off
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "IntakeScreen")
+        await pilot.press(*"Quinn")
+        await wait_for(pilot, lambda: "off while names are masked" in screen_text(pilot))
+        assert NAMES[0] not in screen_text(pilot).replace("Quinn", "")
         await pilot.press("escape", "f3")
         screens = [app.screen]
         await pilot.press("f8")
@@ -235,6 +246,8 @@ async def test_auto_lock_after_the_idle_time(populated: Path) -> None:
         assert not app.query("AreaScreen") and not app._area_keys  # noqa: SLF001 - none kept either
         for name in NAMES:
             assert name not in screen_text(pilot)
+        assert app.check_action("command_palette", ()) is False  # the lock screen offers no palette
+        assert "palette" not in screen_text(pilot)
         await wait_for(pilot, lambda: bool(app.screen.query("#secret")))
         app.screen.query_one("#secret").value = PASSPHRASE  # type: ignore[attr-defined]
         await pilot.press("enter")

@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Button, Input, SelectionList
+from textual.widgets import Button, Input, Select, SelectionList
 
 from p2p_tui.services.cases.intake import PhysicianInput
 from p2p_tui.services.people import roster
 from p2p_tui.store.models import Contact, Match, Referral, Survey
+from p2p_tui.tui import compat
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
 from p2p_tui.tui.dialogs.confirm import ConfirmDialog
 from p2p_tui.tui.dialogs.contact import ContactDialog
@@ -140,6 +141,14 @@ async def test_the_intake_form_shows_errors_beside_fields(make_app: AppFactory, 
         assert "like name@example.org" in screen_text(pilot)
         app.screen.query_one("#email", Input).value = ""
         await choose(pilot, "#pathway", "reach_out")
+        await pilot.pause()
+        offered = compat.select_values(app.screen.query_one("#source", Select))
+        assert [v for v in offered if isinstance(v, str)] == [
+            "media",
+            "leadership",
+            "colleague",
+            "other",
+        ]  # only the pathway's sources
         await choose(pilot, "#source", "leadership")
         assert app.screen.query_one("#consent-row").display  # consent asked where it is needed
         await choose(pilot, "#source", "media")

@@ -209,3 +209,22 @@ def test_an_ended_case_names_who_supported_it_not_who_declined_it(store: Store) 
             "Ola Other",
             date(2026, 11, 10),
         )
+
+
+def test_a_corrected_name_is_found_by_search(store: Store) -> None:
+    from p2p_tui.services.cases import case_list
+
+    with store.atomic():
+        rid = create_referral(
+            ReferralInput(
+                PhysicianInput("Ann Smyth", "mid", "Kings", email="ann@example.org"),
+                date(2026, 11, 2),
+                "reach_in",
+                "self",
+                ("burnout",),
+            )
+        ).id
+        pid = lifecycle.get_referral(rid).physician_id
+        corrections.edit_physician(pid, PhysicianInput("Ann Smîth", "mid", "Kings", email="ann@example.org"))
+    with store.lock:
+        assert [row.id for row in case_list.search("all", name="smith").rows] == [rid]

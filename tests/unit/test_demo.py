@@ -33,7 +33,13 @@ from p2p_tui.store.models import (
     Survey,
     TrainingEvent,
 )
-from p2p_tui.store.vocab import CASE_STATUSES, OPEN_STATUSES, SUPPORTER_STATUSES, TRAINING_KINDS
+from p2p_tui.store.vocab import (
+    CASE_STATUSES,
+    OPEN_STATUSES,
+    PATHWAY_SOURCES,
+    SUPPORTER_STATUSES,
+    TRAINING_KINDS,
+)
 from tests.conftest import CHEAP_KDF, PASSPHRASE
 
 ON = date(2026, 7, 15)
@@ -115,6 +121,12 @@ def test_a_recent_unacknowledged_escalation_and_a_consent_pending_reach_out(made
     pending = Referral.select().where(Referral.consent == "pending")
     assert pending.count() >= 1
     assert all(r.pathway == "reach_out" and r.source in ("leadership", "colleague") for r in pending)
+
+
+def test_every_pathway_and_source_of_the_demo_go_together(made: dict[str, int]) -> None:
+    pairs = {(r.pathway, r.source) for r in Referral.select()}
+    assert all(source in PATHWAY_SOURCES[pathway] for pathway, source in pairs)
+    assert {pathway for pathway, _ in pairs} == set(PATHWAY_SOURCES)
 
 
 def test_no_contact_before_a_needed_consent(made: dict[str, int]) -> None:

@@ -149,7 +149,7 @@ def test_every_bad_referral_row_is_listed_by_line_and_field(store: Store) -> Non
         "2026-07-01,Blair Five,b5@clinic.test,,mid,Kings,,reach_in,self,burnout;gossip,no,",  # 6: stressor
         "2026-07-01,Blair Six,b6@clinic.test,,mid,Kings,,reach_in,self,,no,",  # 7: no stressor
         "2026-07-01,Blair Seven,b7@clinic.test,,mid,Kings,,reach_in,self,burnout,perhaps,",  # 8: flag
-        "2026-07-01,Blair Eight,b8@clinic.test,,mid,Kings,,reach_in,self,burnout,no,pending",  # 9: consent
+        "2026-07-01,Blair Eight,b8@clinic.test,,mid,Kings,,reach_out,cmpa,burnout,no,",  # 9: pair
         "2026-07-01,Blair Nine,b9@clinic.test,,mid,Kings,,reach_out,leadership,burnout,no,maybe",  # 10
         "2026-07-02,Blair Ten,b10@clinic.test,,mid,Kings,,reach_in,self,burnout,no,",  # 11: fine
         "2026-07-02,blair ten,B10@CLINIC.TEST,,mid,Kings,,reach_in,self,complaint,no,",  # 12: repeat of 11
@@ -164,7 +164,7 @@ def test_every_bad_referral_row_is_listed_by_line_and_field(store: Store) -> Non
         (6, "stressors"),
         (7, "stressors"),
         (8, "acute_interventional"),
-        (9, "consent"),
+        (9, "source"),
         (10, "consent"),
         (12, "received"),
         (13, "received"),
@@ -175,7 +175,8 @@ def test_every_bad_referral_row_is_listed_by_line_and_field(store: Store) -> Non
     assert "row 4, pathway: must be one of: reach_in, reach_out" in message
     assert "cmpa, leadership, media, other" in message
     assert "adverse_event, complaint, conflict, life_stressor, burnout, other" in message
-    assert "row 10, consent: must be one of: given, pending, refused" in message
+    assert "row 9, source: a reach-out comes from media coverage, leadership, a colleague or other" in message
+    assert "row 10, consent: must be empty (pending) or one of: given, pending, refused, yes, no" in message
     assert "Blair" not in message and "clinic.test" not in message.lower()
 
 
@@ -314,6 +315,24 @@ def test_referrals_import_with_stressors_flags_and_consent(store: Store) -> None
     assert (cy.consent, cy.acute_interventional, cy.physician.interventional) == ("pending", True, True)
     assert sorted(s.stressor for s in cy.stressor_rows) == ["adverse_event", "complaint"]
     assert (by_name["Di Ro"].consent, by_name["Di Ro"].consent_on) == ("given", date(2026, 7, 3))
+
+
+def test_a_spreadsheets_yes_on_a_self_referral_is_accepted_and_the_dry_run_says_it_is_ignored(
+    store: Store,
+) -> None:
+    text = csv_text(
+        REFERRALS,
+        GOOD_REFERRAL.removesuffix(",") + ",yes",
+        "2026-07-02,Cy Doe,cy@clinic.test,,early,Queens,,reach_out,leadership,complaint,no,yes",
+        "2026-07-03,Di Ro,di@clinic.test,,mid,Prince,,reach_out,media,conflict,no,no",
+    )
+    plan = run(store, "referrals", text, dry_run=True)
+    assert plan.added == 3
+    assert plan.consent_ignored_rows == [2, 4]
+    said = "rows 2, 4: consent ignored (only a reach-out from leadership or a colleague asks for consent)"
+    assert said in plan.summary
+    run(store, "referrals", text)
+    assert sorted(r.consent for r in Referral.select()) == ["given", "not_needed", "not_needed"]
 
 
 def test_reimporting_referrals_leaves_the_ones_on_file(store: Store) -> None:

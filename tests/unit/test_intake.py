@@ -61,7 +61,7 @@ BAD_INPUTS = [
         ("given", "pending", "refused"),
         "eventually",
     ),
-    ({"consent": "pending"}, "consent", ("leadership", "colleague"), None),
+    ({"pathway": "reach_out", "source": "php"}, "source", ("media", "leadership", "colleague"), None),
 ]
 
 
@@ -162,10 +162,10 @@ def test_an_update_keeps_the_email_and_phone_it_is_not_given(store: Store) -> No
     [
         ("reach_out", "leadership", "pending"),
         ("reach_out", "colleague", "pending"),
-        ("reach_out", "self", "not_needed"),
-        ("reach_out", "cpspei", "not_needed"),
+        ("reach_out", "media", "not_needed"),
+        ("reach_out", "other", "not_needed"),
         ("reach_in", "colleague", "not_needed"),
-        ("reach_in", "leadership", "not_needed"),
+        ("reach_in", "cmpa", "not_needed"),
     ],
 )
 def test_consent_is_asked_only_for_a_reach_out_from_leadership_or_a_colleague_pending_by_default(
@@ -190,11 +190,15 @@ def test_consent_given_at_intake_is_dated_the_day_received(store: Store) -> None
         ("reach_in", "self", "", "not_needed"),
         ("reach_in", "self", " Given ", "not_needed"),
         ("reach_in", "self", "not_needed", "not_needed"),
-        ("reach_in", "self", "yes", None),  # no answer is asked for, so none is taken
-        ("reach_in", "self", "refused", None),
+        ("reach_in", "self", "yes", "not_needed"),  # no answer is asked for: any is ignored
+        ("reach_in", "self", "refused", "not_needed"),
+        ("reach_out", "media", "maybe", "not_needed"),
         ("reach_out", "leadership", "", "pending"),
         ("reach_out", "leadership", "REFUSED", "refused"),
+        ("reach_out", "leadership", "Yes", "given"),  # as a spreadsheet holds it
+        ("reach_out", "colleague", "no", "refused"),
         ("reach_out", "colleague", "not_needed", None),
+        ("reach_out", "colleague", "maybe", None),
     ],
 )
 def test_one_consent_rule_for_intake_and_the_import(
@@ -214,6 +218,38 @@ def test_one_consent_rule_for_intake_and_the_import(
             assert made.consent == expected
             importing.import_csv("referrals", f"{HEADER}\n{line}\n", dry_run=False, on=ON)
             assert {r.consent for r in Referral.select()} == {expected}
+
+
+PAIRS = [(p, s) for p in PATHWAYS for s in SOURCES]
+ALLOWED = {
+    "reach_in": {"self", "colleague", "cpspei", "mspei", "php", "cmpa", "other"},
+    "reach_out": {"media", "leadership", "colleague", "other"},
+}
+
+
+@pytest.mark.parametrize(("pathway", "source"), PAIRS)
+def test_each_pathway_takes_only_its_sources(store: Store, pathway: str, source: str) -> None:
+    with store.atomic():
+        if source in ALLOWED[pathway]:
+            assert create_referral(referral(pathway=pathway, source=source), on=ON).source == source
+            return
+        with pytest.raises(ValidationError) as caught:
+            create_referral(referral(pathway=pathway, source=source), on=ON)
+        assert Referral.select().count() == 0
+    assert caught.value.field == "source"
+    named = intake.allowed_sources_text(pathway)
+    assert caught.value.message == named
+    assert all(code in named for code in ALLOWED[pathway])
+    assert "_" not in named.split("(")[0]  # plain words before the codes a file uses
+
+
+def test_the_refusal_names_the_allowed_sources_in_plain_words() -> None:
+    assert intake.allowed_sources_text("reach_out") == (
+        "a reach-out comes from media coverage, leadership, a colleague or other "
+        "(in a file: media, leadership, colleague, other)"
+    )
+    assert intake.sources_for("reach_in")[0] == "self"
+    assert intake.sources_for("") == SOURCES
 
 
 def test_a_received_date_in_the_future_is_refused_today_is_fine(store: Store) -> None:
@@ -237,7 +273,7 @@ def test_several_stressors_repeats_collapsed_unknown_refused(store: Store) -> No
         assert Referral.select().count() == 1
 
 
-def test_suggest_physicians_finds_by_name_prefix_ignoring_case(store: Store) -> None:
+def test_suggest_physicians_finds_any_part_of_a_name_ignoring_case_starts_first(store: Store) -> None:
     with store.atomic():
         for name, mail in [
             ("Anna Jones", "anna@example.org"),
@@ -246,14 +282,15 @@ def test_suggest_physicians_finds_by_name_prefix_ignoring_case(store: Store) -> 
             ("Percent 100%", "pc@example.org"),
         ]:
             create_referral(referral(person(name, mail)), on=ON)
-        assert [p.name for p in intake.suggest_physicians("an")] == ["Ann Smith", "Anna Jones"]
+        assert [p.name for p in intake.suggest_physicians("an")] == ["Ann Smith", "Anna Jones", "Bob Ann"]
         assert [p.name for p in intake.suggest_physicians("ANN  S")] == ["Ann Smith"]
         assert [p.name for p in intake.suggest_physicians("an", limit=1)] == ["Ann Smith"]
         assert intake.suggest_physicians("") == []
-        assert intake.suggest_physicians("%") == []  # a LIKE wildcard is a plain character
+        # a LIKE wildcard is a plain character
+        assert [p.name for p in intake.suggest_physicians("%")] == ["Percent 100%"]
         assert intake.suggest_physicians("zed") == []
         Physician.update(purged_on=ON).where(Physician.name == "Ann Smith").execute()
-        assert [p.name for p in intake.suggest_physicians("ann")] == ["Anna Jones"]
+        assert [p.name for p in intake.suggest_physicians("ann")] == ["Anna Jones", "Bob Ann"]
 
 
 def test_without_any_contact_the_only_physician_of_that_name_is_found(store: Store) -> None:

@@ -393,7 +393,7 @@ def test_confirm_refuses_a_candidate_breaking_a_hard_rule_and_names_the_rule() -
     with pytest.raises(ValidationError) as error:
         matching.confirm_match(rid, evaluator, on=ON, override_reason=REASON)
     assert error.value.field == "supporter"
-    assert "not_evaluator" in error.value.message
+    assert "hard rule: evaluates this physician" in error.value.message
     assert Match.select().count() == 0 and lifecycle.get_referral(rid).status == "new"
 
 
@@ -478,7 +478,7 @@ def test_supporter_declined_ends_the_match_as_declined_and_the_case_is_rematched
     assert not candidate(rid, first, ON + timedelta(days=1)).eligible
     with pytest.raises(ValidationError) as error:
         matching.confirm_match(rid, first, on=ON + timedelta(days=1), override_reason=REASON)
-    assert "not_declined_before" in error.value.message
+    assert "declined this case before" in error.value.message
     rematch = matching.confirm_match(rid, second, on=ON + timedelta(days=1))
     assert rematch.active and Match.get_by_id(match.id).ended_reason == "supporter_declined"
 

@@ -280,7 +280,7 @@ def test_confirm_accepts_exactly_the_eligible_candidates(
             with pytest.raises(ValidationError) as error:
                 matching.confirm_match(rid, chosen.supporter_id, on=ON, override_reason="any reason")
             assert error.value.field == "supporter"
-            assert chosen.failing(hard=True)[0].rule in error.value.message
+            assert chosen.failing(hard=True)[0].detail in error.value.message  # in plain words
             assert lifecycle.get_referral(rid).status == "new"
             return
         if matching.override_needed(chosen, ranked):

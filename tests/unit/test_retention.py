@@ -156,7 +156,14 @@ def test_the_purge_clears_exactly_the_identifying_fields(store: Store, world: di
     assert after.pop("purge_log") == {(1,): {"id": 1, "purged_on": "2026-10-01", "cases": 5, "physicians": 2}}
     assert before.pop("purge_log") == {}
     # physicians: the purged ones lose exactly their identifying fields; everyone else is untouched
-    cleared = {"name": "", "email": "", "phone": "", "specialty": "", "purged_on": "2026-10-01"}
+    cleared = {
+        "name": "",
+        "search_key": "",
+        "email": "",
+        "phone": "",
+        "specialty": "",
+        "purged_on": "2026-10-01",
+    }
     for (pid,), row in before["physician"].items():
         if pid in purged_people:
             row = row | cleared | {"name_key": f"purged-{pid}"}

@@ -92,6 +92,8 @@ class ImportPlan:
     conflicts: int = 0  # new `evaluates` conflicts recorded from the roster
     # rows whose physician may be a supporter (same name, email or phone): line numbers only
     same_person_rows: list[int] = field(default_factory=list)
+    # rows with a consent answer on a pathway that asks for none (accepted, ignored): line numbers only
+    consent_ignored_rows: list[int] = field(default_factory=list)
     dry_run: bool = False
     # Always empty in a returned plan: a file with any error raises ValidationErrors instead.
     errors: list[ValidationError] = field(default_factory=list)
@@ -111,14 +113,24 @@ class ImportPlan:
         if self.conflicts:
             lines.append(f"{self.conflicts} new 'evaluates' conflicts")
         if self.same_person_rows:
-            rows = ", ".join(str(n) for n in self.same_person_rows)
             lines.append(
-                f"rows {rows}: the physician may be one of the supporters (same name, email or phone); "
-                "that supporter is matched with the case only after you confirm they are two people"
+                f"{_rows(self.same_person_rows)}: the physician may be one of the supporters (same name, "
+                "email or phone); that supporter is matched with the case only after you confirm they are "
+                "two people"
+            )
+        if self.consent_ignored_rows:
+            lines.append(
+                f"{_rows(self.consent_ignored_rows)}: consent ignored (only a reach-out from leadership "
+                "or a colleague asks for consent)"
             )
         if self.dry_run:
             lines.append("dry run: nothing was changed")
         return lines
+
+
+def _rows(lines: list[int]) -> str:
+    """Line numbers as the summary names them: "row 3" or "rows 3, 5"."""
+    return ("row " if len(lines) == 1 else "rows ") + ", ".join(str(n) for n in lines)
 
 
 @dataclass(frozen=True)
@@ -375,13 +387,17 @@ def _clean_referral_row(row: _Row, on: date) -> tuple[ReferralInput | None, list
         day = check(common.past_date, "received", day, on)
     pathway = check(common.choice, "pathway", v["pathway"], PATHWAYS)
     source = check(common.choice, "source", v["source"], SOURCES)
+    if pathway is not None and source is not None:
+        pair = check(intake.clean_pathway_source, pathway, source)
+        pathway, source = pair if pair is not None else (pathway, None)
     stressors = check(common.choices, "stressors", v["stressors"].split(SEPARATOR), STRESSORS)
     acute = check(common.yes_no, "acute_interventional", v["acute_interventional"])
     consent = v["consent"].strip().lower()
     if pathway is not None and source is not None:
         consent = check(intake.clean_consent, pathway, source, consent) or ""
-    elif consent not in ("", *CONSENT_ANSWERS):  # which answers hold depends on the pathway and source
-        check.fail("consent", f"must be empty or one of: {', '.join(CONSENT_ANSWERS)}")
+    elif consent not in ("", *CONSENT_ANSWERS, *intake.CONSENT_YES_NO):  # read with the pathway
+        allowed = ", ".join((*CONSENT_ANSWERS, *intake.CONSENT_YES_NO))
+        check.fail("consent", f"must be empty or one of: {allowed}")
     if check.errors or person is None or day is None or pathway is None or source is None:
         return None, check.errors
     if stressors is None or acute is None:
@@ -412,6 +428,8 @@ def _import_referrals(rows: list[_Row], plan: ImportPlan, on: date, errors: list
         errors.extend(row_errors)
         if good is None:
             continue
+        if intake.consent_ignored(good.pathway, good.source, row.values["consent"]):
+            plan.consent_ignored_rows.append(row.line)
         key = (*identity(good.physician), good.received_on, good.pathway, good.source)
         if key in seen:
             message = f"the same referral as row {seen[key]} (same physician, date, pathway and source)"

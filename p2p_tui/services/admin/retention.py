@@ -171,6 +171,7 @@ def purge(on: date | None = None, *, dry_run: bool) -> PurgePlan:
             Physician.update(
                 name="",
                 name_key=pw.fn.printf("purged-%d", Physician.id),
+                search_key="",
                 email="",
                 phone="",
                 specialty="",

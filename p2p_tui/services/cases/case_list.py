@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any, cast
 
 from p2p_tui.services import common
-from p2p_tui.services.cases import lifecycle
+from p2p_tui.services.cases import intake, lifecycle
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store.models import Match, Physician, Referral, Supporter
@@ -44,7 +44,8 @@ class CasePage:
 def search(
     status: str = "open", quarter: str = "", name: str = "", *, offset: int = 0, limit: int = PAGE
 ) -> CasePage:
-    """Cases by status ("all", "open" or one status), quarter ("2026Q3") and name prefix, newest first."""
+    """Cases by status ("all", "open" or one status), quarter ("2026Q3") and any part of the name
+    (whatever its case and accents), newest first."""
     query = Referral.select().join(Physician, on=(Referral.physician == Physician.id))
     if status == "open":
         query = query.where(Referral.status.in_(OPEN_STATUSES))
@@ -54,7 +55,7 @@ def search(
         q = Quarter.parse(quarter)
         query = query.where(Referral.received_on.between(q.start, q.end))
     if name.strip():
-        query = query.where(Physician.name_key.startswith(common.name_key(name)))
+        query = query.where(intake.name_has(name))
     if not 1 <= limit <= 1000 or offset < 0:
         raise ValidationError("page", "limit must be 1 to 1000 and offset not negative")
     total = query.count()

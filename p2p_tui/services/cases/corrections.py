@@ -52,7 +52,7 @@ def edit_physician(physician_id: int, data: intake.PhysicianInput) -> Physician:
         Conflict.update(physician=found.id).where(
             Conflict.name_key == found.name_key, Conflict.physician.is_null()
         ).execute()
-    found.name, found.name_key = person.name, new_key
+    found.name, found.name_key, found.search_key = person.name, new_key, common.search_key(person.name)
     found.email, found.phone, found.specialty = person.email, person.phone, person.specialty
     found.preferred_contact = person.preferred_contact
     found.career_stage, found.county = person.career_stage, person.county

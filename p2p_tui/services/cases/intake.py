@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from p2p_tui.services import clock, common
+import peewee as pw
+
+from p2p_tui.services import clock, common, labels
 from p2p_tui.services.cases import same_person
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import settings
@@ -16,6 +18,7 @@ from p2p_tui.store.vocab import (
     CAREER_STAGES,
     CONSENT_ANSWERS,
     CONSENT_SOURCES,
+    PATHWAY_SOURCES,
     PATHWAYS,
     PREFERRED_CONTACTS,
     SOURCES,
@@ -23,6 +26,7 @@ from p2p_tui.store.vocab import (
 )
 
 SPECIALTY_MAX = 60
+CONSENT_YES_NO = {"yes": "given", "no": "refused"}  # as a spreadsheet holds it (DESIGN.md section 6)
 
 
 @dataclass(frozen=True)
@@ -99,15 +103,24 @@ def find_physician(name: str, email: str = "", phone: str = "") -> Physician | N
     return None
 
 
-def suggest_physicians(prefix: str, limit: int = 8) -> list[Physician]:
-    """Physicians whose name starts with `prefix` (case-insensitive), for find-as-you-type."""
-    key = common.name_key(prefix)
+def name_has(typed: str) -> pw.Node:
+    """The condition "the physician's name holds `typed`", anywhere in it, whatever the case and
+    accents (on the stored `search_key`, DESIGN.md issue 10 item 8); % and _ typed are literal."""
+    pattern = common.like_any_part(typed)
+    return pw.NodeList((Physician.search_key, pw.SQL("LIKE"), pattern, pw.SQL("ESCAPE '\\'")))
+
+
+def suggest_physicians(typed: str, limit: int = 8) -> list[Physician]:
+    """Physicians whose name holds what was typed (any part, any case, any accents), for
+    find-as-you-type: names that start with it first, then by name."""
+    key = common.search_key(typed)
     if not key:
         return []
+    starts = pw.Case(None, [(pw.fn.substr(Physician.search_key, 1, len(key)) == key, 0)], 1)
     return list(
         Physician.select()
-        .where(Physician.name_key.startswith(key), Physician.purged_on.is_null())
-        .order_by(Physician.name_key, Physician.id)
+        .where(name_has(typed), Physician.purged_on.is_null())
+        .order_by(starts, Physician.search_key, Physician.id)
         .limit(limit)
     )
 
@@ -118,6 +131,7 @@ def upsert_physician(p: PhysicianInput, on: date) -> Physician:
     values = {
         "name": p.name,
         "name_key": common.name_key(p.name),
+        "search_key": common.search_key(p.name),
         "career_stage": p.career_stage,
         "county": p.county,
         "preferred_contact": p.preferred_contact,
@@ -136,6 +150,31 @@ def upsert_physician(p: PhysicianInput, on: date) -> Physician:
     return found
 
 
+def sources_for(pathway: str) -> tuple[str, ...]:
+    """The sources a pathway takes (every source while no pathway is chosen)."""
+    return PATHWAY_SOURCES.get(pathway, SOURCES)
+
+
+def allowed_sources_text(pathway: str) -> str:
+    """The sources a pathway takes, in plain words and then as a file writes them."""
+    allowed = sources_for(pathway)
+    words = [labels.label("source", s) for s in allowed]
+    plain = ", ".join(words[:-1]) + " or " + words[-1]
+    return f"a {labels.label('pathway', pathway)} comes from {plain} (in a file: {', '.join(allowed)})"
+
+
+def clean_pathway_source(pathway: str, source: str) -> tuple[str, str]:
+    """The pathway and the source, each of its vocabulary and allowed together (DESIGN.md section 5).
+
+    Raises ValidationError on "pathway", or on "source" naming the sources the pathway takes.
+    """
+    pathway = common.choice("pathway", pathway, PATHWAYS)
+    source = common.choice("source", source, SOURCES)
+    if source not in PATHWAY_SOURCES[pathway]:
+        raise ValidationError("source", allowed_sources_text(pathway))
+    return pathway, source
+
+
 def consent_needed(pathway: str, source: str) -> bool:
     """A reach-out from leadership or a colleague needs the physician's consent before contact."""
     return pathway == "reach_out" and source in CONSENT_SOURCES
@@ -144,17 +183,23 @@ def consent_needed(pathway: str, source: str) -> bool:
 def clean_consent(pathway: str, source: str, consent: str) -> str:
     """The consent to record for a new referral by this (valid) pathway and source.
 
-    Where it is needed: given, pending (when left empty) or refused. Elsewhere it is not_needed, and
-    only an empty answer (or given, or not_needed) is accepted.
+    Where it is needed: given, pending (when left empty) or refused; a spreadsheet's yes and no read
+    as given and refused. Elsewhere it is not_needed, whatever the answer (`consent_ignored` says
+    whether an answer was given there, for the import's dry run to say so).
     """
     answer = consent.strip().lower()
-    if consent_needed(pathway, source):
-        return common.choice("consent", answer or "pending", CONSENT_ANSWERS)
-    if answer not in ("", "given", "not_needed"):
-        raise ValidationError(
-            "consent", "leave empty: only a reach-out from leadership or a colleague asks for consent"
-        )
-    return "not_needed"
+    if not consent_needed(pathway, source):
+        return "not_needed"
+    answer = CONSENT_YES_NO.get(answer, answer) or "pending"
+    allowed = (*CONSENT_ANSWERS, *CONSENT_YES_NO)
+    if answer not in CONSENT_ANSWERS:
+        raise ValidationError("consent", f"must be empty (pending) or one of: {', '.join(allowed)}")
+    return answer
+
+
+def consent_ignored(pathway: str, source: str, consent: str) -> bool:
+    """Whether a consent answer was given on a pathway that asks for none (it is then ignored)."""
+    return bool(consent.strip()) and not consent_needed(pathway, source)
 
 
 def create_referral(data: ReferralInput, on: date | None = None) -> Referral:
@@ -167,8 +212,7 @@ def create_referral(data: ReferralInput, on: date | None = None) -> Referral:
     on = on or clock.today()
     physician = clean_physician(data.physician)
     received = common.past_date("received", common.parse_date("received", data.received_on), on)
-    pathway = common.choice("pathway", data.pathway, PATHWAYS)
-    source = common.choice("source", data.source, SOURCES)
+    pathway, source = clean_pathway_source(data.pathway, data.source)
     stressors = common.choices("stressors", data.stressors, STRESSORS)
     acute = common.yes_no("acute_interventional", data.acute_interventional)
     consent = clean_consent(pathway, source, data.consent)

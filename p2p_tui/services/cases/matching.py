@@ -70,6 +70,23 @@ class Reason:
     points: float
     hard: bool
 
+    @property
+    def finding(self) -> str:
+        """The detail, short, as a column of eligibility says it: "paused", "at capacity (2 of 2 cases
+        open)", "may be the physician themself" (the rule's name in words: `labels.label("rule", ...)`)."""
+        if not self.passed and self.rule in SHORT_FINDINGS:
+            return SHORT_FINDINGS[self.rule]
+        return self.detail.removeprefix("status is ").split(":")[0]
+
+
+# A failed hard rule whose detail is long, said short (the detail stays in the explanation).
+SHORT_FINDINGS = {
+    "career_stage": "early-career supporter",
+    "not_evaluator": "their evaluator",
+    "no_declared_conflict": "declared a conflict",
+    "not_declined_before": "declined this case",
+}
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -383,7 +400,7 @@ def override_needed(candidate: Candidate, ranked: list[Candidate]) -> tuple[str,
     usual case, and asking a reason for it would make every confirm an override. Candidates tied with
     the top eligible score count as the top. An empty answer means no override reason is needed.
     """
-    why = [f"{r.rule}: {r.detail}" for r in candidate.failing(hard=False) if r.rule in PROGRAM_RULES]
+    why = [r.detail for r in candidate.failing(hard=False) if r.rule in PROGRAM_RULES]  # in plain words
     top = next((c for c in ranked if c.eligible), None)
     if top is not None and candidate.score < top.score:
         why.append(f"not the top eligible candidate (score {candidate.score:g} < {top.score:g})")
@@ -427,8 +444,8 @@ def confirm_match(
         raise ValidationError("supporter", f"there is no supporter {supporter_id}")
     broken = chosen.failing(hard=True)
     if broken:
-        rules = "; ".join(f"{r.rule} ({r.detail})" for r in broken)
-        raise ValidationError("supporter", f"cannot be matched: breaks the hard rule {rules}")
+        findings = "; ".join(r.detail for r in broken)  # in plain words
+        raise ValidationError("supporter", f"cannot be matched, by a hard rule: {findings}")
     why = override_needed(chosen, ranked)
     if why:
         reason = clean_override_reason(override_reason)

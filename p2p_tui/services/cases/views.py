@@ -115,12 +115,14 @@ def physician_view(physician_id: int) -> PhysicianView:
 
 
 def physician_suggestions(prefix: str, limit: int = 8) -> list[PhysicianView]:
-    """Physicians on file whose name starts with `prefix`, by name (as `intake.suggest_physicians`)."""
+    """Physicians on file whose name holds `prefix` anywhere, whatever its case and accents, those
+    starting with it first (as `intake.suggest_physicians`)."""
     return [_physician(p) for p in intake.suggest_physicians(prefix, limit)]
 
 
 def find_people(prefix: str, limit: int = 10) -> list[PersonHit]:
-    """Physicians whose name starts with `prefix`, by name, each with their newest case (the highest
+    """Physicians whose name holds `prefix` (any part, case and accents aside), each with their newest
+    case (the highest
     referral id) and their supporter id; three queries whatever is found."""
     people = intake.suggest_physicians(prefix, limit)
     ids = [p.id for p in people]

@@ -16,6 +16,7 @@ from p2p_tui.store.migrations import (
     m0004_deidentified,
     m0005_canonical_names,
     m0007_corrections,
+    m0008_search_keys,
     m0009_member_survey,
     m0010_audit_trail,
 )
@@ -29,6 +30,7 @@ MIGRATIONS: tuple[tuple[int, Migration], ...] = (
     (4, m0004_deidentified.apply),
     (5, m0005_canonical_names.apply),
     (7, m0007_corrections.apply),
+    (8, m0008_search_keys.apply),
     (9, m0009_member_survey.apply),
     (10, m0010_audit_trail.apply),
 )

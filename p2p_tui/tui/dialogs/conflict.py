@@ -8,13 +8,9 @@ from textual.app import ComposeResult
 from textual.validation import Length
 from textual.widgets import Input, Select
 
+from p2p_tui.services import labels
 from p2p_tui.store.vocab import CONFLICT_KINDS
 from p2p_tui.tui.dialogs.form import FormDialog, field, selected
-
-KIND_LABELS = {
-    "evaluates": "evaluates them (never matched)",
-    "declared": "another declared conflict",
-}
 
 
 @dataclass(frozen=True)
@@ -38,7 +34,7 @@ class ConflictDialog(FormDialog[ConflictInput]):
         yield from field(
             "Kind",
             Select(
-                [(KIND_LABELS[k], k) for k in CONFLICT_KINDS],
+                labels.options("conflict_kind", CONFLICT_KINDS),
                 value="evaluates",
                 allow_blank=False,
                 id="kind",

@@ -9,17 +9,11 @@ from textual.app import ComposeResult
 from textual.validation import Length
 from textual.widgets import Input, MaskedInput, Select
 
-from p2p_tui.services import common
+from p2p_tui.services import common, labels
 from p2p_tui.services.people import training
 from p2p_tui.store.vocab import TRAINING_KINDS
 from p2p_tui.tui.dialogs.entry import DATE_MASK
 from p2p_tui.tui.dialogs.form import FormDialog, field, selected, service_rule
-
-KIND_LABELS = {
-    "orientation": "orientation",
-    "training": "training",
-    "community_of_practice": "Community of Practice",
-}
 
 
 @dataclass(frozen=True)
@@ -52,7 +46,10 @@ class EventFormDialog(FormDialog[EventInput]):
         yield from field(
             "Kind",
             Select(
-                [(KIND_LABELS[k], k) for k in TRAINING_KINDS], value="training", allow_blank=False, id="kind"
+                labels.options("training_kind", TRAINING_KINDS),
+                value="training",
+                allow_blank=False,
+                id="kind",
             ),
         )
         yield from field(

@@ -10,14 +10,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from p2p_tui.services import labels
 from p2p_tui.services.cases.safety import crisis_lines
+from p2p_tui.store.vocab import ESCALATED_TO
 
-TO_WHOM = {
-    "php": "Physician Health Program",
-    "crisis_line_988": "9-8-8 Suicide Crisis Helpline",
-    "emergency_911": "Emergency services (911)",
-    "other": "Someone else (not named here)",
-}
+TO_WHOM = dict((code, text) for text, code in labels.options("escalated_to", ESCALATED_TO))
 
 
 class SafetyDialog(ModalScreen[str | None]):

@@ -9,16 +9,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, Select, Static
 
+from p2p_tui.services import labels
 from p2p_tui.services.cases.surveys import SurveyInput, clean_survey
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store.vocab import SURVEY_DURATIONS
 
-DURATION_LABELS = {
-    "under_15": "under 15 min",
-    "15_30": "15–30 min",
-    "30_60": "30–60 min",
-    "over_60": "over an hour",
-}
 SCALE = [(str(n), n) for n in range(1, 6)]
 
 
@@ -40,7 +35,7 @@ class SurveyDialog(ModalScreen[SurveyInput | None]):
             yield Checkbox("The conversation happened", value=True, id="happened")
             with Horizontal(classes="field"):
                 yield Label("How long")
-                yield Select([(DURATION_LABELS[d], d) for d in SURVEY_DURATIONS], id="duration")
+                yield Select(labels.options("survey_duration", SURVEY_DURATIONS), id="duration")
             with Horizontal(classes="field"):
                 yield Label("Helpful to the peer (1–5)")
                 yield Select(SCALE, id="helpfulness")
@@ -86,7 +81,7 @@ class SurveyDialog(ModalScreen[SurveyInput | None]):
         try:
             answers = clean_survey(self.answers())
         except ValidationError as exc:
-            self.query_one("#survey-error", Static).update(str(exc))
+            self.query_one("#survey-error", Static).update(labels.error(exc))
             return
         self.dismiss(answers)
 

@@ -12,7 +12,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from p2p_tui.services import clock, common
+from p2p_tui.services import clock, common, labels
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import Store
 from p2p_tui.tui.console import Console, console_of
@@ -47,6 +47,11 @@ class AreaScreen(Screen[None]):
         character (`common.printable`: a vault written before they were refused may hold one)."""
         return MASK if self.p2p.privacy else common.printable(value)
 
+    def shown_numbered(self, value: str, number: int) -> str:
+        """A supporter's name as a row shows it: in privacy mode the mask and their number (#12), so
+        masked rows stay told apart; otherwise the name, printable."""
+        return f"{MASK} #{number}" if self.p2p.privacy else common.printable(value)
+
     def act(self, change: Callable[[], T], done: str = "") -> T | None:
         """Run a service call as one transaction (saved in the background), then redraw.
 
@@ -55,7 +60,7 @@ class AreaScreen(Screen[None]):
         try:
             return self.apply(change, done)
         except ValidationError as exc:
-            self.notify(str(exc), title="Not changed", severity="error", timeout=10)
+            self.notify(labels.error(exc), title="Not changed", severity="error", timeout=10)
             return None
 
     def apply(self, change: Callable[[], T], done: str = "") -> T:

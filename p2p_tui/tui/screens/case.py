@@ -95,21 +95,23 @@ class CaseScreen(CaseCorrections):
     def reload(self) -> None:
         v = self.view = self.read(lambda: views.case_view(self.referral_id))
         p = v.physician
-        consent = {"not_needed": "not needed", "pending": "PENDING: no contact until given"}.get(
-            v.consent, v.consent
+        consent = {"pending": "PENDING: no contact until given"}.get(v.consent) or labels.label(
+            "consent", v.consent
         )
         lines = [
-            f"Case #{v.id}   status: {v.status.replace('_', ' ').upper()}",
+            f"Case #{v.id}   status: {labels.label('case_status', v.status).upper()}",
             "",
             f"Physician:  {self.shown(p.name)}",
             f"Contact:    {self.shown(p.email or '-')}   {self.shown(p.phone or '-')}",
-            f"            prefers {p.preferred_contact}",
-            f"Career:     {p.career_stage}   county: {common.printable(p.county)}   "
+            f"            prefers {labels.label('preferred_contact', p.preferred_contact)}",
+            f"Career:     {labels.label('career_stage', p.career_stage)}   "
+            f"county: {common.printable(p.county)}   "
             f"specialty: {common.printable(p.specialty) or '-'}",
             f"            interventional: {'yes' if p.interventional else 'no'}",
             "",
-            f"Received:   {v.received_on.isoformat()}   {v.pathway.replace('_', '-')} from {v.source}",
-            f"Stressors:  {', '.join(s.replace('_', ' ') for s in v.stressors)}"
+            f"Received:   {v.received_on.isoformat()}   {labels.label('pathway', v.pathway)}, "
+            f"{labels.label('source', v.source)}",
+            f"Stressors:  {labels.labels('stressor', v.stressors)}"
             f"{'   ACUTE INTERVENTIONAL EVENT' if v.acute_interventional else ''}",
             f"Consent:    {consent}   PHP referral: {'yes' if v.php_referred else 'no'}",
             f"Supporter:  {self.supported(v)}",

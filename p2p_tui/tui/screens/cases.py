@@ -9,6 +9,7 @@ from textual.containers import Horizontal
 from textual.validation import Function
 from textual.widgets import DataTable, Input, Select, Static
 
+from p2p_tui.services import labels
 from p2p_tui.services.cases import case_list
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.reporting.quarters import Quarter
@@ -17,9 +18,9 @@ from p2p_tui.tui.messages import OpenCase
 from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.widgets.table import Table
 
-STATUS_FILTERS = [("open cases", "open"), ("all cases", "all")] + [
-    (s.replace("_", " "), s) for s in CASE_STATUSES
-]
+STATUS_FILTERS = [("open cases", "open"), ("all cases", "all"), *labels.options("case_status", CASE_STATUSES)]
+SEARCH_HINT = "any part of a name…"
+SEARCH_OFF = "search off: names masked (F8)"
 COLUMNS = ("#", "received", "name", "stage", "county", "pathway", "source", "status", "supporter")
 
 
@@ -52,7 +53,7 @@ class CasesScreen(AreaScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="filters"):
             yield Select(STATUS_FILTERS, value="open", allow_blank=False, id="status")
-            yield Input(placeholder="name starts with…", id="name")
+            yield Input(placeholder=SEARCH_HINT, id="name")
             yield Input(
                 placeholder="quarter, e.g. 2026Q3",
                 id="quarter",
@@ -75,6 +76,8 @@ class CasesScreen(AreaScreen):
         status = str(self.query_one("#status", Select).value)
         name_field = self.query_one("#name", Input)
         name_field.disabled = self.p2p.privacy  # no searching by name on a screen others can see
+        name_field.placeholder = SEARCH_OFF if self.p2p.privacy else SEARCH_HINT
+        name_field.password = self.p2p.privacy  # what was typed may be a name: masked too
         name = "" if self.p2p.privacy else name_field.value
         quarter = self.query_one("#quarter", Input).value
         if not quarter_ok(quarter):
@@ -91,17 +94,18 @@ class CasesScreen(AreaScreen):
                 str(row.id),
                 row.received_on.isoformat(),
                 self.shown(row.name),
-                row.career_stage,
+                labels.label("career_stage", row.career_stage),
                 row.county,
-                row.pathway.replace("_", "-"),
-                row.source,
-                row.status.replace("_", " "),
+                labels.label("pathway", row.pathway),
+                labels.label("source", row.source),
+                labels.label("case_status", row.status),
                 self.shown(row.supporter) if row.supporter else "",
             )
             table.add_row(*cells, key=str(row.id))
         last = page.offset + len(page.rows)
         shown = f"{page.offset + 1}–{last} of {page.total}" if page.rows else "no cases"
-        self.query_one("#count", Static).update(f"{shown}  ([ and ] page, / search)")
+        search = "search off while names are masked" if self.p2p.privacy else "/ search"
+        self.query_one("#count", Static).update(f"{shown}  ([ and ] page, {search})")
 
     @on(Select.Changed, "#status")
     @on(Input.Changed, "#name")
@@ -121,9 +125,11 @@ class CasesScreen(AreaScreen):
             self.post_message(OpenCase(int(event.row_key.value)))
 
     def action_search(self) -> None:
-        """Focus the name filter (not in privacy mode)."""
-        if not self.p2p.privacy:
-            self.query_one("#name", Input).focus()
+        """Focus the name filter (not in privacy mode: it says so)."""
+        if self.p2p.privacy:
+            self.notify("Search by name is off while names are masked: F8 shows them again.")
+            return
+        self.query_one("#name", Input).focus()
 
     def action_page(self, step: int) -> None:
         """The next or previous page of cases."""

@@ -23,13 +23,15 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from p2p_tui.services import clock, common
+from p2p_tui.services import clock, common, labels
 from p2p_tui.services.cases import intake, same_person, views
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import settings
 from p2p_tui.store.vocab import CAREER_STAGES, PATHWAYS, PREFERRED_CONTACTS, SOURCES, STRESSORS
 from p2p_tui.tui.messages import OpenCase
 from p2p_tui.tui.screens.base import AreaScreen
+
+PRIVACY_NOTE = "Finding physicians on file is off while names are masked (F8 shows them)."
 
 
 def _ok(check: object) -> bool:
@@ -55,13 +57,15 @@ def received_ok(value: str) -> bool:
     return _ok(lambda: common.past_date("received", common.parse_date("received", value), clock.today()))
 
 
-def options(values: tuple[str, ...]) -> list[tuple[str, str]]:
-    """Select options from a vocabulary."""
-    return [(v.replace("_", " "), v) for v in values]
+def options(vocabulary: str, values: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Select options from a vocabulary, in plain words."""
+    return labels.options(vocabulary, values)
 
 
 class IntakeScreen(AreaScreen):
     """Take a referral in."""
+
+    sources_of = ""  # the pathway whose sources the source field offers ("" for all of them)
 
     BINDINGS = [
         Binding("ctrl+s", "save_referral", "Save referral", id="intake.save", priority=True),
@@ -93,7 +97,7 @@ class IntakeScreen(AreaScreen):
             yield from self.field(
                 "Prefers",
                 Select(
-                    options(PREFERRED_CONTACTS),
+                    options("preferred_contact", PREFERRED_CONTACTS),
                     value="email",
                     allow_blank=False,
                     id="preferred_contact",
@@ -101,7 +105,8 @@ class IntakeScreen(AreaScreen):
                 ),
             )
             yield from self.field(
-                "Career stage", Select(options(CAREER_STAGES), id="career_stage", compact=True)
+                "Career stage",
+                Select(options("career_stage", CAREER_STAGES), id="career_stage", compact=True),
             )
             yield from self.field("County of work", Select([], id="county", compact=True))
             yield from self.field(
@@ -118,10 +123,10 @@ class IntakeScreen(AreaScreen):
                     validators=[Function(received_ok, "received: a date YYYY-MM-DD, not in the future")],
                 ),
             )
-            yield from self.field("Pathway", Select(options(PATHWAYS), id="pathway", compact=True))
-            yield from self.field("Source", Select(options(SOURCES), id="source", compact=True))
+            yield from self.field("Pathway", Select(options("pathway", PATHWAYS), id="pathway", compact=True))
+            yield from self.field("Source", Select(options("source", SOURCES), id="source", compact=True))
             yield Label("Stressors (space to tick; several allowed)")
-            yield SelectionList[str](*[(s.replace("_", " "), s) for s in STRESSORS], id="stressors")
+            yield SelectionList[str](*options("stressor", STRESSORS), id="stressors")
             yield Static("", id="stressors-error", classes="error")
             yield Checkbox("Acute interventional event", id="acute_interventional")
             with Horizontal(classes="field", id="consent-row"):
@@ -193,6 +198,20 @@ class IntakeScreen(AreaScreen):
             if isinstance(error, Static):
                 error.update(text)
 
+    @on(Select.Changed, "#pathway")
+    def pathway_changed(self) -> None:
+        """Offer only the sources the chosen pathway takes (one kept if it is still allowed)."""
+        pathway = self.value("pathway")
+        if pathway == self.sources_of:
+            return
+        self.sources_of = pathway
+        select = self.query_one("#source", Select)
+        kept = self.value("source")
+        allowed = intake.sources_for(pathway)
+        select.set_options(options("source", allowed))
+        if kept in allowed:
+            select.value = kept
+
     @on(Select.Changed)
     @on(SelectionList.SelectedChanged)
     @on(Checkbox.Changed)
@@ -225,27 +244,35 @@ class IntakeScreen(AreaScreen):
         """Save is enabled only when every field is valid."""
         missing = self.problems()
         self.query_one("#save", Button).disabled = bool(missing)
-        self.query_one("#form-error", Static).update(f"Still needed: {', '.join(missing)}" if missing else "")
+        needed = ", ".join(labels.field(name) for name in missing)
+        self.query_one("#form-error", Static).update(f"Still needed: {needed}" if missing else "")
 
     # -- find as you type -------------------------------------------------------------------------
 
     def suggest(self, prefix: str) -> None:
-        """Physicians already on file whose name starts with what was typed (not in privacy mode)."""
+        """Physicians already on file whose name holds what was typed, anywhere, whatever its case and
+        accents (not in privacy mode: it says so)."""
         box = self.query_one("#suggestions", OptionList)
-        people = (
-            []
-            if self.p2p.privacy or len(prefix.strip()) < 2
-            else self.read(lambda: views.physician_suggestions(prefix))
-        )
         box.clear_options()
+        if len(prefix.strip()) < 2:
+            box.display = False
+            return
+        if self.p2p.privacy:
+            box.add_option(Option(PRIVACY_NOTE, id="privacy", disabled=True))
+            box.display = True
+            return
+        people = self.read(lambda: views.physician_suggestions(prefix))
         for person in people:
-            shown = common.printable(f"{person.name} ({person.career_stage}, {person.county}) on file")
+            stage = labels.label("career_stage", person.career_stage)
+            shown = common.printable(f"{person.name} ({stage}, {person.county}) on file")
             label = Text(shown)  # not markup
             box.add_option(Option(label, id=str(person.id)))
         box.display = bool(people)
 
     @on(OptionList.OptionSelected, "#suggestions")
     def use_physician(self, event: OptionList.OptionSelected) -> None:
+        if not (event.option.id or "").isdigit():  # the privacy note
+            return
         person = self.read(lambda: views.physician_view(int(event.option.id or 0)))
         self.query_one("#name", Input).value = person.name
         self.query_one("#email", Input).value = person.email
@@ -308,7 +335,7 @@ class IntakeScreen(AreaScreen):
                 referral_id = intake.create_referral(data).id  # the id only: the case page reads a view
                 flagged = same_person.flagged(referral_id)
         except ValidationError as exc:
-            self.query_one("#form-error", Static).update(str(exc))
+            self.query_one("#form-error", Static).update(labels.error(exc))
             self.show_result(exc.field, None)
             return
         self.notify(f"Referral saved as case #{referral_id}.  Ctrl+Z undoes it.")

@@ -13,14 +13,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from p2p_tui.services import labels
 from p2p_tui.services.cases import lifecycle, matching, same_person
 from p2p_tui.tui.dialogs.confirm import ConfirmDialog
 from p2p_tui.tui.dialogs.text_entry import TextDialog
 from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.widgets.table import Table
 
-SOFT_RULES = ("other_county", "interventional", "career_stage_similar", "specialty", "load", "rest")
-SHORT = {
+SOFT_RULES = matching.SOFT_RULES
+SHORT = {  # column headings (the explanation below the table names each rule in full)
     "other_county": "county",
     "interventional": "interv.",
     "career_stage_similar": "stage",
@@ -28,6 +29,19 @@ SHORT = {
     "load": "load",
     "rest": "rest",
 }
+
+
+RULE_WIDTH = max(len(labels.label("rule", rule)) for rule in matching.HARD_RULES + matching.SOFT_RULES)
+
+
+def eligibility(candidate: matching.Candidate) -> str:
+    """The eligible column: "yes", or "no:" and the first rule broken, short ("no: paused +1"); the
+    explanation below the table lists every one."""
+    broken = candidate.failing(hard=True)
+    if not broken:
+        return "yes"
+    more = f" +{len(broken) - 1}" if len(broken) > 1 else ""
+    return f"no: {broken[0].finding}{more}"
 
 
 class MatchScreen(AreaScreen):
@@ -62,11 +76,11 @@ class MatchScreen(AreaScreen):
         for c in self.ranked:
             soft = {r.rule: r for r in c.reasons if not r.hard}
             style = "" if c.eligible else "dim"
-            broken = ", ".join(r.rule for r in c.failing(hard=True))
+            broken = eligibility(c)
             cells = [
                 str(c.supporter_id),
                 self.shown(c.name),
-                "yes" if c.eligible else f"NO: {broken}",
+                broken,
                 f"{c.score:g}",
                 *(f"{soft[r].points:+g}" if r in soft else "" for r in SOFT_RULES),
             ]
@@ -87,9 +101,9 @@ class MatchScreen(AreaScreen):
             return
         lines = [f"{self.shown(candidate.name)}: score {candidate.score:g}"]
         for r in candidate.reasons:
-            mark = "ok " if r.passed else ("NO " if r.hard else "-  ")
+            mark = "ok " if r.passed else ("no " if r.hard else "-  ")
             points = "" if r.hard else f"{r.points:+g}"
-            lines.append(f"  {mark} {r.rule:<22} {points:>6}  {r.detail}")
+            lines.append(f"  {mark} {labels.label('rule', r.rule):<{RULE_WIDTH}} {points:>5}  {r.detail}")
         if candidate.may_be_self:
             lines.append("  Press 2 if they are two people (the physician is not this supporter).")
         self.query_one("#explain", Static).update("\n".join(lines))

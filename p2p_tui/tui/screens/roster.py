@@ -16,7 +16,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Select, Static
 from textual.widgets.data_table import RowDoesNotExist
 
-from p2p_tui.services import clock
+from p2p_tui.services import clock, labels
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.people import roster, views
 from p2p_tui.services.people.views import RosterRow
@@ -28,7 +28,7 @@ from p2p_tui.tui.messages import OpenSupporter
 from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.widgets.table import Table
 
-STATUS_FILTERS = [("all statuses", "all")] + [(s.replace("_", " "), s) for s in SUPPORTER_STATUSES]
+STATUS_FILTERS = [("all statuses", "all"), *labels.options("supporter_status", SUPPORTER_STATUSES)]
 COLUMNS = ("name", "status", "load", "availability", "nominated", "county", "stage", "interventional")
 
 
@@ -84,13 +84,13 @@ class RosterScreen(AreaScreen):
         for row in rows:
             load = f"{row.open_cases}/{row.max_active}"
             table.add_row(
-                Text(self.shown(row.name)),
-                row.status.replace("_", " "),
+                Text(self.shown_numbered(row.name, row.id)),
+                labels.label("supporter_status", row.status),
                 load,
                 availability(row, today),
                 str(row.nominations),
                 row.county,
-                row.career_stage,
+                labels.label("career_stage", row.career_stage),
                 "yes" if row.interventional else "no",
                 key=str(row.id),
             )

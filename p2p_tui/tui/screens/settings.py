@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Button, Input, Static
 
-from p2p_tui.services import common
+from p2p_tui.services import common, labels
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.people import training
 from p2p_tui.store import Store, settings
@@ -235,7 +235,7 @@ class SettingsScreen(AreaScreen):
             values = clean_settings(self.texts())
         except ValidationError as exc:
             show_error(self, exc.field, exc.message)
-            self.notify(str(exc), title="Not saved", severity="error", timeout=10)
+            self.notify(labels.error(exc), title="Not saved", severity="error", timeout=10)
             return
         with self.store.atomic():
             for key, value in values.items():

@@ -19,7 +19,7 @@ from textual.markup import escape
 from textual.validation import Length
 from textual.widgets import Label, Static
 
-from p2p_tui.services import clock, common
+from p2p_tui.services import clock, common, labels
 from p2p_tui.services.cases import views as case_views
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.people import roster, views
@@ -110,11 +110,12 @@ class SupporterScreen(AreaScreen):
         trained = v.training_completed_on.isoformat() if v.training_completed_on else "not yet"
         cases = ", ".join(f"#{i}" for i in v.open_cases) or "none"
         lines = [
-            f"Supporter #{v.id}   status: {v.status.replace('_', ' ').upper()}",
+            f"Supporter #{v.id}   status: {labels.label('supporter_status', v.status).upper()}",
             "",
             f"Name:       {self.shown(v.name)}",
             f"Contact:    {self.shown(v.email or '-')}   {self.shown(v.phone or '-')}",
-            f"Career:     {v.career_stage}   county: {common.printable(v.county)}   "
+            f"Career:     {labels.label('career_stage', v.career_stage)}   "
+            f"county: {common.printable(v.county)}   "
             f"specialty: {common.printable(v.specialty) or '-'}",
             f"            interventional: {'yes' if v.interventional else 'no'}",
             f"Capacity:   {len(v.open_cases)} open of at most {v.max_active}",
@@ -134,13 +135,14 @@ class SupporterScreen(AreaScreen):
         table = self.query_one("#conflicts", Table)
         table.clear()
         for c in v.conflicts:
-            table.add_row(Text(self.shown(c.name)), c.kind, c.added_on.isoformat(), key=str(c.id))
+            kind = labels.label("conflict_kind", c.kind)
+            table.add_row(Text(self.shown(c.name)), kind, c.added_on.isoformat(), key=str(c.id))
         table = self.query_one("#attendance", Table)
         table.clear()
         for a in v.attendance:
             table.add_row(
                 a.held_on.isoformat(),
-                a.kind.replace("_", " "),
+                labels.label("training_kind", a.kind),
                 Text(a.title or "-"),
                 f"{a.hours:g}",
                 f"${a.rate:,.2f}",
@@ -166,12 +168,12 @@ class SupporterScreen(AreaScreen):
             if status is not None:
                 self.act(
                     lambda: roster.set_status(self.supporter_id, status),
-                    f"Status: {status.replace('_', ' ')}.",
+                    f"Status: {labels.label('supporter_status', status)}.",
                 )
 
         self.app.push_screen(
             ChoiceDialog(
-                f"Change the status (now {self.view.status.replace('_', ' ')})",
+                f"Change the status (now {labels.label('supporter_status', self.view.status)})",
                 [(s, STATUS_LABELS[s]) for s in steps],
             ),
             chosen,
@@ -244,7 +246,11 @@ class SupporterScreen(AreaScreen):
                 self.act(lambda: roster.remove_conflict(int(value)), "Conflict removed.")
 
         options = [
-            (str(c.id), f"{escape(self.shown(c.name))} ({c.kind}, since {c.added_on.isoformat()})")
+            (
+                str(c.id),
+                f"{escape(self.shown(c.name))} ({labels.label('conflict_kind', c.kind)}, "
+                f"since {c.added_on.isoformat()})",
+            )
             for c in self.view.conflicts
         ]
         self.app.push_screen(ChoiceDialog("Remove which conflict?", options), chosen)

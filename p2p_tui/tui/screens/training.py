@@ -14,13 +14,13 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Label, Static
 from textual.widgets.data_table import RowDoesNotExist
 
-from p2p_tui.services import clock
+from p2p_tui.services import clock, labels
 from p2p_tui.services.people import training
 from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store import settings
 from p2p_tui.store.vocab import TRAINING_KINDS
 from p2p_tui.tui.dialogs.attendance import AttendanceDialog, AttendanceInput
-from p2p_tui.tui.dialogs.event_form import KIND_LABELS, EventFormDialog, EventInput
+from p2p_tui.tui.dialogs.event_form import EventFormDialog, EventInput
 from p2p_tui.tui.dialogs.form import CSS_FILE
 from p2p_tui.tui.messages import OpenSupporter
 from p2p_tui.tui.screens.base import AreaScreen
@@ -74,7 +74,7 @@ class TrainingScreen(AreaScreen):
         for e in v.events:
             events.add_row(
                 e.held_on.isoformat(),
-                KIND_LABELS.get(e.kind, e.kind),
+                labels.label("training_kind", e.kind),
                 Text(e.title or "-"),
                 f"{e.hours:g}",
                 f"${e.rate:,.2f}/h",
@@ -83,7 +83,9 @@ class TrainingScreen(AreaScreen):
             )
         if keep is not None:
             self.put_cursor(keep)
-        by_kind = " · ".join(f"{KIND_LABELS[k]} {v.hours.get(k, 0.0):g} h" for k in TRAINING_KINDS)
+        by_kind = " · ".join(
+            f"{labels.label('training_kind', k)} {v.hours.get(k, 0.0):g} h" for k in TRAINING_KINDS
+        )
         count = f"{len(v.events)} events" if v.events else "No events this quarter: a adds one."
         self.query_one("#training-totals", Static).update(
             f"{count}   Attended hours: {by_kind}   Honoraria total: ${v.total:,.2f}"
@@ -92,7 +94,7 @@ class TrainingScreen(AreaScreen):
         paid.clear()
         for line in v.honoraria:
             paid.add_row(
-                Text(self.shown(line.name)),
+                Text(self.shown_numbered(line.name, line.supporter_id)),
                 f"{line.hours:g}",
                 f"${line.amount:,.2f}",
                 key=str(line.supporter_id),
@@ -142,11 +144,14 @@ class TrainingScreen(AreaScreen):
             return
         choices = self.read(lambda: training.attendance_choices(event.id))
         attending = set(choices.recorded)
-        labels = [
-            (p.supporter_id, f"{self.shown(p.name)}  #{p.supporter_id} {p.status.replace('_', ' ')}")
+        people = [
+            (
+                p.supporter_id,
+                f"{self.shown(p.name)}  #{p.supporter_id} {labels.label('supporter_status', p.status)}",
+            )
             for p in choices.people
         ]
-        heading = f"{KIND_LABELS.get(event.kind, event.kind)} on {event.held_on.isoformat()}"
+        heading = f"{labels.label('training_kind', event.kind)} on {event.held_on.isoformat()}"
 
         def chosen(result: AttendanceInput | None) -> None:
             if result is None:
@@ -162,7 +167,7 @@ class TrainingScreen(AreaScreen):
 
             self.act(change, f"Attendance: {len(added)} added, {len(removed)} removed.")
 
-        self.app.push_screen(AttendanceDialog(heading, labels, attending, float(event.hours)), chosen)
+        self.app.push_screen(AttendanceDialog(heading, people, attending, float(event.hours)), chosen)
 
     @on(DataTable.RowSelected, "#honoraria")
     def open_supporter(self, event: DataTable.RowSelected) -> None:

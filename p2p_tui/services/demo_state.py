@@ -2,8 +2,8 @@
 
 At creation the demo records a fingerprint of its data (`mark_made`): a SHA-256 over every row of every
 table but `meta` (the bookkeeping the console writes by itself, such as the day of the last retention
-check). `changed_since_made` compares it again; a demo vault made before the fingerprint existed counts
-as changed, since nothing says it is not.
+check) and `audit_entry` (every unlock adds to the trail). `changed_since_made` compares it again; a
+demo vault made before the fingerprint existed counts as changed, since nothing says it is not.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from p2p_tui.store import query
 KEY = "demo_fingerprint"
 TABLES_SQL = (
     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' "
-    "AND name != 'meta' ORDER BY name"
+    "AND name NOT IN ('meta', 'audit_entry') ORDER BY name"
 )
 
 

@@ -207,7 +207,9 @@ async def test_privacy_mode_hides_every_name_on_every_screen(populated: Path) ->
         assert "search off: names masked" in text  # it says what it hides
         assert "Kings" in text and "mid career" in text  # masked rows stay distinguishable
         await pilot.press("slash")
-        await wait_for(pilot, lambda: any("names are masked" in str(n.message) for n in app._notifications))  # noqa: SLF001
+        await wait_for(
+            pilot, lambda: any("names are masked" in str(n.message) for n in compat.notifications(app))
+        )
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CaseScreen))
         text = screen_text(pilot)

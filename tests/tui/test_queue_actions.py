@@ -16,6 +16,7 @@ from p2p_tui.services.cases import intake, lifecycle, matching, safety
 from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput
 from p2p_tui.services.people import roster
 from p2p_tui.store import Store
+from p2p_tui.tui import compat
 from p2p_tui.tui.app import P2PApp
 from p2p_tui.tui.dialogs.confirm import ConfirmDialog
 from p2p_tui.tui.dialogs.consent import ConsentDialog
@@ -118,12 +119,12 @@ async def test_each_queue_kind_shows_its_form_and_escape_records_nothing(every_k
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
         await wait_for(pilot, lambda: f"{rid}:no_first_contact" not in app.screen.items)  # type: ignore[attr-defined]
-        assert any("Ctrl+Z undoes it" in n.message for n in app._notifications)
+        assert any("Ctrl+Z undoes it" in n.message for n in compat.notifications(app))
         assert dump(app) != before
         await pilot.press("ctrl+z")
         await wait_for(pilot, lambda: f"{rid}:no_first_contact" in app.screen.items)  # type: ignore[attr-defined]
         assert dump(app) == before
-        assert any(n.message.startswith("Undone: Case #") for n in app._notifications)
+        assert any(n.message.startswith("Undone: Case #") for n in compat.notifications(app))
         await pilot.press("ctrl+q")
 
 
@@ -138,7 +139,7 @@ async def test_a_pending_consent_stops_match_and_contact_before_any_form(every_k
             app.clear_notifications()
             await pilot.press(key)
             await wait_for(
-                pilot, lambda: any("consent is still pending" in n.message for n in app._notifications)
+                pilot, lambda: any("consent is still pending" in n.message for n in compat.notifications(app))
             )
             assert isinstance(app.screen, CaseScreen)  # no match screen, no contact form
         await pilot.press("k")

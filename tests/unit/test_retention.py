@@ -188,7 +188,7 @@ def test_the_purge_clears_exactly_the_identifying_fields(store: Store, world: di
     assert [e["kind"] for e in new][-2:] == ["insert", "purge"]  # the purge log's row, then the purge
     assert {e["kind"] for e in new[:-2]} == {"update"}
     assert {e["fields"] for e in new if e["table_name"] == "physician"} == {
-        "name,name_key,email,phone,specialty,purged_on"
+        "name,name_key,email,phone,specialty,purged_on,search_key"
     }
     values = {row[f] for row in before["physician"].values() for f in ("name", "email", "phone") if row[f]}
     for entry in new:

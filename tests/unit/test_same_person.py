@@ -92,7 +92,7 @@ def test_a_supporter_referred_under_another_email_is_flagged_and_not_matched(db:
     assert [(r.rule, r.detail) for r in mine.failing(hard=True)] == [("not_self", MAYBE)]
     assert candidate(rid, other).eligible
     assert matching.rank(rid, ON)[0].supporter_id == other  # no longer ranked first for their own case
-    with pytest.raises(ValidationError, match="not_self"):
+    with pytest.raises(ValidationError, match="may be the physician themself"):
         matching.confirm_match(rid, me, on=ON, override_reason="x" * 10)
 
 

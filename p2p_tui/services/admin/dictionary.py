@@ -93,6 +93,7 @@ DESCRIPTIONS: dict[str, dict[str, tuple[str, str, str]]] = {
         "interventional": _f("does interventional work", "indirect"),
         "created_on": _f("day the record was made", "indirect"),
         "purged_on": _f("day retention cleared the identifying fields"),
+        "search_key": _f("the name without case or accents, to search by any part", "yes", RETENTION),
     },
     "supporter": {
         "id": _f("record number"),

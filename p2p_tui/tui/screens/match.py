@@ -29,6 +29,9 @@ SHORT = {
     "rest": "rest",
 }
 
+# The columns a narrow terminal keeps (the highest): who, whether eligible, the score, then the rules.
+MATCH_PRIORITIES = (5, 9, 8, 9, *range(len(SOFT_RULES), 0, -1))
+
 
 class MatchScreen(AreaScreen):
     """The ranked candidates for a referral."""
@@ -52,7 +55,9 @@ class MatchScreen(AreaScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#candidates", Table)
-        table.add_columns("#", "supporter", "eligible", "score", *(SHORT[r] for r in SOFT_RULES))
+        table.add_columns(
+            "#", "supporter", "eligible", "score", *(SHORT[r] for r in SOFT_RULES), priorities=MATCH_PRIORITIES
+        )
         table.focus()
 
     def reload(self) -> None:

@@ -57,7 +57,7 @@ class TodayScreen(AreaScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="today-summary")
-        yield Table(id="queue")
+        yield Table(id="queue", stretch=1)
         yield Static("", id="terms", classes="terms", markup=False)
 
     def on_mount(self) -> None:

@@ -1,0 +1,137 @@
+"""At 80x24 every screen and dialog fits (issue 11): each visible widget lies inside the terminal, each
+dialog's outer box is whole (its border drawn), and no table needs sideways scrolling (its columns are
+chosen by priority to fit). One app run walks every screen and dialog, opening and closing each."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from textual.geometry import Region
+from textual.pilot import Pilot
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import DataTable
+
+from p2p_tui.tui import pictures
+from p2p_tui.tui.app import P2PApp
+
+SIZE = (80, 24)
+
+
+def scrolled_inside(widget: Widget) -> bool:
+    """Whether an ancestor scrolls it (it may then lie partly outside the terminal, legitimately)."""
+    return any(
+        isinstance(node, Widget) and (node.allow_vertical_scroll or node.allow_horizontal_scroll)
+        for node in widget.ancestors
+    )
+
+
+def problems(app: P2PApp) -> list[str]:
+    """What does not fit on the screen shown now."""
+    screen = app.screen
+    whole = Region(0, 0, *SIZE)
+    found = []
+    for widget in screen.query("*"):
+        if not widget.is_on_screen or scrolled_inside(widget):
+            continue
+        if not whole.contains_region(widget.region):
+            found.append(f"{widget!r} at {widget.region} is cut")
+    if isinstance(screen, ModalScreen) or screen.query(".dialog-box"):
+        for box in screen.query(".dialog-box"):
+            if not whole.contains_region(box.region) or box.region.width < 20:
+                found.append(f"dialog {box!r} at {box.region}")
+    for table in screen.query(DataTable):
+        if table.is_on_screen and table.virtual_size.width > table.scrollable_content_region.width:
+            found.append(f"table {table.id} needs {table.virtual_size.width} columns")
+    return [f"{type(screen).__name__}: {p}" for p in found]
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    await pictures.settle(pilot)
+
+
+async def visit(pilot: Pilot[None], *keys: str, back: int = 1) -> list[str]:
+    """Press `keys`, note what does not fit, then press Escape `back` times."""
+    app = pilot.app
+    assert isinstance(app, P2PApp)
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+    found = problems(app)
+    if not found and len(keys) and app.screen.is_modal is False and keys[-1] not in ("f2", "f3"):
+        pass
+    for _ in range(back):
+        await pilot.press("escape")
+        await settle(pilot)
+    return [f"after {' '.join(keys)}: {p}" for p in found]
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    with pictures.frozen_clock():
+        return pictures.make_demo_vault(tmp_path)
+
+
+async def walk(pilot: Pilot[None]) -> list[str]:
+    """Every screen and dialog of the unlocked console, in one run."""
+    app = pilot.app
+    assert isinstance(app, P2PApp)
+    found: list[str] = []
+    await pictures.play(pictures.Scene("today"), pilot)
+    found += problems(app)
+    found += await visit(pilot, "space", back=0)
+    found += await visit(pilot, "space", "z")
+    found += await visit(pilot, "f1")
+    found += await visit(pilot, "f3", back=0)
+    found += await visit(pilot, "f7")
+    for status, keys in (
+        ("new", ("m",)),
+        ("matched", ("c",)),
+        ("followed_up", ("v",)),
+        ("contacted", ("exclamation_mark",)),
+        ("contacted", ("x",)),
+        ("contacted", ("k",)),
+        ("contacted", ("l",)),
+        ("contacted", ("d",)),
+        ("contacted", ("p",)),
+    ):
+        await pictures.open_case_in(status)(pilot)
+        await settle(pilot)
+        found += [f"case {status}: {p}" for p in problems(app)]
+        found += await visit(pilot, *keys, back=2)
+    found += await visit(pilot, "f4", back=0)
+    found += await visit(pilot, "a")
+    found += await visit(pilot, "enter", back=0)
+    for key in ("s", "p", "e", "c", "x", "n"):
+        found += await visit(pilot, key)
+    found += await visit(pilot, "f5", back=0)
+    found += await visit(pilot, "a")
+    found += await visit(pilot, "r")
+    found += await visit(pilot, "f6", back=0)
+    found += await visit(pilot, "P")
+    found += await visit(pilot, "B")
+    found += await visit(pilot, "f9", back=0)
+    return found
+
+
+async def test_every_screen_and_dialog_fits_at_80x24(demo: Path, tmp_path: Path) -> None:
+    with pictures.frozen_clock():
+        app = P2PApp(demo, passphrase=pictures.PASSPHRASE, kdf=pictures.CHEAP)
+        async with app.run_test(size=SIZE) as pilot:
+            found = await walk(pilot)
+            await pilot.press("ctrl+q")
+    Path("/tmp/t11/found.txt").write_text("\n".join(found))
+    assert found == []
+
+
+async def test_unlock_and_create_fit_at_80x24(demo: Path, tmp_path: Path) -> None:
+    found = []
+    for scene in (pictures.Scene("unlock", unlocked=False), pictures.Scene("create", unlocked=False, new_vault=True)):
+        app = pictures.app_for(scene, tmp_path, demo)
+        async with app.run_test(size=SIZE) as pilot:
+            await pictures.play(scene, pilot)
+            found += problems(app)
+            await pilot.press("ctrl+q")
+    assert found == []

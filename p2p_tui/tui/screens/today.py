@@ -1,7 +1,8 @@
 """Today: the follow-up queue, most urgent first, overdue items marked; the coordinator's morning.
 
 Enter opens the case, space shows the urgency terms, d marks the item done, z snoozes it with a reason.
-The queue names no one: referral ids, kinds and dates only, so it can stay on screen.
+The queue names no one: referral ids, kinds and dates only, so it can stay on screen. On a terminal of
+160 columns or more the urgency terms of the highlighted item stay shown beside the queue.
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from textual import on
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Container
 from textual.widgets import DataTable, Static
 
 from p2p_tui.services import clock
@@ -22,6 +25,7 @@ from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.widgets.table import Table
 
 SHOWN = 100  # rows in the table: the most urgent items
+WIDE = 160  # columns from which the urgency terms sit beside the queue
 
 KIND_LABELS = {
     "safety": "SAFETY follow-through",
@@ -57,8 +61,20 @@ class TodayScreen(AreaScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="today-summary")
-        yield Table(id="queue", stretch=1)
-        yield Static("", id="terms", classes="terms", markup=False)
+        with Container(id="today-main"):
+            yield Table(id="queue", stretch=1)
+            yield Static("", id="terms", classes="terms", markup=False)
+
+    def on_resize(self, event: events.Resize) -> None:
+        super().on_resize(event)
+        main = self.query_one("#today-main")
+        if main.has_class("-wide") != (event.size.width >= WIDE):
+            main.set_class(event.size.width >= WIDE, "-wide")
+            self.show_terms()
+
+    def terms_shown(self) -> bool:
+        """Whether the urgency terms are on screen (always, beside the queue, on a wide terminal)."""
+        return self.query_one("#terms").has_class("-shown") or self.query_one("#today-main").has_class("-wide")
 
     def on_mount(self) -> None:
         self.query_one("#queue", Table).add_columns("urgency", "to do", "case", "due", "")
@@ -97,14 +113,14 @@ class TodayScreen(AreaScreen):
 
     @on(DataTable.RowHighlighted, "#queue")
     def highlighted(self) -> None:
-        if self.query_one("#terms", Static).has_class("-shown"):
+        if self.terms_shown():
             self.show_terms()
 
     def show_terms(self) -> None:
         """The urgency terms of the item under the cursor (when shown)."""
         panel = self.query_one("#terms", Static)
         item = self.selected()
-        if not panel.has_class("-shown") or item is None:
+        if not self.terms_shown() or item is None:
             panel.update("")
             return
         lines = [

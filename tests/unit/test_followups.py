@@ -271,7 +271,9 @@ def test_overdue_and_age_terms() -> None:
     assert followups.overdue_term(3) == Term("overdue", 6.0, "3 working days overdue")
     assert followups.overdue_term(1) == Term("overdue", 2.0, "1 working day overdue")
     assert followups.overdue_term(10).value == 20.0
-    assert followups.overdue_term(11) == Term("overdue", 20.0, "11 working days overdue (only 10 working days count)")
+    assert followups.overdue_term(11) == Term(
+        "overdue", 20.0, "11 working days overdue (only 10 working days count)"
+    )
     assert followups.overdue_term(0) == Term("overdue", 1.0, "due today")
     assert followups.overdue_term(-2) == Term("overdue", 0.0, "due in 2 working days")
     assert followups.age_term(0) == Term("age", 0.0, "0 calendar days since received")

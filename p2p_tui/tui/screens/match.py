@@ -56,7 +56,12 @@ class MatchScreen(AreaScreen):
     def on_mount(self) -> None:
         table = self.query_one("#candidates", Table)
         table.add_columns(
-            "#", "supporter", "eligible", "score", *(SHORT[r] for r in SOFT_RULES), priorities=MATCH_PRIORITIES
+            "#",
+            "supporter",
+            "eligible",
+            "score",
+            *(SHORT[r] for r in SOFT_RULES),
+            priorities=MATCH_PRIORITIES,
         )
         table.focus()
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from textual import on
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
@@ -74,7 +73,9 @@ class TodayScreen(AreaScreen):
 
     def terms_shown(self) -> bool:
         """Whether the urgency terms are on screen (always, beside the queue, on a wide terminal)."""
-        return self.query_one("#terms").has_class("-shown") or self.query_one("#today-main").has_class("-wide")
+        return self.query_one("#terms").has_class("-shown") or self.query_one("#today-main").has_class(
+            "-wide"
+        )
 
     def on_mount(self) -> None:
         self.query_one("#queue", Table).add_columns("urgency", "to do", "case", "due", "")

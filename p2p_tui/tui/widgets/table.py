@@ -88,7 +88,7 @@ class Table(DataTable[object]):
 
     # -- columns ----------------------------------------------------------------------------------
 
-    def add_columns(self, *labels: Any, priorities: Sequence[int] | None = None) -> list[ColumnKey]:  # type: ignore[override]
+    def add_columns(self, *labels: Any, priorities: Sequence[int] | None = None) -> list[ColumnKey]:
         """Set the columns (call once); `priorities`: higher stays longer (default: left to right)."""
         self.labels = tuple(str(label) for label in labels)
         self.priorities = tuple(priorities) if priorities is not None else tuple(range(len(labels), 0, -1))

@@ -15,6 +15,9 @@ from textual.widgets import DataTable
 
 from p2p_tui.tui import pictures
 from p2p_tui.tui.app import P2PApp
+from p2p_tui.tui.dialogs.row_details import RowDetailsDialog
+from p2p_tui.tui.widgets.bars import Bar, Bars
+from p2p_tui.tui.widgets.table import Table, fitting
 
 SIZE = (80, 24)
 
@@ -78,6 +81,12 @@ async def walk(pilot: Pilot[None]) -> list[str]:
     found += await visit(pilot, "space", "z")
     found += await visit(pilot, "f1")
     found += await visit(pilot, "f3", back=0)
+    cases = app.screen.query_one("#cases", Table)
+    assert cases.hidden, "at 80 columns Cases hides some columns"
+    await pilot.press("i")
+    await pictures.settle(pilot)
+    assert isinstance(app.screen, RowDetailsDialog)  # the hidden columns of the highlighted row
+    found += await visit(pilot)
     found += await visit(pilot, "f7")
     for status, keys in (
         ("new", ("m",)),
@@ -114,6 +123,10 @@ async def test_every_screen_and_dialog_fits_at_80x24(demo: Path, tmp_path: Path)
         app = P2PApp(demo, passphrase=pictures.PASSPHRASE, kdf=pictures.CHEAP)
         async with app.run_test(size=SIZE) as pilot:
             found = await walk(pilot)
+            await pilot.resize_terminal(200, 50)  # a wide terminal shows every column again
+            await pilot.press("f3")
+            await pictures.settle(pilot)
+            assert app.screen.query_one("#cases", Table).hidden == ()
             await pilot.press("ctrl+q")
     assert found == []
 
@@ -130,3 +143,29 @@ async def test_unlock_and_create_fit_at_80x24(demo: Path, tmp_path: Path) -> Non
             found += problems(app)
             await pilot.press("ctrl+q")
     assert found == []
+
+
+def test_columns_are_dropped_lowest_priority_first() -> None:
+    widths, priorities = [5, 20, 10, 12], [9, 8, 1, 5]
+    assert fitting(widths, priorities, 100) == (0, 1, 2, 3)
+    assert fitting(widths, priorities, 40) == (0, 1, 3)  # the lowest (2) goes first
+    assert fitting(widths, priorities, 26) == (0, 1)
+    assert fitting(widths, priorities, 1) == (0,)  # the highest always stays
+
+
+async def test_a_trend_with_too_few_lines_keeps_its_newest_rows() -> None:
+    from textual.app import App
+
+    class One(App[None]):
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield Bars("Referrals per quarter", drop_first=True, id="bars")
+
+    app = One()
+    async with app.run_test(size=(40, 10)) as pilot:
+        bars = app.query_one(Bars)
+        bars.styles.height = 3
+        bars.show([Bar(f"2026Q{q}", q, str(q)) for q in (1, 2, 3, 4)])
+        await pilot.pause()
+        shown = str(bars.render())
+    assert "Referrals per quarter" in shown
+    assert "2026Q4" in shown and "2026Q3" in shown and "2026Q1" not in shown

@@ -138,9 +138,10 @@ class Table(DataTable[object]):
             for i in set(self.shown) - set(shown):  # narrower: dropping columns is cheap
                 self.remove_column(ColumnKey(str(i)))
             self.shown = shown
-            return
-        self.shown, self._grown = shown, grown
-        self._rebuild()
+        else:
+            self.shown, self._grown = shown, grown
+            self._rebuild()
+        self.refresh_bindings()  # the footer shows "Row details" only while a column is hidden
 
     def _rebuild(self) -> None:
         """Columns and rows again, the cursor kept on its row."""

@@ -1,6 +1,7 @@
-"""A picture of every screen: `make screens` draws each scene into `screens/NAME.svg`, and the snapshot
-tests compare the same scenes. Synthetic demo data, a frozen date and a fixed terminal size, so the
-pictures change only when the screens do.
+"""A picture of every screen: `make screens` draws each scene into `screens/NAME-WxH.svg`, and the
+snapshot tests compare the same scenes. Synthetic demo data, a frozen date and fixed terminal sizes
+(every scene at 80x24 and 120x36, the main ones at 200x50 too), so the pictures change only when the
+screens do. A scene is played once, at its first size, and the terminal resized for the others.
 
 Run: `python -m p2p_tui.tui.pictures screens/`
 """
@@ -27,7 +28,10 @@ from p2p_tui.tui.app import P2PApp
 from p2p_tui.vault import KdfParams
 
 FROZEN_DAY = date(2026, 11, 16)  # a Monday
-SIZE = (120, 36)
+SIZES = {"80x24": (80, 24), "120x36": (120, 36), "200x50": (200, 50)}
+EVERY = ("80x24", "120x36")  # every scene; the main ones are drawn at 200x50 too
+MAIN = (*EVERY, "200x50")
+SIZE = SIZES["120x36"]  # the size Pilot tests use
 PASSPHRASE = "pictures of synthetic data"  # noqa: S105 - a throwaway vault of synthetic people
 CHEAP = KdfParams(memory_kib=8, iterations=1, lanes=1)  # the vault lives seconds, in a temp folder
 
@@ -42,6 +46,7 @@ class Scene:
     steps: tuple[str | Step, ...] = ()
     unlocked: bool = True
     new_vault: bool = False
+    sizes: tuple[str, ...] = EVERY
 
 
 @contextlib.contextmanager
@@ -89,22 +94,22 @@ def open_case_in(status: str) -> Step:
 SCENES: tuple[Scene, ...] = (
     Scene("unlock", unlocked=False),
     Scene("create", unlocked=False, new_vault=True),
-    Scene("today"),
+    Scene("today", sizes=MAIN),
     Scene("today-terms", ("space",)),
     Scene("help", ("f1",)),
-    Scene("cases", ("f3",)),
-    Scene("case", (open_case_in("contacted"),)),
+    Scene("cases", ("f3",), sizes=MAIN),
+    Scene("case", (open_case_in("contacted"),), sizes=MAIN),
     Scene("case-privacy", ("f8", open_case_in("contacted"))),
     Scene("match", (open_case_in("new"), "m")),
     Scene("contact", (open_case_in("matched"), "c")),
     Scene("survey", (open_case_in("followed_up"), "v")),
     Scene("safety", (open_case_in("contacted"), "exclamation_mark")),
     Scene("intake", ("f7",)),
-    Scene("roster", ("f4",)),
+    Scene("roster", ("f4",), sizes=MAIN),
     Scene("supporter", ("f4", "enter")),
     Scene("training", ("f5",)),
     Scene("settings", ("f6",)),
-    Scene("report", ("f9",)),
+    Scene("report", ("f9",), sizes=MAIN),
     Scene("report-empty", ("f9", "right_square_bracket")),
     Scene("log", ("f10",)),
 )
@@ -137,26 +142,32 @@ async def play(scene: Scene, pilot: Pilot[None]) -> None:
     await settle(pilot)
 
 
-async def draw(scene: Scene, folder: Path, vault: Path) -> str:
-    """The scene as SVG."""
+async def draw(scene: Scene, folder: Path, vault: Path) -> dict[str, str]:
+    """The scene as SVG at each of its sizes (by size name): played once, then resized."""
     app = app_for(scene, folder, vault)
-    async with app.run_test(size=SIZE) as pilot:
+    pictures: dict[str, str] = {}
+    async with app.run_test(size=SIZES[scene.sizes[0]]) as pilot:
         await play(scene, pilot)
-        svg = app.export_screenshot(title=f"p2p-tui: {scene.name}")
+        for size in scene.sizes:
+            if app.size != SIZES[size]:
+                await pilot.resize_terminal(*SIZES[size])
+                await settle(pilot)
+            pictures[size] = app.export_screenshot(title=f"p2p-tui: {scene.name} at {size}")
         await pilot.press("ctrl+q")
-    return svg
+    return pictures
 
 
 async def draw_all(target: Path) -> list[Path]:
-    """Write every scene into `target` as NAME.svg (the folder exists)."""
+    """Write every scene into `target` as NAME-WxH.svg, one a size (the folder exists)."""
     written = []
     with tempfile.TemporaryDirectory() as tmp, frozen_clock():
         folder = Path(tmp)
         vault = make_demo_vault(folder)
         for scene in SCENES:
-            out = target / f"{scene.name}.svg"
-            out.write_text(await draw(scene, folder, vault), encoding="utf-8")
-            written.append(out)
+            for size, svg in (await draw(scene, folder, vault)).items():
+                out = target / f"{scene.name}-{size}.svg"
+                out.write_text(svg, encoding="utf-8")
+                written.append(out)
     return written
 
 

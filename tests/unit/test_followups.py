@@ -201,8 +201,8 @@ def test_urgency_is_the_sum_of_its_terms_and_ranks_the_queue(program: Program) -
     item = {(i.referral_id, i.kind): i for i in queue}
     assert item[(old, "check_in")].terms == (
         Term("kind", 6.0, "follow-up check-in after the last contact"),
-        Term("overdue", 20.0, "41 working days overdue (counts at most 10)"),
-        Term("age", 5.0, "70 calendar days since received (counts at most 50)"),
+        Term("overdue", 20.0, "41 working days overdue (only 10 working days count)"),
+        Term("age", 5.0, "70 calendar days since received (only 50 days count)"),
     )
     assert item[(old, "check_in")].overdue_days == 41
     assert item[(late, "check_in")].terms[1] == Term("overdue", 20.0, "10 working days overdue")
@@ -266,13 +266,15 @@ def test_overdue_and_age_terms() -> None:
     assert followups.overdue_term(3) == Term("overdue", 6.0, "3 working days overdue")
     assert followups.overdue_term(1) == Term("overdue", 2.0, "1 working day overdue")
     assert followups.overdue_term(10).value == 20.0
-    assert followups.overdue_term(11) == Term("overdue", 20.0, "11 working days overdue (counts at most 10)")
+    assert followups.overdue_term(11) == Term(
+        "overdue", 20.0, "11 working days overdue (only 10 working days count)"
+    )
     assert followups.overdue_term(0) == Term("overdue", 1.0, "due today")
     assert followups.overdue_term(-2) == Term("overdue", 0.0, "due in 2 working days")
     assert followups.age_term(0) == Term("age", 0.0, "0 calendar days since received")
     assert followups.age_term(1) == Term("age", 0.1, "1 calendar day since received")
     assert followups.age_term(50).value == 5.0
-    assert followups.age_term(51) == Term("age", 5.0, "51 calendar days since received (counts at most 50)")
+    assert followups.age_term(51) == Term("age", 5.0, "51 calendar days since received (only 50 days count)")
     assert followups.age_term(-3).value == 0.0
 
 

@@ -113,9 +113,8 @@ def overdue_term(working_days_late: int) -> Term:
     """The overdue term: working days late if positive, DUE_TODAY when due today, due in N if negative."""
     if working_days_late > 0:
         value = min(OVERDUE_CAP, OVERDUE_PER_DAY * working_days_late)
-        capped = (
-            f" (counts at most {OVERDUE_DAYS_COUNTED})" if working_days_late > OVERDUE_DAYS_COUNTED else ""
-        )
+        counted = _plural(OVERDUE_DAYS_COUNTED, "working day")
+        capped = f" (only {counted} count)" if working_days_late > OVERDUE_DAYS_COUNTED else ""
         return Term("overdue", value, f"{_plural(working_days_late, 'working day')} overdue{capped}")
     if working_days_late == 0:
         return Term("overdue", DUE_TODAY, "due today")
@@ -127,7 +126,7 @@ def age_term(days: int) -> Term:
     """The age term: calendar days since the referral was received."""
     days = max(0, days)
     value = min(AGE_CAP, round(AGE_PER_DAY * days, 2))
-    capped = f" (counts at most {AGE_DAYS_COUNTED})" if days > AGE_DAYS_COUNTED else ""
+    capped = f" (only {_plural(AGE_DAYS_COUNTED, 'day')} count)" if days > AGE_DAYS_COUNTED else ""
     return Term("age", value, f"{_plural(days, 'calendar day')} since received{capped}")
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar, TypeVar
 
+from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
@@ -21,6 +22,9 @@ from p2p_tui.tui.widgets.save_indicator import SaveIndicator
 
 MASK = "••••••"
 T = TypeVar("T")
+COMPACT_BELOW = 120  # columns: a narrower terminal gets the compact footer
+# The footer's order (a narrow one drops from the right): the screen's keys, then Lock, then the rest.
+FOOTER_SOON = ("app.lock",)
 
 
 class AreaScreen(Screen[None]):
@@ -91,6 +95,24 @@ class AreaScreen(Screen[None]):
     def compose_body(self) -> ComposeResult:
         """The screen's own widgets."""
         yield from ()
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Textual's, ordered for the footer: this screen's own keys first, then Lock, then the focused
+        widget's and the app's (at 80 columns the footer shows the first few only)."""
+        bindings = super().active_bindings
+
+        def rank(item: tuple[str, ActiveBinding]) -> int:
+            node, binding = item[1].node, item[1].binding
+            if node is self:
+                return 0
+            return 1 if binding.id in FOOTER_SOON else 2 if node is not self.app else 3
+
+        return dict(sorted(bindings.items(), key=rank))
+
+    def on_resize(self, event: events.Resize) -> None:
+        """A compact footer below 120 columns (more keys fit)."""
+        self.query_one(Footer).compact = event.size.width < COMPACT_BELOW
 
     def on_screen_resume(self) -> None:
         if self.p2p.store is None:  # resumed on the way out at lock: about to be removed

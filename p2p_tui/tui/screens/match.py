@@ -30,6 +30,9 @@ SHORT = {  # column headings (the explanation below the table names each rule in
     "rest": "rest",
 }
 
+# The columns a narrow terminal keeps (the highest): who, whether eligible, the score, then the rules.
+MATCH_PRIORITIES = (5, 9, 8, 9, *range(len(SOFT_RULES), 0, -1))
+
 
 RULE_WIDTH = max(len(labels.label("rule", rule)) for rule in matching.HARD_RULES + matching.SOFT_RULES)
 
@@ -66,7 +69,14 @@ class MatchScreen(AreaScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#candidates", Table)
-        table.add_columns("#", "supporter", "eligible", "score", *(SHORT[r] for r in SOFT_RULES))
+        table.add_columns(
+            "#",
+            "supporter",
+            "eligible",
+            "score",
+            *(SHORT[r] for r in SOFT_RULES),
+            priorities=MATCH_PRIORITIES,
+        )
         table.focus()
 
     def reload(self) -> None:

@@ -251,7 +251,7 @@ class ReportScreen(AreaScreen):
             yield Static("", id="report-status", classes="note", markup=False)
             yield Static("", id="report-figures")
             with HorizontalGroup(id="report-charts"):
-                yield Bars("Referrals per quarter", id="trend-bars")
+                yield Bars("Referrals per quarter", id="trend-bars", drop_first=True)
                 yield Bars("Referrals by source", id="source-bars", empty="No referrals this quarter.")
             yield Static("", id="report-breakdowns")
             yield Static("", id="report-notes", classes="note", markup=False)

@@ -30,6 +30,7 @@ from p2p_tui.tui.widgets.table import Table
 
 STATUS_FILTERS = [("all statuses", "all"), *labels.options("supporter_status", SUPPORTER_STATUSES)]
 COLUMNS = ("name", "status", "load", "availability", "nominated", "county", "stage", "interventional")
+PRIORITIES = (9, 8, 7, 6, 2, 5, 4, 3)  # the columns a narrow terminal keeps: the highest
 
 
 def availability(row: RosterRow, today: date) -> str:
@@ -70,7 +71,7 @@ class RosterScreen(AreaScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#roster", Table)
-        table.add_columns(*COLUMNS)
+        table.add_columns(*COLUMNS, priorities=PRIORITIES)
         table.focus()
 
     def reload(self) -> None:

@@ -93,7 +93,7 @@ class SupporterScreen(AreaScreen):
         self.query_one("#nominations", Table).add_columns("nominated by", "on")
         self.query_one("#conflicts", Table).add_columns("physician", "kind", "since")
         self.query_one("#attendance", Table).add_columns(
-            "date", "kind", "title", "hours", "rate", "honorarium"
+            "date", "kind", "title", "hours", "rate", "honorarium", priorities=(9, 6, 3, 8, 5, 7)
         )
 
     def reload(self) -> None:

@@ -5,16 +5,18 @@ nothing until Enter there (a contact: today, the physician's preferred mode; con
 refused with the date; a safety follow-through: what will be recorded), a match opens the match
 screen and a survey the survey form. o opens the case, space shows the urgency terms, z snoozes with
 a reason and a date, s shows or hides what is snoozed (the header counts it).
-The queue names no one: referral ids, kinds and dates only, so it can stay on screen.
+The queue names no one: referral ids, kinds and dates only, so it can stay on screen. On a terminal of
+160 columns or more the urgency terms of the highlighted item stay shown beside the queue.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Container
 from textual.widgets import DataTable, Static
 
 from p2p_tui.services import clock, labels
@@ -29,6 +31,7 @@ from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.widgets.table import Table
 
 SHOWN = 100  # rows in the table: the most urgent items
+WIDE = 160  # columns from which the urgency terms sit beside the queue
 
 
 def kind_label(kind: str) -> str:
@@ -72,8 +75,22 @@ class TodayScreen(AreaScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="today-summary")
-        yield Table(id="queue")
-        yield Static("", id="terms", classes="terms", markup=False)
+        with Container(id="today-main"):
+            yield Table(id="queue", stretch=1)
+            yield Static("", id="terms", classes="terms", markup=False)
+
+    def on_resize(self, event: events.Resize) -> None:
+        super().on_resize(event)
+        main = self.query_one("#today-main")
+        if main.has_class("-wide") != (event.size.width >= WIDE):
+            main.set_class(event.size.width >= WIDE, "-wide")
+            self.show_terms()
+
+    def terms_shown(self) -> bool:
+        """Whether the urgency terms are on screen (always, beside the queue, on a wide terminal)."""
+        return self.query_one("#terms").has_class("-shown") or self.query_one("#today-main").has_class(
+            "-wide"
+        )
 
     def on_mount(self) -> None:
         self.query_one("#queue", Table).add_columns("urgency", "to do", "case", "due", "")
@@ -112,14 +129,14 @@ class TodayScreen(AreaScreen):
 
     @on(DataTable.RowHighlighted, "#queue")
     def highlighted(self) -> None:
-        if self.query_one("#terms", Static).has_class("-shown"):
+        if self.terms_shown():
             self.show_terms()
 
     def show_terms(self) -> None:
         """The urgency terms of the item under the cursor (when shown)."""
         panel = self.query_one("#terms", Static)
         item = self.selected()
-        if not panel.has_class("-shown") or item is None:
+        if not self.terms_shown() or item is None:
             panel.update("")
             return
         lines = [f"Case #{item.referral_id}, {kind_label(item.kind)}: urgency {item.urgency:.1f} ="]

@@ -58,7 +58,9 @@ class TrainingScreen(AreaScreen):
         yield Static(VOLUNTEER_NOTE, id="volunteer-note", classes="note")
 
     def on_mount(self) -> None:
-        self.query_one("#events", Table).add_columns("date", "kind", "title", "hours", "rate", "attended")
+        self.query_one("#events", Table).add_columns(
+            "date", "kind", "title", "hours", "rate", "attended", priorities=(9, 5, 3, 7, 6, 8)
+        )
         self.query_one("#honoraria", Table).add_columns("supporter", "hours", "honorarium")
         self.query_one("#events", Table).focus()
 

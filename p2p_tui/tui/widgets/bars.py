@@ -2,7 +2,9 @@
 
 A value of None is a suppressed figure: it draws no bar and shows its text (like "<5") instead, so
 the chart never reveals what the table hides. Bars scale to the largest value shown and to the
-widget's width; eighth-blocks give the bar's end its fraction.
+widget's width; eighth-blocks give the bar's end its fraction. Lines never wrap (a title too long is
+cut with an ellipsis); a chart given fewer lines than it has rows drops its first rows when told to
+(`drop_first`: a trend keeps its newest rows, the current quarter among them).
 """
 
 from __future__ import annotations
@@ -53,11 +55,20 @@ class Bars(Widget):
     """
     COMPONENT_CLASSES = {"bars--title", "bars--label", "bars--bar", "bars--value", "bars--muted"}
 
-    def __init__(self, title: str = "", *, empty: str = "Nothing to show.", id: str | None = None) -> None:  # noqa: A002
-        """`title` heads the chart; `empty` is shown when there are no rows."""
+    def __init__(
+        self,
+        title: str = "",
+        *,
+        empty: str = "Nothing to show.",
+        drop_first: bool = False,
+        id: str | None = None,  # noqa: A002
+    ) -> None:
+        """`title` heads the chart; `empty` is shown when there are no rows; `drop_first`: with too few
+        lines, the first rows go (else the last)."""
         super().__init__(id=id)
         self.title = title
         self.empty = empty
+        self.drop_first = drop_first
         self.bars: tuple[Bar, ...] = ()
 
     def show(self, bars: Sequence[Bar], title: str | None = None) -> None:
@@ -99,4 +110,14 @@ class Bars(Widget):
         return out
 
     def render(self) -> RenderResult:
-        return Text("\n", no_wrap=True).join(self.lines(self.size.width))
+        lines = self.lines(self.size.width)
+        height = self.size.height
+        if height and len(lines) > height and self.bars:
+            head, rows = lines[: len(lines) - len(self.bars)], lines[len(lines) - len(self.bars) :]
+            room = max(height - len(head), 0)
+            rows = rows[len(rows) - room :] if self.drop_first else rows[:room]
+            lines = [*head, *rows][:height] if room else head[:height]
+        text = Text("\n").join(lines)
+        text.no_wrap = True
+        text.overflow = "ellipsis"
+        return text

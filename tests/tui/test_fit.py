@@ -99,7 +99,7 @@ async def walk(pilot: Pilot[None]) -> list[str]:
         ("new", ("m",)),
         ("matched", ("c",)),
         ("followed_up", ("v",)),
-        ("contacted", ("exclamation_mark", "x", "k", "l")),
+        ("contacted", ("exclamation_mark", "x", "l")),  # k: no consent is asked on this case
     ):
         await pictures.open_case_in(status)(pilot)
         await pictures.settle(pilot)

@@ -12,13 +12,26 @@ from __future__ import annotations
 import click
 
 from p2p_tui import __version__
-from p2p_tui.commands import console, demo, export, honoraria, importing, match, purge, queue, report, vault
+from p2p_tui.commands import (
+    console,
+    demo,
+    export,
+    honoraria,
+    importing,
+    keys,
+    match,
+    purge,
+    queue,
+    report,
+    vault,
+)
 from p2p_tui.commands.base import common_options
 from p2p_tui.hardening import harden
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @common_options
+@console.console_options
 @click.version_option(__version__, prog_name="p2p-tui")
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -45,3 +58,4 @@ main.add_command(report.command, "report")
 main.add_command(honoraria.command, "honoraria")
 main.add_command(export.command, "export-deidentified")
 main.add_command(purge.command, "purge")
+main.add_command(keys.command, "keys")

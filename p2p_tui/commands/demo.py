@@ -19,7 +19,7 @@ from p2p_tui.commands.base import (
     vault_command,
     vault_path,
 )
-from p2p_tui.commands.console import open_console
+from p2p_tui.commands.console import console_options, open_console
 from p2p_tui.store import Store
 from p2p_tui.vault import VaultExists
 from p2p_tui.vault import backups as vault_backups
@@ -27,6 +27,7 @@ from p2p_tui.vault import backups as vault_backups
 
 @click.command("demo")
 @common_options
+@console_options
 @click.option("--no-open", is_flag=True, help="Create the demo vault but do not open the console.")
 @vault_command
 def command(no_open: bool) -> None:

@@ -13,7 +13,7 @@ from textual.widgets import Button, Checkbox, Label, Static
 class RecoveryCodeDialog(ModalScreen[bool]):
     """The recovery code, never shown again; dismissed only once the box is ticked."""
 
-    BINDINGS = [Binding("escape", "noop", show=False, id="recovery.escape")]
+    BINDINGS = [Binding("escape", "noop", "Stays open: write the code down first", show=False, id="recovery.escape")]
 
     def __init__(self, code: str) -> None:
         super().__init__()

@@ -1,12 +1,17 @@
-"""Help: every key of the screen underneath and of the app, from their bindings (never out of date)."""
+"""Help: every key of the screen underneath and of the app, from their bindings and the keymap in force
+(never out of date). Textual's own bindings (copying, which the console refuses; Ctrl+C) are left out."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
+
+from p2p_tui.tui.keymap import display_keys, keys_of
 
 GLOBAL_NOTES = (
     "Ctrl+P opens the command palette: go to any screen, new referral, find a physician by name.",
@@ -15,12 +20,30 @@ GLOBAL_NOTES = (
 )
 
 
+def own_bindings(node: object) -> list[Binding]:
+    """The bindings p2p-tui itself gives `node`'s class and its parents (a subclass's first), never
+    Textual's built-in ones; one per id."""
+    seen: list[Binding] = []
+    for cls in type(node).__mro__:
+        if not cls.__module__.startswith("p2p_tui."):
+            continue
+        for item in cls.__dict__.get("BINDINGS", []):
+            if isinstance(item, Binding) and all(b.id != item.id and b.key != item.key for b in seen):
+                seen.append(item)
+    return seen
+
+
+def key_lines(bindings: list[Binding], keymap: Mapping[str, str]) -> list[str]:
+    """One line a binding: its keys as typed, what it does."""
+    return [f"  {display_keys(keys_of(b, keymap)):<14} {b.description}" for b in bindings]
+
+
 class HelpScreen(ModalScreen[None]):
     """A list of every key: this screen's first, then the app's."""
 
     BINDINGS = [
         Binding("escape", "dismiss", "Close", id="help.close"),
-        Binding("f1", "dismiss", "Close", show=False, id="help.f1"),
+        Binding("f1,question_mark", "dismiss", "Close", show=False, id="help.f1"),
         Binding("q", "dismiss", "Close", show=False, id="help.q"),
     ]
 
@@ -29,27 +52,20 @@ class HelpScreen(ModalScreen[None]):
         self.under = under
 
     def lines(self) -> list[str]:
-        """One line a key: key, what it does."""
-        out = [*GLOBAL_NOTES, ""]
-        out.append(f"Keys on {type(self.under).__name__.removesuffix('Screen') or 'this screen'}:")
-        for binding in self._bindings_of(self.under):
-            out.append(f"  {self.app.get_key_display(binding):<14} {binding.description or binding.action}")
-        out.append("")
-        out.append("Everywhere:")
-        for binding in self._bindings_of(self.app):
-            out.append(f"  {self.app.get_key_display(binding):<14} {binding.description or binding.action}")
-        return out
-
-    @staticmethod
-    def _bindings_of(node: object) -> list[Binding]:
-        seen: list[Binding] = []
-        for cls in type(node).__mro__:
-            for item in cls.__dict__.get("BINDINGS", []):
-                if isinstance(item, Binding) and all(b.key != item.key for b in seen):
-                    seen.append(item)
-        return seen
+        """The notes, then one line a key: the screen's, then the app's."""
+        keymap: Mapping[str, str] = getattr(self.app, "keymap", {})
+        name = type(self.under).__name__.removesuffix("Screen") or "this screen"
+        return [
+            *GLOBAL_NOTES,
+            "",
+            f"Keys on {name}:",
+            *key_lines(own_bindings(self.under), keymap),
+            "",
+            "Everywhere:",
+            *key_lines(own_bindings(self.app), keymap),
+        ]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog-box", id="help-box"):
             yield Static("Help", classes="title")
-            yield Static("\n".join(self.lines()), id="help-text")
+            yield Static("\n".join(self.lines()), id="help-text", markup=False)

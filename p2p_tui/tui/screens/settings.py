@@ -172,7 +172,8 @@ class SettingsScreen(AreaScreen):
                 yield from field(spec.label, Input(id=key, validators=[validator], compact=True))
             yield Static("", id="settings-error", classes="error", markup=False)
             yield Button("Save (Ctrl+S)", id="save-settings", variant="primary", disabled=True)
-            yield from field("Theme (applies at once)", Select(THEME_OPTIONS, allow_blank=False, id="theme"))
+            theme = Select(THEME_OPTIONS, value=self.theme_shown(), allow_blank=False, id="theme")
+            yield from field("Theme (applies at once)", theme)
             yield Static(KEYS_NOTE, classes="note", id="keys-note", markup=False)
 
     def on_mount(self) -> None:
@@ -198,7 +199,7 @@ class SettingsScreen(AreaScreen):
         self.loaded = {key: as_text(key, values[key]) for key in SPECS}
         theme = self.query_one("#theme", Select)
         with theme.prevent(Select.Changed):
-            theme.value = self.app.theme if self.app.theme in dict(THEMES) else THEMES[0][0]
+            theme.value = self.theme_shown()
         for widget in self.inputs():
             widget.value = self.loaded[widget.id or ""]
         self.refresh_save()
@@ -223,6 +224,10 @@ class SettingsScreen(AreaScreen):
         names = ", ".join(SPECS[key].label for key in problems)
         self.query_one("#settings-error", Static).update(f"To fix before saving: {names}" if problems else "")
         return problems
+
+    def theme_shown(self) -> str:
+        """The theme the choice shows: the app's (the default, for one chosen elsewhere)."""
+        return self.app.theme if self.app.theme in dict(THEMES) else THEMES[0][0]
 
     @on(Select.Changed, "#theme")
     def theme_chosen(self, event: Select.Changed) -> None:

@@ -1,4 +1,4 @@
-"""Where the vault lives by default (the platform's user data folder), and the keymap file (its config folder)."""
+"""Where the vault lives by default (the user data folder), and the keymap file (the config folder)."""
 
 from __future__ import annotations
 

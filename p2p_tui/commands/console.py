@@ -30,7 +30,11 @@ def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
 def console_options(func: F) -> F:
     """`--keymap FILE` and `--no-mouse`, for the commands that open the console."""
     func = click.option(
-        "--no-mouse", is_flag=True, expose_value=False, callback=_remember, help="Turn the mouse off in the console (the terminal keeps it: select, scroll)."
+        "--no-mouse",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember,
+        help="Turn the mouse off in the console (the terminal keeps it: select, scroll).",
     )(func)
     func = click.option(
         "--keymap",

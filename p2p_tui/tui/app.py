@@ -127,7 +127,10 @@ class P2PApp(App[None]):
             self.set_keymap(self.keymap)
         if self._keymap_problems:
             self.notify(
-                "\n".join(self._keymap_problems), title="Keymap file ignored", severity="warning", timeout=30,
+                "\n".join(self._keymap_problems),
+                title="Keymap file ignored",
+                severity="warning",
+                timeout=30,
                 markup=False,
             )
         self.set_interval(5.0, self.check_autolock, name="autolock")

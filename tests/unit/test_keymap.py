@@ -81,7 +81,12 @@ def test_a_bad_keymap_names_its_line_or_binding(text: str, said: str) -> None:
 def test_keys_are_shown_as_typed() -> None:
     shown = [display_key(k) for k in ("ctrl+l", "f1", "left_square_bracket", "exclamation_mark", "slash")]
     assert shown == ["Ctrl+L", "F1", "[", "!", "/"]
-    assert [display_key(k) for k in ("space", "escape", "P", "question_mark")] == ["Space", "Escape", "P", "?"]
+    assert [display_key(k) for k in ("space", "escape", "P", "question_mark")] == [
+        "Space",
+        "Escape",
+        "P",
+        "?",
+    ]
 
 
 def test_keys_command_prints_the_default_keymap_and_checks_a_file(tmp_path: Path) -> None:

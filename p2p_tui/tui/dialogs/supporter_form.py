@@ -17,6 +17,7 @@ from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.people import roster
 from p2p_tui.store.vocab import CAREER_STAGES, SUPPORTER_STATUSES
 from p2p_tui.tui.dialogs.form import FormDialog, field, selected, service_rule
+from p2p_tui.tui.widgets.marks import Check
 
 
 def options(values: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
@@ -85,7 +86,7 @@ class SupporterFormDialog(FormDialog[roster.SupporterInput]):
         yield from field(
             "Specialty", Input(person.specialty, id="specialty", validators=[Length(0, 60, "at most 60")])
         )
-        yield Checkbox(
+        yield Check(
             "Does interventional work",
             value=bool(common.yes_no("interventional", person.interventional)) if start else False,
             id="interventional",

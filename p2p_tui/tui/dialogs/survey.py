@@ -12,6 +12,7 @@ from textual.widgets import Button, Checkbox, Label, Select, Static
 from p2p_tui.services.cases.surveys import SurveyInput, clean_survey
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store.vocab import SURVEY_DURATIONS
+from p2p_tui.tui.widgets.marks import Check
 
 DURATION_LABELS = {
     "under_15": "under 15 min",
@@ -31,18 +32,18 @@ class SurveyDialog(ModalScreen[SurveyInput | None]):
         with VerticalScroll(classes="dialog-box"):
             yield Static("Supporter survey", classes="title")
             yield Label("Structured answers only; nothing about what was said.", classes="note")
-            yield Checkbox("The conversation happened", value=True, id="happened")
+            yield Check("The conversation happened", value=True, id="happened")
             with Horizontal(classes="field"):
                 yield Label("How long")
                 yield Select([(DURATION_LABELS[d], d) for d in SURVEY_DURATIONS], id="duration")
             with Horizontal(classes="field"):
                 yield Label("Helpful to the peer (1–5)")
                 yield Select(SCALE, id="helpfulness")
-            yield Checkbox("Resources were offered", id="resources")
+            yield Check("Resources were offered", id="resources")
             with Horizontal(classes="field"):
                 yield Label("Supporter's own distress (1–5)")
                 yield Select(SCALE, id="distress")
-            yield Checkbox("The supporter would like a debrief", id="debrief")
+            yield Check("The supporter would like a debrief", id="debrief")
             yield Static("", id="survey-error", classes="error")
             yield Button("Record survey", id="record", variant="primary")
 

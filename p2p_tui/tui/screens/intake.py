@@ -30,6 +30,7 @@ from p2p_tui.store import settings
 from p2p_tui.store.vocab import CAREER_STAGES, PATHWAYS, PREFERRED_CONTACTS, SOURCES, STRESSORS
 from p2p_tui.tui.messages import OpenCase
 from p2p_tui.tui.screens.base import AreaScreen
+from p2p_tui.tui.widgets.marks import Check, Choices
 
 
 def _ok(check: object) -> bool:
@@ -107,7 +108,7 @@ class IntakeScreen(AreaScreen):
             yield from self.field(
                 "Specialty", Input(id="specialty", compact=True, validators=[Length(0, 60, "at most 60")])
             )
-            yield Checkbox("Does interventional work", id="interventional")
+            yield Check("Does interventional work", id="interventional")
             yield from self.field(
                 "Received",
                 MaskedInput(
@@ -121,9 +122,9 @@ class IntakeScreen(AreaScreen):
             yield from self.field("Pathway", Select(options(PATHWAYS), id="pathway", compact=True))
             yield from self.field("Source", Select(options(SOURCES), id="source", compact=True))
             yield Label("Stressors (space to tick; several allowed)")
-            yield SelectionList[str](*[(s.replace("_", " "), s) for s in STRESSORS], id="stressors")
+            yield Choices[str](*[(s.replace("_", " "), s) for s in STRESSORS], id="stressors")
             yield Static("", id="stressors-error", classes="error")
-            yield Checkbox("Acute interventional event", id="acute_interventional")
+            yield Check("Acute interventional event", id="acute_interventional")
             with Horizontal(classes="field", id="consent-row"):
                 yield Label("Consent")
                 yield Select(

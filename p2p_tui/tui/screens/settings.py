@@ -26,8 +26,8 @@ from p2p_tui.tui.dialogs.backups import BackupsDialog
 from p2p_tui.tui.dialogs.form import CSS_FILE, describe, field, input_problems, service_rule, show_error
 from p2p_tui.tui.dialogs.passphrase import PassphraseChange, PassphraseDialog
 from p2p_tui.tui.messages import RestoreBackup
-from p2p_tui.tui.themes import CHOICES as THEMES
 from p2p_tui.tui.screens.base import AreaScreen
+from p2p_tui.tui.themes import CHOICES as THEMES
 from p2p_tui.vault import Vault, VaultError, WrongPassphrase
 from p2p_tui.vault.backups import Backup
 

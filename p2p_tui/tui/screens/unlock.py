@@ -141,7 +141,8 @@ class UnlockScreen(Screen[None]):
         taken = found.taken_at.astimezone().strftime("%Y-%m-%d %H:%M")
         error.update(
             f"{self.error_text}\nThe newest backup that opens is from {taken} "
-            f"(generation {found.generation}). {current_keys(self.app, 'unlock.restore', 'ctrl+o')} restores it; the damaged file is kept among "
+            f"(generation {found.generation}). {current_keys(self.app, 'unlock.restore', 'ctrl+o')} "
+            "restores it; the damaged file is kept among "
             "the backups."
         )
 

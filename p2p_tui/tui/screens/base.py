@@ -6,17 +6,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar, TypeVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from p2p_tui.services import clock, common
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import Store
 from p2p_tui.tui.console import Console, console_of
 from p2p_tui.tui.messages import GoTo
+from p2p_tui.tui.widgets.footer import KeysFooter
 from p2p_tui.tui.widgets.save_indicator import SaveIndicator
 
 MASK = "••••••"
@@ -75,7 +78,7 @@ class AreaScreen(Screen[None]):
             yield Static("", id="privacy-flag")
             yield Static("", classes="spacer")
             yield SaveIndicator(id="save")
-        yield Footer()
+        yield KeysFooter()
 
     def compose_body(self) -> ComposeResult:
         """The screen's own widgets."""
@@ -92,6 +95,17 @@ class AreaScreen(Screen[None]):
             self.reload()
 
     shown_token: tuple[int, object, bool] | None = None
+    styled_theme: str | None = None
+
+    def post_message(self, message: Message) -> bool:
+        """Shown again under the theme it was styled in, a kept screen is not restyled: Textual restyles
+        every widget of a screen each time it is shown (most of what showing Intake cost), which only a
+        theme change while it was hidden makes necessary (Textual restyles the screens in view)."""
+        if isinstance(message, events.ScreenResume) and message.refresh_styles:
+            if self.styled_theme == self.app.theme:
+                message = events.ScreenResume(refresh_styles=False)
+            self.styled_theme = self.app.theme
+        return super().post_message(message)
 
     def data_token(self) -> tuple[int, object, bool]:
         """What the screen's contents depend on: every change to the database (SQLite counts them on

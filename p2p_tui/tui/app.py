@@ -125,14 +125,6 @@ class P2PApp(App[None]):
     def on_mount(self) -> None:
         if self.keymap:
             self.set_keymap(self.keymap)
-        if self._keymap_problems:
-            self.notify(
-                "\n".join(self._keymap_problems),
-                title="Keymap file ignored",
-                severity="warning",
-                timeout=30,
-                markup=False,
-            )
         self.set_interval(5.0, self.check_autolock, name="autolock")
         self._exit_on_signals()
         self.show_entry()
@@ -175,6 +167,9 @@ class P2PApp(App[None]):
         self.switch_screen(self.area(self._resume_area))
         if message.recovery_code:
             self.push_screen(RecoveryCodeDialog(message.recovery_code))
+        if self._keymap_problems:  # said once, on the first area screen (the unlock screen draws no toast)
+            problems, self._keymap_problems = "\n".join(self._keymap_problems), []
+            self.notify(problems, title="Keymap file ignored", severity="warning", timeout=30, markup=False)
         self.retention_check()
 
     @work(thread=True, group="retention", exclusive=True, exit_on_error=False)

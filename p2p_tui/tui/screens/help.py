@@ -11,13 +11,14 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from p2p_tui.tui.keymap import display_keys, keys_of
+from p2p_tui.tui.keymap import current_keys, display_keys, keys_of
 
 GLOBAL_NOTES = (
     "Ctrl+P opens the command palette: go to any screen, new referral, find a physician by name.",
-    "Escape goes back or cancels. j/k move in tables, g/G jump to the first/last row.",
+    "Escape goes back or cancels. {j}/{k} move in tables, {g}/{G} jump to the first/last row.",
     "Nothing you type here leaves this computer; the vault is saved encrypted after every change.",
 )
+TABLE_KEYS = {"j": "j", "k": "k", "g": "g", "G": "G"}  # the table's bindings (widgets/table.py), by name
 
 
 def own_bindings(node: object) -> list[Binding]:
@@ -55,8 +56,9 @@ class HelpScreen(ModalScreen[None]):
         """The notes, then one line a key: the screen's, then the app's."""
         keymap: Mapping[str, str] = getattr(self.app, "keymap", {})
         name = type(self.under).__name__.removesuffix("Screen") or "this screen"
+        table = {name: current_keys(self.app, f"table.{name}", key) for name, key in TABLE_KEYS.items()}
         return [
-            *GLOBAL_NOTES,
+            *(note.format(**table) for note in GLOBAL_NOTES),
             "",
             f"Keys on {name}:",
             *key_lines(own_bindings(self.under), keymap),

@@ -158,17 +158,19 @@ class IntakeScreen(AreaScreen):
     def clear_form(self) -> None:
         """An empty form: today's date, the counties as they are in Settings, nothing else filled."""
         counties = self.read(lambda: list(settings.get("counties")))
-        self.query_one("#county", Select).set_options([(common.printable(c), c) for c in counties])
-        for field in ("name", "email", "phone", "specialty"):
-            self.query_one(f"#{field}", Input).value = ""
-        self.query_one("#received", MaskedInput).value = clock.today().isoformat()
-        for field in ("career_stage", "pathway", "source"):
-            self.query_one(f"#{field}", Select).clear()
-        self.query_one("#preferred_contact", Select).value = "email"
-        self.query_one("#consent", Select).value = "pending"
-        for box in ("interventional", "acute_interventional"):
-            self.query_one(f"#{box}", Checkbox).value = False
-        self.query_one("#stressors", SelectionList).deselect_all()
+        # Quietly: each field's change would otherwise re-check the whole form (~900 messages a showing)
+        with self.prevent(Input.Changed, Select.Changed, Checkbox.Changed, SelectionList.SelectedChanged):
+            self.query_one("#county", Select).set_options([(common.printable(c), c) for c in counties])
+            for field in ("name", "email", "phone", "specialty"):
+                self.query_one(f"#{field}", Input).value = ""
+            self.query_one("#received", MaskedInput).value = clock.today().isoformat()
+            for field in ("career_stage", "pathway", "source"):
+                self.query_one(f"#{field}", Select).clear()
+            self.query_one("#preferred_contact", Select).value = "email"
+            self.query_one("#consent", Select).value = "pending"
+            for box in ("interventional", "acute_interventional"):
+                self.query_one(f"#{box}", Checkbox).value = False
+            self.query_one("#stressors", SelectionList).deselect_all()
         for error in self.query(".error"):
             if isinstance(error, Static):
                 error.update("")

@@ -77,6 +77,21 @@ def make_vault(folder: Path, n: int, passphrase: str) -> Path:
     return path
 
 
+Sample = tuple[float, float]  # milliseconds: wall clock, and this process's CPU time
+
+
+def now() -> Sample:
+    """The wall clock and this process's CPU time, in seconds."""
+    return time.perf_counter(), time.process_time()
+
+
+def since(start: Sample) -> Sample:
+    """Milliseconds of wall clock and of CPU time since `start` (the CPU time barely moves with the load
+    of other processes on the machine, which the wall clock does: both are printed)."""
+    wall, cpu = now()
+    return (wall - start[0]) * 1000, (cpu - start[1]) * 1000
+
+
 async def until(pilot: Pilot[None], done: Callable[[], bool]) -> None:
     """Pause until `done()`, then once more so the screen has painted."""
     for _ in range(5000):
@@ -88,9 +103,9 @@ async def until(pilot: Pilot[None], done: Callable[[], bool]) -> None:
 
 async def measure(
     path: Path, passphrase: str, runs: int, size: tuple[int, int] = SIZE
-) -> dict[str, list[float]]:
+) -> dict[str, list[Sample]]:
     """Milliseconds from key to painted screen, for each screen and for the empty baseline."""
-    samples: dict[str, list[float]] = {name: [] for name, _, _ in SCREENS}
+    samples: dict[str, list[Sample]] = {name: [] for name, _, _ in SCREENS}
     samples["empty screen"] = []
     samples["today (back)"] = []
     samples["case page"] = []
@@ -99,29 +114,29 @@ async def measure(
         await until(pilot, lambda: type(app.screen).__name__ == "TodayScreen")
         app.bind("f12", "push_empty")
         for _ in range(runs):
-            start = time.perf_counter()
+            start = now()
             await pilot.press("f12")
             await until(pilot, lambda: isinstance(app.screen, Empty))
-            samples["empty screen"].append((time.perf_counter() - start) * 1000)
+            samples["empty screen"].append(since(start))
             app.pop_screen()
             await until(pilot, lambda: type(app.screen).__name__ == "TodayScreen")
             for name, key, screen in SCREENS:
-                start = time.perf_counter()
+                start = now()
                 await pilot.press(key)
                 await until(pilot, lambda s=screen: type(app.screen).__name__ == s)  # type: ignore[misc]
-                samples[name].append((time.perf_counter() - start) * 1000)
-                start = time.perf_counter()
+                samples[name].append(since(start))
+                start = now()
                 await pilot.press("escape")
                 if name == "cases":
                     await pilot.press("escape")
                 await until(pilot, lambda: type(app.screen).__name__ == "TodayScreen")
-                samples["today (back)"].append((time.perf_counter() - start) * 1000)
+                samples["today (back)"].append(since(start))
             await pilot.press("f3")
             await until(pilot, lambda: type(app.screen).__name__ == "CasesScreen")
-            start = time.perf_counter()
+            start = now()
             await pilot.press("enter")
             await until(pilot, lambda: type(app.screen).__name__ == "CaseScreen")
-            samples["case page"].append((time.perf_counter() - start) * 1000)
+            samples["case page"].append(since(start))
             await pilot.press("f2")
             await until(pilot, lambda: type(app.screen).__name__ == "TodayScreen")
         await pilot.press("ctrl+q")
@@ -195,19 +210,23 @@ def start_to_prompt(path: Path, runs: int) -> list[float]:
     return found
 
 
-def print_paint(samples: dict[str, list[float]], where: str) -> None:
-    """One table: each screen's median and p95, and its median over the empty screen's."""
-    base = statistics.median(samples["empty screen"])
+def print_paint(samples: dict[str, list[Sample]], where: str) -> None:
+    """One table: each screen's median and p95 (wall clock), its median over the empty screen's, and
+    the same over-empty figure in CPU time. The verdict is the wall clock's."""
+    base = statistics.median(wall for wall, _ in samples["empty screen"])
+    base_cpu = statistics.median(cpu for _, cpu in samples["empty screen"])
     print(f"\n== Console at {where}: key to next screen painted (ms, Pilot, headless) ==")
     print(
-        f"{'screen':<16} {'median':>8} {'p95':>8} {'over empty':>11}  "
+        f"{'screen':<16} {'median':>8} {'p95':>8} {'over empty':>11} {'cpu over':>9}  "
         f"budget: <= {PAINT_BUDGET_MS:g} over empty"
     )
     for name, values in samples.items():
-        med = statistics.median(values)
+        walls = [wall for wall, _ in values]
+        med = statistics.median(walls)
         over = med - base
+        cpu_over = statistics.median(cpu for _, cpu in values) - base_cpu
         verdict = "" if name == "empty screen" else ("ok" if over <= PAINT_BUDGET_MS else "OVER")
-        print(f"{name:<16} {med:8.1f} {p95(values):8.1f} {over:+11.1f}  {verdict}")
+        print(f"{name:<16} {med:8.1f} {p95(walls):8.1f} {over:+11.1f} {cpu_over:+9.1f}  {verdict}")
 
 
 def main(argv: list[str] | None = None) -> None:

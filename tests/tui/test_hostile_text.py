@@ -146,7 +146,9 @@ async def test_a_supporter_who_may_be_the_physician_is_greyed_and_cleared_by_2(v
         row = next(i for i, c in enumerate(screen.ranked) if c.supporter_id == me)
         table.move_cursor(row=row)
         await wait_for(pilot, lambda: "confirm they are two people first" in screen_text(pilot))
-        assert "They are two people" in screen_text(pilot)  # the footer shows the key now
+        await wait_for(
+            pilot, lambda: "They are two people" in screen_text(pilot)
+        )  # the footer shows the key now
         await pilot.press("enter")  # cannot be chosen: nothing recorded
         await pilot.pause()
         assert isinstance(app.screen, MatchScreen)

@@ -26,6 +26,13 @@ MASK = "••••••"
 T = TypeVar("T")
 
 
+def update_if_changed(static: Static, text: str) -> None:
+    """Show `text` unless it is shown already: any update lays the whole screen out again (~30 ms on a
+    form the size of Intake at 10,000 referrals), even from "" to ""."""
+    if static.content != text:
+        static.update(text)
+
+
 class AreaScreen(Screen[None]):
     """A screen of the unlocked console. Subclasses implement `compose_body` and `reload`."""
 
@@ -88,7 +95,7 @@ class AreaScreen(Screen[None]):
         if self.p2p.store is None:  # resumed on the way out at lock: about to be removed
             return
         self.query_one(SaveIndicator).state = self.p2p.save_state
-        self.query_one("#privacy-flag", Static).update("PRIVACY MODE" if self.p2p.privacy else "")
+        update_if_changed(self.query_one("#privacy-flag", Static), "PRIVACY MODE" if self.p2p.privacy else "")
         token = self.data_token()
         if token != self.shown_token:  # shown again with nothing changed: what it drew still holds
             self.shown_token = token

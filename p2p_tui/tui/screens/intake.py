@@ -29,7 +29,7 @@ from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import settings
 from p2p_tui.store.vocab import CAREER_STAGES, PATHWAYS, PREFERRED_CONTACTS, SOURCES, STRESSORS
 from p2p_tui.tui.messages import OpenCase
-from p2p_tui.tui.screens.base import AreaScreen
+from p2p_tui.tui.screens.base import AreaScreen, update_if_changed
 from p2p_tui.tui.widgets.marks import Check, Choices
 
 
@@ -68,6 +68,7 @@ class IntakeScreen(AreaScreen):
         Binding("ctrl+s", "save_referral", "Save referral", id="intake.save", priority=True),
         Binding("escape", "back", "Cancel", id="intake.cancel"),
     ]
+    counties_shown: list[str] | None = None  # the county choices as last set
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="intake-form"):
@@ -160,7 +161,9 @@ class IntakeScreen(AreaScreen):
         counties = self.read(lambda: list(settings.get("counties")))
         # Quietly: each field's change would otherwise re-check the whole form (~900 messages a showing)
         with self.prevent(Input.Changed, Select.Changed, Checkbox.Changed, SelectionList.SelectedChanged):
-            self.query_one("#county", Select).set_options([(common.printable(c), c) for c in counties])
+            if counties != self.counties_shown:  # new options lay the form out again: only on a change
+                self.counties_shown = counties
+                self.query_one("#county", Select).set_options([(common.printable(c), c) for c in counties])
             for field in ("name", "email", "phone", "specialty"):
                 self.query_one(f"#{field}", Input).value = ""
             self.query_one("#received", MaskedInput).value = clock.today().isoformat()
@@ -172,8 +175,8 @@ class IntakeScreen(AreaScreen):
                 self.query_one(f"#{box}", Checkbox).value = False
             self.query_one("#stressors", SelectionList).deselect_all()
         for error in self.query(".error"):
-            if isinstance(error, Static):
-                error.update("")
+            if isinstance(error, Static) and error.id != "form-error":  # refresh_save below says that one
+                update_if_changed(error, "")
         self.query_one("#suggestions", OptionList).display = False
         self.query_one("#consent-row").display = False
         self.query_one("#intake-form", VerticalScroll).scroll_home(animate=False)
@@ -228,7 +231,9 @@ class IntakeScreen(AreaScreen):
         """Save is enabled only when every field is valid."""
         missing = self.problems()
         self.query_one("#save", Button).disabled = bool(missing)
-        self.query_one("#form-error", Static).update(f"Still needed: {', '.join(missing)}" if missing else "")
+        update_if_changed(
+            self.query_one("#form-error", Static), f"Still needed: {', '.join(missing)}" if missing else ""
+        )
 
     # -- find as you type -------------------------------------------------------------------------
 

@@ -8,7 +8,6 @@ show (key, description, action, enabled) differ from those it shows.
 
 from __future__ import annotations
 
-from textual.screen import Screen
 from textual.widgets import Footer
 
 
@@ -17,14 +16,15 @@ class KeysFooter(Footer):
 
     shown_keys: tuple[tuple[str, str, str, bool], ...] | None = None
 
-    def bindings_changed(self, screen: Screen[object]) -> None:
-        if screen is self.screen and self.is_attached and screen.app.app_focus:
+    async def recompose(self) -> None:
+        """Rebuild, unless the keys to show are those shown (read when Textual would read them)."""
+        if self.is_attached:
             keys = tuple(
                 (binding.key, binding.description, binding.action, enabled)
-                for (_node, binding, enabled, _tooltip) in screen.active_bindings.values()
+                for (_node, binding, enabled, _tooltip) in self.screen.active_bindings.values()
                 if binding.show
             )
             if keys == self.shown_keys:
                 return
             self.shown_keys = keys
-        super().bindings_changed(screen)
+        await super().recompose()

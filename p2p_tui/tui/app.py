@@ -302,8 +302,17 @@ class P2PApp(App[None]):
         """Every key of this screen and of the app."""
         from p2p_tui.tui.screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
+        if self.store is None and not isinstance(self.screen, HelpScreen):  # locked: nothing kept
             self.push_screen(HelpScreen(self.screen))
+        elif not isinstance(self.screen, HelpScreen):
+            key = "help"
+            if key not in self._area_keys:
+                self.install_screen(HelpScreen(), name=key)
+                self._area_keys.add(key)
+            page = self.get_screen(key)
+            assert isinstance(page, HelpScreen)  # noqa: S101 - narrows the type
+            page.show(self.screen)
+            self.push_screen(key)
 
     # -- privacy and locking ----------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ and a `reload()` that re-reads its data whenever it is shown again or privacy mo
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -33,7 +33,23 @@ def update_if_changed(static: Static, text: str) -> None:
         static.update(text)
 
 
-class AreaScreen(Screen[None]):
+class KeptStyles(Screen[Any]):
+    """A screen made once and shown many times, restyled only when the theme changed meanwhile."""
+
+    styled_theme: str | None = None
+
+    def post_message(self, message: Message) -> bool:
+        """Shown again under the theme it was styled in, a kept screen is not restyled: Textual restyles
+        every widget of a screen each time it is shown (most of what showing Intake cost), which only a
+        theme change while it was hidden makes necessary (Textual restyles the screens in view)."""
+        if isinstance(message, events.ScreenResume) and message.refresh_styles:
+            if self.styled_theme == self.app.theme:
+                message = events.ScreenResume(refresh_styles=False)
+            self.styled_theme = self.app.theme
+        return super().post_message(message)
+
+
+class AreaScreen(KeptStyles, Screen[None]):
     """A screen of the unlocked console. Subclasses implement `compose_body` and `reload`."""
 
     AREA: ClassVar[str] = ""
@@ -102,17 +118,6 @@ class AreaScreen(Screen[None]):
             self.reload()
 
     shown_token: tuple[int, object, bool] | None = None
-    styled_theme: str | None = None
-
-    def post_message(self, message: Message) -> bool:
-        """Shown again under the theme it was styled in, a kept screen is not restyled: Textual restyles
-        every widget of a screen each time it is shown (most of what showing Intake cost), which only a
-        theme change while it was hidden makes necessary (Textual restyles the screens in view)."""
-        if isinstance(message, events.ScreenResume) and message.refresh_styles:
-            if self.styled_theme == self.app.theme:
-                message = events.ScreenResume(refresh_styles=False)
-            self.styled_theme = self.app.theme
-        return super().post_message(message)
 
     def data_token(self) -> tuple[int, object, bool]:
         """What the screen's contents depend on: every change to the database (SQLite counts them on

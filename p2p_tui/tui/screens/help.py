@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +13,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from p2p_tui.tui.keymap import current_keys, display_keys, keys_of
+from p2p_tui.tui.screens.base import KeptStyles, update_if_changed
 
 GLOBAL_NOTES = (
     "Ctrl+P opens the command palette: go to any screen, new referral, find a physician by name.",
@@ -39,8 +41,9 @@ def key_lines(bindings: list[Binding], keymap: Mapping[str, str]) -> list[str]:
     return [f"  {display_keys(keys_of(b, keymap)):<14} {b.description}" for b in bindings]
 
 
-class HelpScreen(ModalScreen[None]):
-    """A list of every key: this screen's first, then the app's."""
+class HelpScreen(ModalScreen[None], KeptStyles):  # ModalScreen first: Textual styles by the first base
+    """A list of every key: this screen's first, then the app's. Made once and kept (like the areas,
+    dropped at lock), its text redrawn for the screen it is shown over (`show`)."""
 
     BINDINGS = [
         Binding("escape", "dismiss", "Close", id="help.close"),
@@ -48,9 +51,16 @@ class HelpScreen(ModalScreen[None]):
         Binding("q", "dismiss", "Close", show=False, id="help.q"),
     ]
 
-    def __init__(self, under: Screen[object]) -> None:
+    def __init__(self, under: Screen[Any] | None = None) -> None:
         super().__init__()
         self.under = under
+
+    def show(self, under: Screen[Any]) -> None:
+        """Be the help of `under` (the screen it is about to be shown over)."""
+        self.under = under
+        if self.is_mounted:
+            update_if_changed(self.query_one("#help-text", Static), "\n".join(self.lines()))
+            self.query_one("#help-box", VerticalScroll).scroll_home(animate=False)
 
     def lines(self) -> list[str]:
         """The notes, then one line a key: the screen's, then the app's."""

@@ -19,6 +19,7 @@ from p2p_tui.commands import (
     export,
     honoraria,
     importing,
+    keys,
     log,
     match,
     member_survey,
@@ -33,6 +34,7 @@ from p2p_tui.hardening import harden
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @common_options
+@console.console_options
 @click.version_option(__version__, prog_name="p2p-tui")
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -62,3 +64,4 @@ main.add_command(export.command, "export-deidentified")
 main.add_command(purge.command, "purge")
 main.add_command(log.command, "log")
 main.add_command(dictionary.command, "dictionary")
+main.add_command(keys.command, "keys")

@@ -22,7 +22,7 @@ from p2p_tui.commands.base import (
     vault_command,
     vault_path,
 )
-from p2p_tui.commands.console import open_console
+from p2p_tui.commands.console import console_options, open_console
 from p2p_tui.store import Store
 from p2p_tui.vault import VaultExists
 from p2p_tui.vault import backups as vault_backups
@@ -30,6 +30,7 @@ from p2p_tui.vault import backups as vault_backups
 
 @click.command("demo")
 @common_options
+@console_options
 @click.option("--no-open", is_flag=True, help="Create the demo vault but do not open the console.")
 @click.option(
     "--fresh", is_flag=True, help="Replace an earlier demo vault even if it was changed, without asking."

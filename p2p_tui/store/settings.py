@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from p2p_tui.store.models import Setting
@@ -27,6 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "autolock_minutes": 5,
     "backups_keep_last": 10,
     "backups_keep_days": 14,
+    "theme": "textual-dark",  # a Textual theme's name (tui/themes.py CHOICES), applied at unlock
 }
 
 
@@ -36,6 +38,7 @@ RECORDS: dict[str, Any] = {
 }
 PAPER_SIZES = ("Letter", "A4")
 MIN_EXPORT_K = 3
+THEME_NAME = re.compile(r"^[a-z0-9-]{1,40}$")
 
 
 def _whole(low: int, high: int | None = None) -> Any:
@@ -59,6 +62,7 @@ VALIDATORS: dict[str, Any] = {
     "fiscal_year_start_month": _whole(1, 12),
     "export_k": _whole(MIN_EXPORT_K, 100),
     "retention_days": _whole(0, 3650),  # 0: purged at the close (issue 13)
+    "theme": lambda v: None if isinstance(v, str) and THEME_NAME.match(v) else "must be a theme's name",
     "member_surveys": lambda v: None if isinstance(v, dict) else "must be a mapping of year to results",
 }
 

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from textual import events, on, work
@@ -24,7 +24,7 @@ from textual.screen import ModalScreen, Screen
 
 from p2p_tui.services import clock as services_clock
 from p2p_tui.store import Store, settings
-from p2p_tui.tui import compat
+from p2p_tui.tui import compat, themes
 from p2p_tui.tui.commands import AREA_TITLES, FindProvider, GoToProvider
 from p2p_tui.tui.dialogs.recovery_code import RecoveryCodeDialog
 from p2p_tui.tui.messages import GoTo, OpenCase, OpenSupporter, RestoreBackup, SaveStateChanged, Unlocked
@@ -66,7 +66,7 @@ class P2PApp(App[None]):
     TITLE = "p2p-tui"
     COMMANDS = {GoToProvider, FindProvider}
     BINDINGS = [
-        Binding("f1", "help", "Help", id="app.help"),
+        Binding("f1,question_mark", "help", "Help", id="app.help"),
         Binding("f2", "go('today')", "Today", id="app.today", show=False),
         Binding("f3", "go('cases')", "Cases", id="app.cases", show=False),
         Binding("f4", "go('roster')", "Roster", id="app.roster", show=False),
@@ -96,11 +96,17 @@ class P2PApp(App[None]):
         clock: Callable[[], float] = time.monotonic,
         now: services_clock.Now | None = None,
         hint: str = "",
+        keymap: Mapping[str, str] | None = None,
+        keymap_problems: Sequence[str] = (),
     ) -> None:
         """`clock` times idleness (auto-lock); `now`, when given, becomes the date and time every
         service reads (`services.clock`). `hint` is shown on the unlock screen (the demo's
-        passphrase; never a real one)."""
+        passphrase; never a real one). `keymap` rebinds keys by binding id (`tui.keymap`);
+        `keymap_problems`, why a keymap file was ignored, is shown once the console starts."""
         super().__init__()
+        themes.register(self)
+        self.keymap: dict[str, str] = dict(keymap or {})
+        self._keymap_problems = list(keymap_problems)
         if now is not None:
             services_clock.install(now)
         self.hint = hint
@@ -119,6 +125,8 @@ class P2PApp(App[None]):
     # -- entry ------------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        if self.keymap:
+            self.set_keymap(self.keymap)
         self.set_interval(5.0, self.check_autolock, name="autolock")
         self._exit_on_signals()
         self.show_entry()
@@ -156,10 +164,14 @@ class P2PApp(App[None]):
         self.store.saver.set_listener(self._saver_listener)
         with self.store.lock:
             self.autolock_seconds = float(settings.get("autolock_minutes")) * 60
+            self.theme = themes.usable(self, str(settings.get("theme")))
         self.last_activity = self.clock()
         self.switch_screen(self.area(self._resume_area))
         if message.recovery_code:
             self.push_screen(RecoveryCodeDialog(message.recovery_code))
+        if self._keymap_problems:  # said once, on the first area screen (the unlock screen draws no toast)
+            problems, self._keymap_problems = "\n".join(self._keymap_problems), []
+            self.notify(problems, title="Keymap file ignored", severity="warning", timeout=30, markup=False)
         self.retention_check()
 
     @work(thread=True, group="retention", exclusive=True, exit_on_error=False)
@@ -333,8 +345,17 @@ class P2PApp(App[None]):
         """Every key of this screen and of the app."""
         from p2p_tui.tui.screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
+        if self.store is None and not isinstance(self.screen, HelpScreen):  # locked: nothing kept
             self.push_screen(HelpScreen(self.screen))
+        elif not isinstance(self.screen, HelpScreen):
+            key = "help"
+            if key not in self._area_keys:
+                self.install_screen(HelpScreen(), name=key)
+                self._area_keys.add(key)
+            page = self.get_screen(key)
+            assert isinstance(page, HelpScreen)  # noqa: S101 - narrows the type
+            page.show(self.screen)
+            self.push_screen(key)
 
     # -- privacy and locking ----------------------------------------------------------------------
 

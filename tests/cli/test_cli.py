@@ -216,7 +216,16 @@ def test_cli_py_only_registers_the_commands() -> None:
 
     assert set(main.commands) == {
         *("init", "check", "passwd", "backup", "restore", "demo", "import", "match", "queue"),
-        *("report", "honoraria", "export-deidentified", "purge", "log", "dictionary", "member-survey"),
+        *(
+            "report",
+            "honoraria",
+            "export-deidentified",
+            "purge",
+            "log",
+            "dictionary",
+            "member-survey",
+            "keys",
+        ),
     }
     for name, command in main.commands.items():
         assert command.callback is not None

@@ -133,8 +133,8 @@ async def test_a_damaged_vault_offers_the_newest_backup_that_opens(
     async with app.run_test(size=(120, 36)) as pilot:
         await fill(pilot, PASSPHRASE)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: "Ctrl+B restores it" in text_of(app, "#unlock-error"))
-        await pilot.press("ctrl+b")
+        await wait_for(pilot, lambda: "Ctrl+O restores it" in text_of(app, "#unlock-error"))
+        await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
         assert settings.get("retention_days") == 111
         await pilot.press("ctrl+q")

@@ -10,6 +10,7 @@ from textual.widgets import Input, Label, SelectionList
 
 from p2p_tui.services.people import training
 from p2p_tui.tui.dialogs.form import FormDialog, field, service_rule
+from p2p_tui.tui.widgets.marks import Choices
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class AttendanceDialog(FormDialog[AttendanceInput]):
     def compose_fields(self) -> ComposeResult:
         if not self.people:
             yield Label("No active or in-training supporters on the roster.", classes="warning")
-        yield SelectionList[int](
+        yield Choices[int](
             *[(Text(label), sid, sid in self.attending) for sid, label in self.people], id="people"
         )
         most = self.event_hours

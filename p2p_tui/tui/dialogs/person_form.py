@@ -22,6 +22,7 @@ from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.people import roster
 from p2p_tui.store.vocab import CAREER_STAGES, PREFERRED_CONTACTS
 from p2p_tui.tui.dialogs.form import FormDialog, field, selected, service_rule
+from p2p_tui.tui.widgets.marks import Check
 
 CHOSEN = ("career_stage", "county", "preferred_contact")  # the selects a person's form must fill
 NAMES_HINT = "names separated by ;"
@@ -102,7 +103,7 @@ def identity_fields(person: PhysicianInput, counties: list[str]) -> ComposeResul
             ],
         ),
     )
-    yield Checkbox(
+    yield Check(
         "Does interventional work",
         value=bool(common.yes_no("interventional", person.interventional)),
         id="interventional",

@@ -9,11 +9,15 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, Static
 
+from p2p_tui.tui.widgets.marks import Check
+
 
 class RecoveryCodeDialog(ModalScreen[bool]):
     """The recovery code, never shown again; dismissed only once the box is ticked."""
 
-    BINDINGS = [Binding("escape", "noop", show=False, id="recovery.escape")]
+    BINDINGS = [
+        Binding("escape", "noop", "Stays open: write the code down first", show=False, id="recovery.escape")
+    ]
 
     def __init__(self, code: str) -> None:
         super().__init__()
@@ -25,7 +29,7 @@ class RecoveryCodeDialog(ModalScreen[bool]):
             yield Label("It opens the vault if the passphrase is ever forgotten. It is shown only now.")
             yield Label("Write it on paper and keep it locked away; never store it on this computer.")
             yield Static(self.code, id="code", classes="code")
-            yield Checkbox("I have written the recovery code down", id="written")
+            yield Check("I have written the recovery code down", id="written")
             yield Button("Continue", id="continue", variant="primary", disabled=True)
 
     def action_noop(self) -> None:

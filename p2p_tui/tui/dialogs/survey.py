@@ -13,6 +13,7 @@ from p2p_tui.services import labels
 from p2p_tui.services.cases.surveys import SurveyInput, clean_survey
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store.vocab import SURVEY_DURATIONS
+from p2p_tui.tui.widgets.marks import Check
 
 SCALE = [(str(n), n) for n in range(1, 6)]
 
@@ -32,18 +33,18 @@ class SurveyDialog(ModalScreen[SurveyInput | None]):
             title = f"Supporter survey: from {self.supporter}" if self.supporter else "Supporter survey"
             yield Static(title, classes="title", markup=False)
             yield Label("Structured answers only; nothing about what was said.", classes="note")
-            yield Checkbox("The conversation happened", value=True, id="happened")
+            yield Check("The conversation happened", value=True, id="happened")
             with Horizontal(classes="field"):
                 yield Label("How long")
                 yield Select(labels.options("survey_duration", SURVEY_DURATIONS), id="duration")
             with Horizontal(classes="field"):
                 yield Label("Helpful to the peer (1–5)")
                 yield Select(SCALE, id="helpfulness")
-            yield Checkbox("Resources were offered", id="resources")
+            yield Check("Resources were offered", id="resources")
             with Horizontal(classes="field"):
                 yield Label("Supporter's own distress (1–5)")
                 yield Select(SCALE, id="distress")
-            yield Checkbox("The supporter would like a debrief", id="debrief")
+            yield Check("The supporter would like a debrief", id="debrief")
             yield Static("", id="survey-error", classes="error")
             yield Button("Record survey", id="record", variant="primary")
 

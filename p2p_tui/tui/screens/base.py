@@ -4,20 +4,22 @@ and a `reload()` that re-reads its data whenever it is shown again or privacy mo
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from p2p_tui.services import clock, common, labels
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import Store
 from p2p_tui.tui.console import Console, console_of
 from p2p_tui.tui.messages import GoTo
+from p2p_tui.tui.widgets.footer import KeysFooter
 from p2p_tui.tui.widgets.save_indicator import SaveIndicator
 
 MASK = "••••••"
@@ -27,7 +29,30 @@ COMPACT_BELOW = 120  # columns: a narrower terminal gets the compact footer
 FOOTER_SOON = ("app.lock",)
 
 
-class AreaScreen(Screen[None]):
+def update_if_changed(static: Static, text: str) -> None:
+    """Show `text` unless it is shown already: any update lays the whole screen out again (~30 ms on a
+    form the size of Intake at 10,000 referrals), even from "" to ""."""
+    if static.content != text:
+        static.update(text)
+
+
+class KeptStyles(Screen[Any]):
+    """A screen made once and shown many times, restyled only when the theme changed meanwhile."""
+
+    styled_theme: str | None = None
+
+    def post_message(self, message: Message) -> bool:
+        """Shown again under the theme it was styled in, a kept screen is not restyled: Textual restyles
+        every widget of a screen each time it is shown (most of what showing Intake cost), which only a
+        theme change while it was hidden makes necessary (Textual restyles the screens in view)."""
+        if isinstance(message, events.ScreenResume) and message.refresh_styles:
+            if self.styled_theme == self.app.theme:
+                message = events.ScreenResume(refresh_styles=False)
+            self.styled_theme = self.app.theme
+        return super().post_message(message)
+
+
+class AreaScreen(KeptStyles, Screen[None]):
     """A screen of the unlocked console. Subclasses implement `compose_body` and `reload`."""
 
     AREA: ClassVar[str] = ""
@@ -90,7 +115,7 @@ class AreaScreen(Screen[None]):
             yield Static("", id="privacy-flag")
             yield Static("", classes="spacer")
             yield SaveIndicator(id="save")
-        yield Footer()
+        yield KeysFooter()
 
     def compose_body(self) -> ComposeResult:
         """The screen's own widgets."""
@@ -112,13 +137,13 @@ class AreaScreen(Screen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         """A compact footer below 120 columns (more keys fit)."""
-        self.query_one(Footer).compact = event.size.width < COMPACT_BELOW
+        self.query_one(KeysFooter).compact = event.size.width < COMPACT_BELOW
 
     def on_screen_resume(self) -> None:
         if self.p2p.store is None:  # resumed on the way out at lock: about to be removed
             return
         self.query_one(SaveIndicator).state = self.p2p.save_state
-        self.query_one("#privacy-flag", Static).update("PRIVACY MODE" if self.p2p.privacy else "")
+        update_if_changed(self.query_one("#privacy-flag", Static), "PRIVACY MODE" if self.p2p.privacy else "")
         token = self.data_token()
         if token != self.shown_token:  # shown again with nothing changed: what it drew still holds
             self.shown_token = token

@@ -29,7 +29,8 @@ from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import settings
 from p2p_tui.store.vocab import CAREER_STAGES, PATHWAYS, PREFERRED_CONTACTS, SOURCES, STRESSORS
 from p2p_tui.tui.messages import OpenCase
-from p2p_tui.tui.screens.base import AreaScreen
+from p2p_tui.tui.screens.base import AreaScreen, update_if_changed
+from p2p_tui.tui.widgets.marks import Check, Choices
 
 PRIVACY_NOTE = "Finding physicians on file is off while names are masked (F8 shows them)."
 
@@ -71,6 +72,7 @@ class IntakeScreen(AreaScreen):
         Binding("ctrl+s", "save_referral", "Save referral", id="intake.save", priority=True),
         Binding("escape", "back", "Cancel", id="intake.cancel"),
     ]
+    counties_shown: list[str] | None = None  # the county choices as last set
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="intake-form"):
@@ -112,7 +114,7 @@ class IntakeScreen(AreaScreen):
             yield from self.field(
                 "Specialty", Input(id="specialty", compact=True, validators=[Length(0, 60, "at most 60")])
             )
-            yield Checkbox("Does interventional work", id="interventional")
+            yield Check("Does interventional work", id="interventional")
             yield from self.field(
                 "Received",
                 MaskedInput(
@@ -126,9 +128,9 @@ class IntakeScreen(AreaScreen):
             yield from self.field("Pathway", Select(options("pathway", PATHWAYS), id="pathway", compact=True))
             yield from self.field("Source", Select(options("source", SOURCES), id="source", compact=True))
             yield Label("Stressors (space to tick; several allowed)")
-            yield SelectionList[str](*options("stressor", STRESSORS), id="stressors")
+            yield Choices[str](*options("stressor", STRESSORS), id="stressors")
             yield Static("", id="stressors-error", classes="error")
-            yield Checkbox("Acute interventional event", id="acute_interventional")
+            yield Check("Acute interventional event", id="acute_interventional")
             with Horizontal(classes="field", id="consent-row"):
                 yield Label("Consent")
                 yield Select(
@@ -162,20 +164,24 @@ class IntakeScreen(AreaScreen):
     def clear_form(self) -> None:
         """An empty form: today's date, the counties as they are in Settings, nothing else filled."""
         counties = self.read(lambda: list(settings.get("counties")))
-        self.query_one("#county", Select).set_options([(common.printable(c), c) for c in counties])
-        for field in ("name", "email", "phone", "specialty"):
-            self.query_one(f"#{field}", Input).value = ""
-        self.query_one("#received", MaskedInput).value = clock.today().isoformat()
-        for field in ("career_stage", "pathway", "source"):
-            self.query_one(f"#{field}", Select).clear()
-        self.query_one("#preferred_contact", Select).value = "email"
-        self.query_one("#consent", Select).value = "pending"
-        for box in ("interventional", "acute_interventional"):
-            self.query_one(f"#{box}", Checkbox).value = False
-        self.query_one("#stressors", SelectionList).deselect_all()
+        # Quietly: each field's change would otherwise re-check the whole form (~900 messages a showing)
+        with self.prevent(Input.Changed, Select.Changed, Checkbox.Changed, SelectionList.SelectedChanged):
+            if counties != self.counties_shown:  # new options lay the form out again: only on a change
+                self.counties_shown = counties
+                self.query_one("#county", Select).set_options([(common.printable(c), c) for c in counties])
+            for field in ("name", "email", "phone", "specialty"):
+                self.query_one(f"#{field}", Input).value = ""
+            self.query_one("#received", MaskedInput).value = clock.today().isoformat()
+            for field in ("career_stage", "pathway", "source"):
+                self.query_one(f"#{field}", Select).clear()
+            self.query_one("#preferred_contact", Select).value = "email"
+            self.query_one("#consent", Select).value = "pending"
+            for box in ("interventional", "acute_interventional"):
+                self.query_one(f"#{box}", Checkbox).value = False
+            self.query_one("#stressors", SelectionList).deselect_all()
         for error in self.query(".error"):
-            if isinstance(error, Static):
-                error.update("")
+            if isinstance(error, Static) and error.id != "form-error":  # refresh_save below says that one
+                update_if_changed(error, "")
         self.query_one("#suggestions", OptionList).display = False
         self.query_one("#consent-row").display = False
         self.query_one("#intake-form", VerticalScroll).scroll_home(animate=False)
@@ -245,7 +251,7 @@ class IntakeScreen(AreaScreen):
         missing = self.problems()
         self.query_one("#save", Button).disabled = bool(missing)
         needed = ", ".join(labels.field(name) for name in missing)
-        self.query_one("#form-error", Static).update(f"Still needed: {needed}" if missing else "")
+        update_if_changed(self.query_one("#form-error", Static), f"Still needed: {needed}" if missing else "")
 
     # -- find as you type -------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 """Settings: every setting of `store.settings.DEFAULTS` as a field with its rule beside it, the
-passphrase (P) and the backups (B).
+passphrase (P) and the backups (B); the theme, a choice that applies and is kept at once.
 
 Save (Ctrl+S) stays disabled until every field is valid, checks every value again, writes them in one
 transaction, then makes the console follow: the auto-lock time and the vault's backup policy. Restoring
@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, Select, Static
 
 from p2p_tui.services import common, labels
 from p2p_tui.services.errors import ValidationError
@@ -27,10 +27,12 @@ from p2p_tui.tui.dialogs.form import CSS_FILE, describe, field, input_problems, 
 from p2p_tui.tui.dialogs.passphrase import PassphraseChange, PassphraseDialog
 from p2p_tui.tui.messages import RestoreBackup
 from p2p_tui.tui.screens.base import AreaScreen
+from p2p_tui.tui.themes import CHOICES as THEMES
 from p2p_tui.vault import Vault, VaultError, WrongPassphrase
 from p2p_tui.vault.backups import Backup
 
 COUNTY_MAX = 40
+THEME_OPTIONS = [(label, name) for name, label in THEMES]
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,8 @@ class SettingsScreen(AreaScreen):
                     yield Static(RETENTION_NOTE, classes="note", id="retention-note", markup=False)
             yield Static("", id="settings-error", classes="error", markup=False)
             yield Button("Save (Ctrl+S)", id="save-settings", variant="primary", disabled=True)
+            theme = Select(THEME_OPTIONS, value=self.theme_shown(), allow_blank=False, id="theme")
+            yield from field("Theme (applies at once)", theme)
             yield Static(KEYS_NOTE, classes="note", id="keys-note", markup=False)
 
     def on_mount(self) -> None:
@@ -199,6 +203,9 @@ class SettingsScreen(AreaScreen):
             return
         values = self.read(settings.all_settings)
         self.loaded = {key: as_text(key, values[key]) for key in SPECS}
+        theme = self.query_one("#theme", Select)
+        with theme.prevent(Select.Changed):
+            theme.value = self.theme_shown()
         for widget in self.inputs():
             widget.value = self.loaded[widget.id or ""]
         self.refresh_save()
@@ -223,6 +230,20 @@ class SettingsScreen(AreaScreen):
         names = ", ".join(SPECS[key].label for key in problems)
         self.query_one("#settings-error", Static).update(f"To fix before saving: {names}" if problems else "")
         return problems
+
+    def theme_shown(self) -> str:
+        """The theme the choice shows: the app's (the default, for one chosen elsewhere)."""
+        return self.app.theme if self.app.theme in dict(THEMES) else THEMES[0][0]
+
+    @on(Select.Changed, "#theme")
+    def theme_chosen(self, event: Select.Changed) -> None:
+        """A theme applies at once and is kept in the vault (applied again at every unlock)."""
+        name = str(event.value)
+        if event.value is Select.NULL or name == self.app.theme:
+            return
+        self.app.theme = name
+        with self.store.atomic():
+            settings.put("theme", name)
 
     # -- saving -----------------------------------------------------------------------------------
 

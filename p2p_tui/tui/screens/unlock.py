@@ -14,6 +14,7 @@ from textual.widgets import Footer, Input, Label, Static
 
 from p2p_tui.store import Store
 from p2p_tui.store import restore as restoring
+from p2p_tui.tui.keymap import current_keys
 from p2p_tui.tui.messages import Unlocked
 from p2p_tui.vault import VaultDamaged, VaultError, VaultLocked, WrongPassphrase
 from p2p_tui.vault.backups import Backup
@@ -24,7 +25,7 @@ class UnlockScreen(Screen[None]):
 
     BINDINGS = [
         Binding("ctrl+r", "toggle_recovery", "Use recovery code", id="unlock.recovery"),
-        Binding("ctrl+b", "restore_backup", "Restore backup", id="unlock.restore"),
+        Binding("ctrl+o", "restore_backup", "Restore backup", id="unlock.restore"),
         Binding("ctrl+q", "app.quit", "Quit", id="unlock.quit"),
         Binding("escape", "cancel_restore", "Don't restore", show=False, id="unlock.cancel_restore"),
     ]
@@ -140,7 +141,8 @@ class UnlockScreen(Screen[None]):
         taken = found.taken_at.astimezone().strftime("%Y-%m-%d %H:%M")
         error.update(
             f"{self.error_text}\nThe newest backup that opens is from {taken} "
-            f"(generation {found.generation}). Ctrl+B restores it; the damaged file is kept among "
+            f"(generation {found.generation}). {current_keys(self.app, 'unlock.restore', 'ctrl+o')} "
+            "restores it; the damaged file is kept among "
             "the backups."
         )
 

@@ -27,20 +27,20 @@ def make_vault(path: Path) -> None:
 async def test_a_keymap_file_rebinds_two_keys_and_help_shows_them(vault_path: Path, tmp_path: Path) -> None:
     make_vault(vault_path)
     file = tmp_path / "keymap.toml"
-    file.write_text('[app]\nprivacy = "f10"\ncases = "c"\n')
+    file.write_text('[app]\nprivacy = "f12"\ncases = "c"\n')
     app = P2PApp(vault_path, passphrase=PASSPHRASE, keymap=keymap.load(file))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
         await pilot.press("f8")  # the old key does nothing now
         assert not app.privacy
-        await pilot.press("f10")
+        await pilot.press("f12")
         assert app.privacy
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         text = screen_text(pilot)
-        assert "F10            Privacy" in text and "c              Cases" in text
+        assert "F12            Privacy" in text and "c              Cases" in text
         assert "F8 " not in text and "F3 " not in text
         assert "[              Previous page" in text and "]              Next page" in text
         assert "Copy" not in text and "help_quit" not in text and "^c" not in text

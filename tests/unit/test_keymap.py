@@ -50,7 +50,7 @@ def test_the_default_keymap_reads_back_as_itself() -> None:
     known = keymap.entries()
     text = keymap.default_toml(Path("/config/keymap.toml"))
     assert parse(text, known) == {entry.id: entry.keys for entry in known.values()}
-    assert "[today]" in text and 'done = "d"  # Done' in text
+    assert "[today]" in text and 'done = "d"  # Do it' in text
 
 
 def test_a_keymap_rebinds_by_id_in_tables_or_dotted() -> None:

@@ -89,6 +89,8 @@ LABELS: dict[str, dict[str, str]] = {
         "check_in": "follow-up check-in",
         "survey": "supporter survey",
         "consent_pending": "consent pending",
+        "wellbeing": "wellbeing check-in",
+        "debrief": "offer a debrief",
     },
     "snooze_reason": {
         "awaiting_reply": "awaiting a reply",
@@ -112,6 +114,22 @@ LABELS: dict[str, dict[str, str]] = {
         "specialty": "same specialty",
         "load": "lighter load",
         "rest": "rest since last case",
+    },
+    # peers13: wellbeing check-ins and outside matches
+    "wellbeing_result": {
+        "ok": "doing well",
+        "wants_break": "wants a break",
+        "wants_debrief": "wants a debrief",
+        "stepping_back": "stepping back",
+    },
+    "outside_resource": {
+        "php": "Physician Health Program",
+        "other_province": "a peer of another province's program",
+        "other": "another outside resource",
+    },
+    "outside_reason": {
+        "physician_prefers": "the physician prefers someone from outside",
+        "no_eligible": "no eligible supporter on the roster",
     },
 }
 

@@ -27,6 +27,7 @@ DEFAULTS: dict[str, Any] = {
     "autolock_minutes": 5,
     "backups_keep_last": 10,
     "backups_keep_days": 14,
+    "wellbeing_check_in_weeks": 12,  # peers13: a routine check-in with each active supporter
 }
 
 
@@ -58,6 +59,7 @@ VALIDATORS: dict[str, Any] = {
     "paper_size": lambda v: None if v in PAPER_SIZES else f"must be one of {', '.join(PAPER_SIZES)}",
     "fiscal_year_start_month": _whole(1, 12),
     "export_k": _whole(MIN_EXPORT_K, 100),
+    "wellbeing_check_in_weeks": _whole(1, 52),
     "member_surveys": lambda v: None if isinstance(v, dict) else "must be a mapping of year to results",
 }
 

@@ -20,8 +20,23 @@ CONFLICT_KINDS = ("evaluates", "declared")
 TRAINING_KINDS = ("orientation", "training", "community_of_practice")
 SURVEY_DURATIONS = ("under_15", "15_30", "30_60", "over_60")
 ESCALATED_TO = ("php", "crisis_line_988", "emergency_911", "other")
-QUEUE_KINDS = ("safety", "unmatched", "no_first_contact", "check_in", "survey", "consent_pending")
+QUEUE_KINDS = (
+    "safety",
+    "unmatched",
+    "no_first_contact",
+    "check_in",
+    "survey",
+    "consent_pending",
+    # peers13: items about a supporter rather than a case (never snoozed: the snooze table is per case)
+    "wellbeing",
+    "debrief",
+)
+SUPPORTER_QUEUE_KINDS = ("wellbeing", "debrief")
 SNOOZE_REASONS = ("awaiting_reply", "scheduled", "supporter_away", "physician_away", "other")
 # Sources for which a reach-out needs the physician's consent before any contact (ARCHITECTURE.md §4).
 CONSENT_SOURCES = ("leadership", "colleague")
 LOGISTICS_NOTE_MAX = 140
+# peers13: supporters' wellbeing check-ins and outside matches (schema 11)
+WELLBEING_RESULTS = ("ok", "wants_break", "wants_debrief", "stepping_back")
+OUTSIDE_RESOURCES = ("php", "other_province", "other")
+OUTSIDE_REASONS = ("physician_prefers", "no_eligible")

@@ -27,6 +27,9 @@ VOCABULARIES = {
     "queue_kind": vocab.QUEUE_KINDS,
     "snooze_reason": vocab.SNOOZE_REASONS,
     "rule": matching.HARD_RULES + matching.SOFT_RULES,
+    "wellbeing_result": vocab.WELLBEING_RESULTS,
+    "outside_resource": vocab.OUTSIDE_RESOURCES,
+    "outside_reason": vocab.OUTSIDE_REASONS,
 }
 
 

@@ -19,6 +19,7 @@ the active snoozes), never one query per case, to stay within its 20 ms budget a
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields
@@ -42,6 +43,8 @@ KIND_WEIGHTS: dict[str, float] = {
     "check_in": 6.0,
     "survey": 3.0,
     "consent_pending": 2.0,
+    "wellbeing": 6.0,  # peers13: about a supporter, not a case
+    "debrief": 6.0,
 }
 KIND_DETAILS: dict[str, str] = {
     "safety": "safety escalation not yet acknowledged",
@@ -50,6 +53,8 @@ KIND_DETAILS: dict[str, str] = {
     "check_in": "follow-up check-in after the last contact",
     "survey": "supporter survey not yet received after the follow-up",
     "consent_pending": "the physician's consent is needed before any contact",
+    "wellbeing": "a check-in with the supporter on their own wellbeing",
+    "debrief": "the supporter asked for a debrief",
 }
 OVERDUE_PER_DAY = 2.0
 OVERDUE_CAP = 20.0
@@ -324,8 +329,11 @@ def _build(on: date, include_snoozed: bool, referral_id: int | None) -> list[Que
 
 
 def queue(on: date | None = None, *, include_snoozed: bool = False) -> list[QueueItem]:
-    """Every open item on `on` (default today), most urgent first; snoozed ones only if asked."""
-    return _build(on or clock.today(), include_snoozed, None)
+    """Every open item on `on` (default today), most urgent first; snoozed ones only if asked.
+
+    The items about supporters (`SupporterItem`) are ranked among the cases' by the same order."""
+    on = on or clock.today()
+    return _with_supporter_items(_build(on, include_snoozed, None), on)
 
 
 def items_for(referral_id: int, on: date | None = None) -> list[QueueItem]:
@@ -391,3 +399,42 @@ def done(referral_id: int, kind: str, on: date | None = None, mode: str = "phone
     contact_kind = "initial" if kind == "no_first_contact" else "follow_up"
     contact = lifecycle.record_contact(referral_id, contact_kind, mode, on)
     return f"{contact_kind.replace('_', '-')} contact recorded ({contact.mode})"
+
+
+# -- peers13: items about a supporter (wellbeing check-ins, debriefs) -------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SupporterItem(QueueItem):
+    """An item about a supporter rather than a case: `referral_id` is 0, `supporter_id` names them."""
+
+    supporter_id: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The item as JSON-ready values, with the supporter's id."""
+        return {**QueueItem.to_json(self), "supporter_id": self.supporter_id}
+
+
+def supporter_items(on: date | None = None) -> list[SupporterItem]:
+    """The wellbeing check-ins and debriefs due on `on`, each with its kind and overdue terms."""
+    from p2p_tui.services.people import wellbeing  # people imports cases: late, to avoid a cycle
+
+    on = on or clock.today()
+    found: list[SupporterItem] = []
+    for due in wellbeing.due_items(on):
+        term, tenths, late, _rank = _timing(due.due_on, on)
+        urgency = (KIND_TENTHS[due.kind] + tenths) / 10
+        terms = (KIND_TERMS[due.kind], term)
+        found.append(SupporterItem(0, due.kind, due.due_on, urgency, terms, late, None, due.supporter_id))
+    return found
+
+
+def _rank_key(item: QueueItem) -> tuple[float, date, int]:
+    return (-item.urgency, item.due_on, item.referral_id)
+
+
+def _with_supporter_items(items: list[QueueItem], on: date) -> list[QueueItem]:
+    """The cases' ranked items with the supporters' placed among them (few: a bisection each)."""
+    for extra in supporter_items(on):
+        items.insert(bisect.bisect_right(items, _rank_key(extra), key=_rank_key), extra)
+    return items

@@ -219,7 +219,14 @@ def timeline(referral_id: int) -> list[TimelineEntry]:
     ]
     for m in Match.select().where(Match.referral == referral):
         extra = f" (override: {m.override_reason})" if m.override_reason else ""
-        entries.append(TimelineEntry(m.matched_on, "match", f"matched to supporter #{m.supporter_id}{extra}"))
+        if m.outside_resource is not None:  # peers13: an outside match
+            from p2p_tui.services.labels import label
+
+            whom = f"outside the program: {label('outside_resource', m.outside_resource)}"
+            extra = f" ({label('outside_reason', m.outside_reason or '')})"
+        else:
+            whom = f"to supporter #{m.supporter_id}"
+        entries.append(TimelineEntry(m.matched_on, "match", f"matched {whom}{extra}"))
         if m.ended_on is not None:
             entries.append(TimelineEntry(m.ended_on, "match", f"match ended: {m.ended_reason}"))
     for c in Contact.select().where(Contact.referral == referral):
@@ -239,7 +246,7 @@ def timeline(referral_id: int) -> list[TimelineEntry]:
 # matching rules (capacity, load), the roster and the supporter's page.
 OPEN_CASES_SQL = f"""
 SELECT m.supporter_id, m.referral_id FROM "match" m JOIN referral r ON r.id = m.referral_id
-WHERE m.active = 1 AND r.status IN ({", ".join("?" * len(OPEN_STATUSES))})"""  # noqa: S608 - placeholders only
+WHERE m.active = 1 AND m.supporter_id IS NOT NULL AND r.status IN ({", ".join("?" * len(OPEN_STATUSES))})"""  # noqa: S608 - placeholders only
 
 
 def open_cases() -> dict[int, list[int]]:

@@ -55,6 +55,7 @@ class CaseView:
     timeline: tuple[lifecycle.TimelineEntry, ...]
     surveys: int
     maybe_self: int = 0  # supporters who may be this physician, not yet confirmed as another person
+    outside_resource: str | None = None  # peers13: the latest match's resource, when outside the program
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,16 @@ def case_view(referral_id: int) -> CaseView:
         timeline=tuple(lifecycle.timeline(referral_id)),
         surveys=len(surveys.surveys_of(referral_id)),
         maybe_self=len(same_person.flagged(referral_id)) if referral.status == "new" else 0,
+        outside_resource=_outside_resource(referral_id),
     )
+
+
+def _outside_resource(referral_id: int) -> str | None:
+    """The resource of the case's latest match when it was matched outside the program."""
+    found = query.scalar(
+        'SELECT outside_resource FROM "match" WHERE referral_id = ? ORDER BY id DESC LIMIT 1', referral_id
+    )
+    return str(found) if found is not None else None
 
 
 def case_status(referral_id: int) -> str:

@@ -16,6 +16,7 @@ from p2p_tui.store.migrations import (
     m0004_deidentified,
     m0005_canonical_names,
     m0009_member_survey,
+    m0011_peers,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -27,6 +28,7 @@ MIGRATIONS: tuple[tuple[int, Migration], ...] = (
     (4, m0004_deidentified.apply),
     (5, m0005_canonical_names.apply),
     (9, m0009_member_survey.apply),
+    (11, m0011_peers.apply),
 )
 LATEST = MIGRATIONS[-1][0]
 

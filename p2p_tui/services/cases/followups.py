@@ -329,11 +329,8 @@ def _build(on: date, include_snoozed: bool, referral_id: int | None) -> list[Que
 
 
 def queue(on: date | None = None, *, include_snoozed: bool = False) -> list[QueueItem]:
-    """Every open item on `on` (default today), most urgent first; snoozed ones only if asked.
-
-    The items about supporters (`SupporterItem`) are ranked among the cases' by the same order."""
-    on = on or clock.today()
-    return _with_supporter_items(_build(on, include_snoozed, None), on)
+    """Every open item on `on` (default today), most urgent first; snoozed ones only if asked."""
+    return _build(on or clock.today(), include_snoozed, None)
 
 
 def items_for(referral_id: int, on: date | None = None) -> list[QueueItem]:
@@ -433,8 +430,11 @@ def _rank_key(item: QueueItem) -> tuple[float, date, int]:
     return (-item.urgency, item.due_on, item.referral_id)
 
 
-def _with_supporter_items(items: list[QueueItem], on: date) -> list[QueueItem]:
-    """The cases' ranked items with the supporters' placed among them (few: a bisection each)."""
+def full_queue(on: date | None = None, *, include_snoozed: bool = False) -> list[QueueItem]:
+    """`queue` with the items about supporters (`SupporterItem`) ranked among the cases' by the same
+    order (they are few: a bisection each). Today shows this."""
+    on = on or clock.today()
+    items = queue(on, include_snoozed=include_snoozed)
     for extra in supporter_items(on):
         items.insert(bisect.bisect_right(items, _rank_key(extra), key=_rank_key), extra)
     return items

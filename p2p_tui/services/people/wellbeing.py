@@ -215,3 +215,19 @@ def result_counts(start: date, end: date) -> dict[str, int]:
     )
     found = dict(rows)
     return {result: int(found.get(result, 0)) for result in WELLBEING_RESULTS}
+
+
+LOAD_DAYS = 90
+
+
+def recent_loads(on: date | None = None, days: int = LOAD_DAYS) -> dict[int, int]:
+    """Cases matched to each supporter in the `days` days up to `on` (one grouped query); absent: none."""
+    on = on or clock.today()
+    since = (on - timedelta(days=days - 1)).isoformat()
+    rows = query.rows(
+        'SELECT supporter_id, COUNT(*) FROM "match" WHERE supporter_id IS NOT NULL '
+        "AND matched_on BETWEEN ? AND ? GROUP BY supporter_id",
+        since,
+        on.isoformat(),
+    )
+    return {int(s): int(n) for s, n in rows}

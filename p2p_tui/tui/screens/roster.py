@@ -29,7 +29,17 @@ from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.widgets.table import Table
 
 STATUS_FILTERS = [("all statuses", "all")] + [(s.replace("_", " "), s) for s in SUPPORTER_STATUSES]
-COLUMNS = ("name", "status", "load", "availability", "nominated", "county", "stage", "interventional")
+COLUMNS = (
+    "name",
+    "status",
+    "load",
+    "90 days",
+    "availability",
+    "nominated",
+    "county",
+    "stage",
+    "interventional",
+)
 
 
 def availability(row: RosterRow, today: date) -> str:
@@ -87,6 +97,7 @@ class RosterScreen(AreaScreen):
                 Text(self.shown(row.name)),
                 row.status.replace("_", " "),
                 load,
+                str(row.matched_90_days),
                 availability(row, today),
                 str(row.nominations),
                 row.county,
@@ -98,7 +109,9 @@ class RosterScreen(AreaScreen):
             self.put_cursor(keep)
         active = sum(1 for r in rows if r.status == "active")
         summary = f"{len(rows)} supporters, {active} active" if rows else "No supporters: a adds one."
-        self.query_one("#count", Static).update(f"{summary}   (Enter opens, a adds, / filters)")
+        self.query_one("#count", Static).update(
+            f"{summary}; 90 days: cases matched in the last 90 days   (Enter opens, a adds, / filters)"
+        )
 
     def put_cursor(self, key: str) -> None:
         """Move the cursor to a supporter's row, if listed."""

@@ -26,7 +26,7 @@ from p2p_tui.tui.dialogs.choice import ChoiceDialog
 from p2p_tui.tui.dialogs.conflict import ConflictDialog, ConflictInput
 from p2p_tui.tui.dialogs.entry import DATE_MASK, EntryDialog
 from p2p_tui.tui.dialogs.form import CSS_FILE, service_rule
-from p2p_tui.tui.screens.base import AreaScreen
+from p2p_tui.tui.screens.supporter_peers import SupporterPeerActions
 from p2p_tui.tui.widgets.table import Table
 
 STATUS_LABELS = {
@@ -54,7 +54,7 @@ def must_be_after(today: date) -> Callable[[str], date]:
     return check
 
 
-class SupporterScreen(AreaScreen):
+class SupporterScreen(SupporterPeerActions):
     """One supporter."""
 
     CSS_PATH = CSS_FILE
@@ -65,6 +65,11 @@ class SupporterScreen(AreaScreen):
         Binding("c", "capacity", "Capacity", show=False, id="supporter.capacity"),
         Binding("x", "remove_conflict", "Remove conflict", show=False, id="supporter.unconflict"),
         Binding("n", "nominate", "Add nomination", show=False, id="supporter.nominate"),
+        # peers13: wellbeing, debriefs, informal encounters (supporter_peers.py)
+        Binding("w", "check_in", "Check-in", id="supporter.check_in"),
+        Binding("b", "debrief", "Debrief offered", show=False, id="supporter.debrief"),
+        Binding("i", "informal", "Informal", show=False, id="supporter.informal"),
+        Binding("u", "remove_informal", "Remove informal", show=False, id="supporter.remove_informal"),
     ]
 
     def __init__(self, supporter_id: int) -> None:
@@ -82,6 +87,7 @@ class SupporterScreen(AreaScreen):
             yield Label("Training & Community of Practice", classes="section")
             yield Static("", id="attendance-summary", classes="note", markup=False)
             yield Table(id="attendance")
+            yield from self.compose_peers()
         yield Static(HINT, id="supporter-hint", classes="hint", markup=False)
 
     def on_mount(self) -> None:
@@ -90,6 +96,7 @@ class SupporterScreen(AreaScreen):
         self.query_one("#attendance", Table).add_columns(
             "date", "kind", "title", "hours", "rate", "honorarium"
         )
+        self.mount_peers()
 
     def reload(self) -> None:
         v = self.view = self.read(lambda: views.supporter_view(self.supporter_id))
@@ -119,6 +126,7 @@ class SupporterScreen(AreaScreen):
         ]
         self.query_one("#supporter-facts", Static).update("\n".join(lines))
         self.fill_tables(v)
+        self.fill_peers()
 
     def fill_tables(self, v: SupporterView) -> None:
         """Nominations, conflicts and attendance."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,9 +16,10 @@ from textual.widgets import DataTable, Static
 
 from p2p_tui.services import clock
 from p2p_tui.services.cases import followups
+from p2p_tui.services.people import views as people_views
 from p2p_tui.store.vocab import SNOOZE_REASONS
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
-from p2p_tui.tui.messages import OpenCase
+from p2p_tui.tui.messages import OpenCase, OpenSupporter
 from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.widgets.table import Table
 
@@ -30,7 +32,10 @@ KIND_LABELS = {
     "check_in": "follow-up check-in",
     "survey": "supporter survey",
     "consent_pending": "consent pending",
+    "wellbeing": "wellbeing check-in with",
+    "debrief": "offer a debrief to",
 }
+SUPPORTER_KEYS = {"wellbeing": "w records the check-in", "debrief": "b records the debrief as offered"}
 DONE_MEANS = {
     "no_first_contact": "first contact made (by phone)",
     "check_in": "follow-up check-in made (by phone)",
@@ -54,6 +59,7 @@ class TodayScreen(AreaScreen):
     def __init__(self) -> None:
         super().__init__()
         self.items: dict[str, followups.QueueItem] = {}
+        self.supporter_names: dict[int, str] = {}
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="today-summary")
@@ -66,17 +72,19 @@ class TodayScreen(AreaScreen):
 
     def reload(self) -> None:
         today = clock.today()
-        items = self.read(lambda: followups.queue(today))
+        items = self.read(lambda: followups.full_queue(today))
         # The most urgent first; a table of thousands would take seconds to fill (0.15 ms a row).
-        self.items = {f"{i.referral_id}:{i.kind}": i for i in items[:SHOWN]}
+        self.items = {item_key(i): i for i in items[:SHOWN]}
+        ids = {i.supporter_id for i in self.items.values() if isinstance(i, followups.SupporterItem)}
+        self.supporter_names = self.read(lambda: people_views.supporter_names(ids))
         table = self.query_one("#queue", Table)
         table.clear()
         for key, item in self.items.items():
             late = f"OVERDUE {item.overdue_days}d" if item.overdue_days > 0 else ""
             table.add_row(
                 f"{item.urgency:5.1f}",
-                KIND_LABELS.get(item.kind, item.kind),
-                f"#{item.referral_id}",
+                Text(self.to_do(item)),
+                "supporter" if isinstance(item, followups.SupporterItem) else f"#{item.referral_id}",
                 item.due_on.isoformat(),
                 late,
                 key=key,
@@ -89,6 +97,13 @@ class TodayScreen(AreaScreen):
             summary += "  Nothing waiting: the queue is empty."
         self.query_one("#today-summary", Static).update(summary)
         self.show_terms()
+
+    def to_do(self, item: followups.QueueItem) -> str:
+        """What to do, in words; an item about a supporter names them (masked in privacy mode)."""
+        words = KIND_LABELS.get(item.kind, item.kind)
+        if isinstance(item, followups.SupporterItem):
+            return f"{words} {self.shown(self.supporter_names.get(item.supporter_id, '?'))}"
+        return words
 
     def selected(self) -> followups.QueueItem | None:
         """The item under the cursor."""
@@ -107,9 +122,8 @@ class TodayScreen(AreaScreen):
         if not panel.has_class("-shown") or item is None:
             panel.update("")
             return
-        lines = [
-            f"Case #{item.referral_id}, {KIND_LABELS.get(item.kind, item.kind)}: urgency {item.urgency:.1f} ="
-        ]
+        where = "" if isinstance(item, followups.SupporterItem) else f"Case #{item.referral_id}, "
+        lines = [f"{where}{self.to_do(item)}: urgency {item.urgency:.1f} ="]
         lines += [f"  {t.value:+5.1f}  {t.name:<8} {t.detail}" for t in item.terms]
         panel.update("\n".join(lines))
 
@@ -125,13 +139,19 @@ class TodayScreen(AreaScreen):
     @on(DataTable.RowSelected, "#queue")
     def open_case(self) -> None:
         item = self.selected()
-        if item is not None:
+        if isinstance(item, followups.SupporterItem):
+            self.post_message(OpenSupporter(item.supporter_id))
+        elif item is not None:
             self.post_message(OpenCase(item.referral_id))
 
     def action_done(self) -> None:
         """Mark the item done with one key (what "done" records depends on the kind)."""
         item = self.selected()
         if item is None:
+            return
+        if isinstance(item, followups.SupporterItem):  # recorded on their page, by its form
+            self.post_message(OpenSupporter(item.supporter_id))
+            self.notify(f"On the supporter's page, {SUPPORTER_KEYS[item.kind]}.")
             return
         if item.kind == "unmatched":
             from p2p_tui.tui.screens.match import MatchScreen
@@ -151,6 +171,9 @@ class TodayScreen(AreaScreen):
         item = self.selected()
         if item is None:
             return
+        if isinstance(item, followups.SupporterItem):
+            self.notify("An item about a supporter is not snoozed: record it on their page.")
+            return
         until = clock.today() + timedelta(days=7)
 
         def chosen(reason: str | None) -> None:
@@ -162,3 +185,10 @@ class TodayScreen(AreaScreen):
 
         options = [(r, r.replace("_", " ")) for r in SNOOZE_REASONS]
         self.app.push_screen(ChoiceDialog(f"Snooze until {until.isoformat()}: why?", options), chosen)
+
+
+def item_key(item: followups.QueueItem) -> str:
+    """A row's key: the case and kind, or the supporter and kind for an item about a supporter."""
+    if isinstance(item, followups.SupporterItem):
+        return f"s{item.supporter_id}:{item.kind}"
+    return f"{item.referral_id}:{item.kind}"

@@ -18,6 +18,7 @@ from p2p_tui.commands import (
     export,
     honoraria,
     importing,
+    informal,
     match,
     member_survey,
     purge,
@@ -56,5 +57,6 @@ main.add_command(queue.command, "queue")
 main.add_command(report.command, "report")
 main.add_command(honoraria.command, "honoraria")
 main.add_command(member_survey.group, "member-survey")
+main.add_command(informal.group, "informal")
 main.add_command(export.command, "export-deidentified")
 main.add_command(purge.command, "purge")

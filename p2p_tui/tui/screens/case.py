@@ -5,6 +5,7 @@ The safety escalation is one key (!) from here, as from every case.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from textual.app import ComposeResult
@@ -12,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Label, Static
 
-from p2p_tui.services import clock, common
+from p2p_tui.services import clock, common, labels
 from p2p_tui.services.cases import lifecycle, safety, surveys, views
 from p2p_tui.services.cases.views import CaseView
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
@@ -100,7 +101,7 @@ class CaseScreen(AreaScreen):
             f"Stressors:  {', '.join(s.replace('_', ' ') for s in v.stressors)}"
             f"{'   ACUTE INTERVENTIONAL EVENT' if v.acute_interventional else ''}",
             f"Consent:    {consent}   PHP referral: {'yes' if v.php_referred else 'no'}",
-            f"Supporter:  {self.shown(v.supporter_name) if v.supporter_name else '(not matched)'}",
+            f"Supporter:  {supporter_line(v, self.shown)}",
             f"Surveys:    {v.surveys}",
         ]
         if v.maybe_self:
@@ -228,3 +229,12 @@ class CaseScreen(AreaScreen):
         """Open the matched supporter's roster page."""
         if self.view is not None and self.view.supporter_id is not None:
             self.post_message(OpenSupporter(self.view.supporter_id))
+
+
+def supporter_line(v: CaseView, shown: Callable[[str], str]) -> str:
+    """Who supports the case: the supporter, an outside resource (peers13), or not matched."""
+    if v.supporter_name:
+        return shown(v.supporter_name)
+    if v.outside_resource:
+        return f"outside the program: {labels.label('outside_resource', v.outside_resource)}"
+    return "(not matched)"

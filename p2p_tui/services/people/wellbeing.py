@@ -119,9 +119,11 @@ SELECT x.supporter_id, x.asked_on, x.survey_id, x.check_in_id FROM (
 
 
 def pending_debriefs(supporter_id: int | None = None) -> list[tuple[int, date, int | None, int | None]]:
-    """The debriefs asked for and not done: (supporter id, asked on, survey id, check-in id), oldest first."""
-    sql = PENDING_DEBRIEFS_SQL + (" AND x.supporter_id = ?" if supporter_id is not None else "")
-    params = () if supporter_id is None else (supporter_id,)
+    """The debriefs asked for (since `since()`) and not done: (supporter id, asked on, survey id,
+    check-in id), oldest first."""
+    sql = PENDING_DEBRIEFS_SQL + " AND x.asked_on >= ?"
+    sql += " AND x.supporter_id = ?" if supporter_id is not None else ""
+    params: tuple[object, ...] = (since(),) if supporter_id is None else (since(), supporter_id)
     found = [
         (s, date.fromisoformat(on), survey, check_in) for s, on, survey, check_in in query.rows(sql, *params)
     ]
@@ -168,7 +170,7 @@ SELECT t.supporter_id, min(t.on_day) FROM (
         s.submitted_on
     FROM survey s WHERE s.wants_debrief = 1
 ) t
-WHERE t.supporter_id IS NOT NULL AND t.on_day > coalesce(
+WHERE t.supporter_id IS NOT NULL AND t.on_day >= ? AND t.on_day > coalesce(
     (SELECT max(c.checked_on) FROM wellbeing_check_in c WHERE c.supporter_id = t.supporter_id), '')
 GROUP BY t.supporter_id
 """
@@ -179,12 +181,22 @@ def check_in_weeks() -> int:
     return int(settings.get(WEEKS_SETTING))
 
 
+def since() -> str:
+    """The day from which check-ins and debriefs are due ('' for a vault made with them: always).
+
+    A vault upgraded to schema 11 records the last day it held anything then (`meta.wellbeing_since`):
+    the escalations and surveys before it, and the time before it, call for no check-in."""
+    found = query.scalar("SELECT value FROM meta WHERE key = 'wellbeing_since'")
+    return str(found) if found else ""
+
+
 def due_items(on: date | None = None) -> list[SupporterDue]:
     """Every supporter item on `on`: the check-ins due (routine ones once due, after an event at once)
     and the debriefs waiting, by supporter id."""
     on = on or clock.today()
     every = timedelta(weeks=check_in_weeks())
-    triggers = {sid: date.fromisoformat(day) for sid, day in query.rows(TRIGGERS_SQL)}
+    start_from = since()
+    triggers = {sid: date.fromisoformat(day) for sid, day in query.rows(TRIGGERS_SQL, start_from)}
     items: list[SupporterDue] = []
     for sid, status, last, trained, created in query.rows(SUPPORTERS_SQL):
         candidates: list[tuple[date, date]] = []  # (due, started)
@@ -192,9 +204,9 @@ def due_items(on: date | None = None) -> list[SupporterDue]:
             start = triggers[sid]
             candidates.append((add_working_days(start, WITHIN_WORKING_DAYS), start))
         if status == "active":
-            since = date.fromisoformat((last or trained or created)[:10])
-            if since + every <= on:
-                candidates.append((since + every, since))
+            anchor = date.fromisoformat(max(last or trained or created, start_from)[:10])
+            if anchor + every <= on:
+                candidates.append((anchor + every, anchor))
         if candidates:
             due, start = min(candidates)
             items.append(SupporterDue("wellbeing", sid, start, due))

@@ -12,6 +12,9 @@
   record's triggers on it (schema 4, frozen there) are recreated as they were.
 - `utilization.outside_resource`: the resource of the case's latest match when it is outside, kept by
   triggers of its own, so the de-identified record knows an outside match.
+- `meta.wellbeing_since`: in a vault that already holds cases, the last day it recorded anything (the
+  day before the upgrade, as near as the data tells): check-ins and debriefs are due from then on, not
+  for every escalation and survey of the years before there was a way to record them.
 
 Frozen: this SQL is what schema 11 was. A later change is a new migration.
 """
@@ -103,6 +106,16 @@ OUTSIDE_TRIGGERS = (
 )
 
 
+SINCE = """
+INSERT INTO meta (key, value)
+SELECT 'wellbeing_since', max(d) FROM (
+    SELECT max(received_on) AS d FROM referral UNION ALL SELECT max(status_on) FROM referral
+    UNION ALL SELECT max(contact_on) FROM contact UNION ALL SELECT max(matched_on) FROM "match"
+    UNION ALL SELECT max(submitted_on) FROM survey UNION ALL SELECT max(escalated_on) FROM escalation)
+HAVING max(d) IS NOT NULL
+"""
+
+
 def _script(conn: sqlite3.Connection, sql: str) -> None:
     for statement in sql.split(";\n"):
         if statement.strip():
@@ -124,3 +137,4 @@ def apply(conn: sqlite3.Connection) -> None:
             conn.execute(trigger)
     for statement in OUTSIDE_TRIGGERS:
         conn.execute(statement)
+    conn.execute(SINCE)

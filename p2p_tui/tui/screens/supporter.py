@@ -37,8 +37,8 @@ STATUS_LABELS = {
     "retired": "retired: leaves the roster",
 }
 HINT = (
-    "s status · p pause until a date · c capacity · e add conflict · x remove conflict · "
-    "n add nomination · Esc back"
+    "s status · p pause · c capacity · e/x add/remove conflict · n nomination · w check-in · "
+    "b debrief offered · i/u add/remove informal encounter · Esc back"
 )
 
 
@@ -80,6 +80,7 @@ class SupporterScreen(SupporterPeerActions):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="supporter-body"):
             yield Static("", id="supporter-facts", markup=False)
+            yield from self.compose_peers()
             yield Label("Nominations", classes="section")
             yield Table(id="nominations")
             yield Label("Conflicts (never matched with)", classes="section")
@@ -87,7 +88,6 @@ class SupporterScreen(SupporterPeerActions):
             yield Label("Training & Community of Practice", classes="section")
             yield Static("", id="attendance-summary", classes="note", markup=False)
             yield Table(id="attendance")
-            yield from self.compose_peers()
         yield Static(HINT, id="supporter-hint", classes="hint", markup=False)
 
     def on_mount(self) -> None:

@@ -31,8 +31,6 @@ from p2p_tui.tui.dialogs.peers import InformalDialog, encounter_lines
 from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.widgets.table import Table
 
-HINT = "w wellbeing check-in · b debrief offered · i informal encounter · u remove one"
-
 
 def break_check(checked_on: date) -> Function:
     """A break's end: a date after the check-in."""
@@ -58,7 +56,6 @@ class SupporterPeerActions(AreaScreen):
         yield Table(id="check-ins")
         yield Label("Informal encounters (counted; no name)", classes="section")
         yield Table(id="encounters")
-        yield Static(HINT, classes="note", markup=False)
 
     def mount_peers(self) -> None:
         """The tables' columns."""
@@ -81,7 +78,9 @@ class SupporterPeerActions(AreaScreen):
         waiting = (
             f"A debrief was asked for on {asked.isoformat()}: b when it has been offered." if asked else ""
         )
-        self.query_one("#debrief-waiting", Static).update(waiting)
+        note = self.query_one("#debrief-waiting", Static)
+        note.update(waiting)
+        note.display = bool(waiting)
         table = self.query_one("#encounters", Table)
         table.clear()
         for e in met:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -166,3 +167,35 @@ def test_an_outside_match_runs_the_case_to_closed_with_its_clocks(store: Store, 
         summary = summarize("2026Q4", threshold=1)
     assert summary.peers is not None
     assert dict(summary.peers.matched_to.rows)["other_province"].text == "1"
+
+
+def test_an_upgraded_vault_owes_no_check_in_for_its_history(store: Store, sam: int) -> None:
+    """Migration 11 records the vault's last day (`meta.wellbeing_since`): nothing before it is owed."""
+    from p2p_tui.store import query
+
+    with store.atomic():
+        rid = referral(1, "2026-11-02")
+        matching.confirm_match(rid, sam, on=D("2026-11-02"))
+        lifecycle.record_contact(rid, "initial", "phone", D("2026-11-03"))
+        surveys.record_survey(rid, surveys.SurveyInput(True, "15_30", 4, False, 5, True), on=D("2026-11-04"))
+        query.execute("INSERT INTO meta (key, value) VALUES ('wellbeing_since', '2026-11-10')")
+    assert supporter_kinds() == [] and wellbeing.pending_debriefs() == []
+    with store.atomic():
+        safety.escalate(rid, "php", on=D("2026-11-12"), at="10:00")
+    assert supporter_kinds() == [("wellbeing", sam)]
+
+
+def test_the_frozen_schema_4_vault_upgrades_with_its_matches_and_its_last_day(tmp_path: Path) -> None:
+    import shutil
+
+    from p2p_tui.store.models import Match
+
+    path = tmp_path / "v4.p2pvault"
+    shutil.copyfile(Path(__file__).parent.parent / "fixtures" / "schema-v4.p2pvault", path)
+    store = Store.open(path, "frozen fixture passphrase v4")
+    try:
+        assert Match.select().where(Match.supporter.is_null()).count() == 0 and Match.select().count() > 0
+        assert wellbeing.since() >= "2026-01-01"  # the last day the vault held anything
+        assert deidentify.check_consistency() == []
+    finally:
+        store.close()

@@ -57,7 +57,9 @@ CREATE TABLE debrief (
     check_in_id INTEGER REFERENCES wellbeing_check_in (id) ON DELETE CASCADE,
     done_on DATE NOT NULL
 );
-CREATE INDEX debrief_supporter ON debrief (supporter_id)
+CREATE INDEX debrief_supporter ON debrief (supporter_id);
+CREATE INDEX debrief_survey ON debrief (survey_id);
+CREATE INDEX debrief_check_in ON debrief (check_in_id)
 """
 
 MATCH = f"""

@@ -35,9 +35,9 @@ TITLES = {
     "county": "Referrals by county of work",
     "outcome": "Referrals by outcome",
     "survey_duration": "Surveys by length of conversation",
-    "encounters": "Encounters: formal (referrals) and informal",
-    "matched_to": "Referrals by whom they were matched to",
-    "check_in_result": "Supporters' wellbeing check-ins by result",
+    "encounters": "Encounters",
+    "matched_to": "Referrals matched to",
+    "check_in_result": "Wellbeing check-ins",
 }
 TOTALS = {  # what each breakdown's total counts
     "survey_duration": "Total surveys",
@@ -63,6 +63,8 @@ LABELS = {
     "not_answered": "Length not answered",
     "no_conversation": "Conversation did not happen",
     "community_of_practice": "Community of Practice",
+    "encounters": "Kind",
+    "check_in_result": "Result",
     "formal": "Formal (referrals)",
     "informal": "Informal encounters",
     "program": "A program supporter",

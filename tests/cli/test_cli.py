@@ -216,7 +216,7 @@ def test_cli_py_only_registers_the_commands() -> None:
 
     assert set(main.commands) == {
         *("init", "check", "passwd", "backup", "restore", "demo", "import", "match", "queue"),
-        *("report", "honoraria", "export-deidentified", "purge"),
+        *("report", "honoraria", "export-deidentified", "purge", "member-survey", "informal"),
     }
     for name, command in main.commands.items():
         assert command.callback is not None

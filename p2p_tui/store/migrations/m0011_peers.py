@@ -8,8 +8,9 @@
 - `debrief`: that a debrief asked for (by a survey or a check-in) was offered, and when.
 - `match` is rebuilt (SQLite cannot drop a NOT NULL): `supporter_id` becomes nullable and a match may
   instead name an outside resource (the Physician Health Program, another province's program, other)
-  with the reason from a short list; exactly one of the two is set. Its indexes and the de-identified
-  record's triggers on it (schema 4, frozen there) are recreated as they were.
+  with the reason from a short list; exactly one of the two is set. The rebuild starts from the table
+  as it stands (a column another migration added is kept) and recreates its indexes and triggers (the
+  de-identified record's, schema 4) from their own SQL.
 - `utilization.outside_resource`: the resource of the case's latest match when it is outside, kept by
   triggers of its own, so the de-identified record knows an outside match.
 - `meta.wellbeing_since`: in a vault that already holds cases, the last day it recorded anything (the
@@ -21,9 +22,8 @@ Frozen: this SQL is what schema 11 was. A later change is a new migration.
 
 from __future__ import annotations
 
+import re
 import sqlite3
-
-from p2p_tui.store.migrations import m0004_deidentified
 
 # Frozen copies of the vocabularies as they were in schema 11.
 STAGES = "('early', 'mid', 'late', 'retired')"
@@ -62,32 +62,13 @@ CREATE INDEX debrief_survey ON debrief (survey_id);
 CREATE INDEX debrief_check_in ON debrief (check_in_id)
 """
 
-MATCH = f"""
-CREATE TABLE match_new (
-    id INTEGER PRIMARY KEY,
-    referral_id INTEGER NOT NULL REFERENCES referral (id) ON DELETE CASCADE,
-    supporter_id INTEGER REFERENCES supporter (id),
-    matched_on DATE NOT NULL,
-    score REAL NOT NULL,
-    explanation TEXT NOT NULL,
-    override_reason TEXT NOT NULL DEFAULT '',
-    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
-    ended_on DATE,
-    ended_reason TEXT CHECK (ended_reason IS NULL OR ended_reason IN {MATCH_END}),
+# What the rebuilt match adds to the table as it stands (any column another migration added is kept).
+MATCH_ADDS = f"""
     outside_resource TEXT CHECK (outside_resource IS NULL OR outside_resource IN {RESOURCES}),
     outside_reason TEXT CHECK (outside_reason IS NULL OR outside_reason IN {REASONS}),
     CHECK ((supporter_id IS NULL) <> (outside_resource IS NULL)),
-    CHECK ((outside_resource IS NULL) = (outside_reason IS NULL))
-);
-INSERT INTO match_new (id, referral_id, supporter_id, matched_on, score, explanation, override_reason,
-    active, ended_on, ended_reason)
-SELECT id, referral_id, supporter_id, matched_on, score, explanation, override_reason, active, ended_on,
-    ended_reason FROM "match";
-DROP TABLE "match";
-ALTER TABLE match_new RENAME TO "match";
-CREATE INDEX match_referral ON "match" (referral_id);
-CREATE INDEX match_supporter_active ON "match" (supporter_id, active)
-"""  # noqa: S608 - a fixed vocabulary only
+    CHECK ((outside_resource IS NULL) = (outside_reason IS NULL))"""
+NOT_NULL = re.compile(r"supporter_id\s+INTEGER\s+NOT\s+NULL", re.IGNORECASE)
 
 _LATEST_OUTSIDE = (
     'UPDATE utilization SET outside_resource = (SELECT m.outside_resource FROM "match" m '
@@ -124,19 +105,40 @@ def _script(conn: sqlite3.Connection, sql: str) -> None:
             conn.execute(statement)
 
 
+def _rebuild_match(conn: sqlite3.Connection) -> None:
+    """SQLite's table rebuild: the table as it stands with `supporter_id` nullable and the outside
+    columns added, every row, column, index and trigger of it kept."""
+    (old,) = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'match'").fetchone()
+    keep = [
+        sql
+        for (sql,) in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = 'match' AND type IN ('index', 'trigger') "
+            "AND sql IS NOT NULL ORDER BY type, name"
+        )
+    ]
+    columns = ", ".join(f'"{row[1]}"' for row in conn.execute('PRAGMA table_info("match")'))
+    nullable, found = NOT_NULL.subn("supporter_id INTEGER", old, count=1)
+    body = nullable[nullable.index("(") : nullable.rindex(")")]
+    if found != 1:
+        raise RuntimeError("schema 11: the match table is not as schema 2 made it")
+    conn.execute(f"CREATE TABLE match_new {body},{MATCH_ADDS}\n)")
+    conn.execute(f'INSERT INTO match_new ({columns}) SELECT {columns} FROM "match"')  # noqa: S608
+    # Other tables' triggers name "match" in their bodies: rename as SQLite's own recipe does, without
+    # checking them against the table dropped for the moment.
+    conn.execute("PRAGMA legacy_alter_table = ON")
+    try:
+        conn.execute('DROP TABLE "match"')
+        conn.execute('ALTER TABLE match_new RENAME TO "match"')
+    finally:
+        conn.execute("PRAGMA legacy_alter_table = OFF")
+    for sql in keep:
+        conn.execute(sql)
+
+
 def apply(conn: sqlite3.Connection) -> None:
     """Create the new tables, rebuild `match` with its triggers, add the outside resource to the record."""
     _script(conn, TABLES)
-    # The other tables' triggers name "match" in their bodies: rename as SQLite's own table-rebuild
-    # recipe does, without re-checking them against the dropped table.
-    conn.execute("PRAGMA legacy_alter_table = ON")
-    try:
-        _script(conn, MATCH)
-    finally:
-        conn.execute("PRAGMA legacy_alter_table = OFF")
-    for trigger in m0004_deidentified.TRIGGERS:
-        if ' ON "match" ' in trigger:
-            conn.execute(trigger)
+    _rebuild_match(conn)
     for statement in OUTSIDE_TRIGGERS:
         conn.execute(statement)
     conn.execute(SINCE)

@@ -2,10 +2,10 @@
 
 The records live in the `utilization` table, one per referral, kept current by the triggers of
 migration m0004 (the outside resource by those of m0011) and kept after the retention purge. What
-leaves this module carries no referral id
-(an id could be joined back to a case) and comes out sorted by its own values, not by the order the
-cases arrived in, for the same reason. The export is k-anonymous over its quasi-identifiers (`kanon`):
-generalised until every combination occurs k times, rows still alone withheld and counted.
+leaves this module carries no referral id (an id could be joined back to a case) and comes out sorted
+by its own values, not by the order the cases arrived in, for the same reason. The export is
+k-anonymous over its quasi-identifiers (`kanon`): generalised until every combination occurs k times,
+rows still alone withheld and counted.
 
 `check_consistency` recomputes every record here, in Python, independently of the triggers' SQL: two
 implementations that must agree, so a missed trigger or a wrong one shows up in the tests and in

@@ -76,7 +76,7 @@ INSERTS = {
     "VALUES (?, ?, ?, ?, 'phone')",
     "survey": "INSERT INTO survey (referral_id, submitted_on, conversation_happened, duration, "
     "peer_helpfulness, supporter_distress, wants_debrief) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    "utilization": f"INSERT INTO utilization VALUES ({', '.join('?' * 16)})",
+    "utilization": f"INSERT INTO utilization VALUES ({', '.join('?' * 16)}, NULL)",
 }
 perf = time.perf_counter
 

@@ -19,6 +19,7 @@ from p2p_tui.commands import (
     export,
     honoraria,
     importing,
+    informal,
     keys,
     log,
     match,
@@ -60,6 +61,7 @@ main.add_command(queue.command, "queue")
 main.add_command(report.command, "report")
 main.add_command(honoraria.command, "honoraria")
 main.add_command(member_survey.group, "member-survey")
+main.add_command(informal.group, "informal")
 main.add_command(export.command, "export-deidentified")
 main.add_command(purge.command, "purge")
 main.add_command(log.command, "log")

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 
 from faker import Faker
 
-from p2p_tui.services import common
+from p2p_tui.services import common, demo_peers
 from p2p_tui.services.cases import intake, lifecycle
 from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput
 from p2p_tui.services.people import roster
@@ -490,6 +490,7 @@ def populate(on: date, seed: int = 2026) -> dict[str, int]:
     demo.add_supporters()
     demo.add_training()
     demo.add_cases()
+    demo_peers.add(on, demo.counties)  # peers13: check-ins, debriefs, informal encounters
     return {
         model._meta.table_name: int(model.select().count())
         for model in MODELS

@@ -106,6 +106,8 @@ LABELS: dict[str, dict[str, str]] = {
         "survey": "supporter survey",
         "consent_pending": "consent pending",
         "reassign": "the supporter evaluates this physician: reassign",
+        "wellbeing": "wellbeing check-in",
+        "debrief": "offer a debrief",
     },
     "snooze_reason": {
         "awaiting_reply": "awaiting a reply",
@@ -148,6 +150,22 @@ LABELS: dict[str, dict[str, str]] = {
         "passphrase": "passphrase changed",
         "unlock": "unlocked",
         "undo": "undone",
+    },
+    # peers13: wellbeing check-ins and outside matches
+    "wellbeing_result": {
+        "ok": "doing well",
+        "wants_break": "wants a break",
+        "wants_debrief": "wants a debrief",
+        "stepping_back": "stepping back",
+    },
+    "outside_resource": {
+        "php": "Physician Health Program",
+        "other_province": "a peer of another province's program",
+        "other": "another outside resource",
+    },
+    "outside_reason": {
+        "physician_prefers": "the physician prefers someone from outside",
+        "no_eligible": "no eligible supporter on the roster",
     },
 }
 

@@ -124,9 +124,9 @@ class Match(BaseModel):
 
     id = pw.AutoField()
     referral = pw.ForeignKeyField(Referral, backref="matches", on_delete="CASCADE")
-    supporter = pw.ForeignKeyField(Supporter, backref="matches")
+    supporter = pw.ForeignKeyField(Supporter, null=True, backref="matches")
     # peewee's accessors for the foreign keys' raw ids (no query), declared for the type checker
-    supporter_id: int
+    supporter_id: int | None
     referral_id: int
     matched_on = pw.DateField()
     score = pw.FloatField()
@@ -135,6 +135,9 @@ class Match(BaseModel):
     active = pw.BooleanField(default=True)
     ended_on = pw.DateField(null=True)
     ended_reason = pw.TextField(null=True)
+    # schema 11 (peers13): a match to an outside resource instead of a supporter, with its reason
+    outside_resource = pw.TextField(null=True)
+    outside_reason = pw.TextField(null=True)
 
 
 class Contact(BaseModel):
@@ -235,6 +238,7 @@ class Utilization(BaseModel):
     survey_done = pw.BooleanField()
     php_referred = pw.BooleanField()
     safety_escalation = pw.BooleanField()
+    outside_resource = pw.TextField(null=True)  # schema 11: the latest match's, when outside
 
 
 class SamePersonCheck(BaseModel):
@@ -345,3 +349,44 @@ class AuditEntry(BaseModel):
 
 
 MODELS.append(AuditEntry)
+
+
+# -- peers13: informal encounters, wellbeing check-ins, debriefs (schema 11) -----------------------
+
+
+class InformalEncounter(BaseModel):
+    """A supporter's unplanned conversation, counted: date, supporter, and optionally the peer's career
+    stage, county and stressors (';'-joined in vocabulary order). No name, ever."""
+
+    id = pw.AutoField()
+    supporter = pw.ForeignKeyField(Supporter, backref="informal_encounters")
+    supporter_id: int
+    met_on = pw.DateField()
+    career_stage = pw.TextField(null=True)
+    county = pw.TextField(null=True)
+    stressors = pw.TextField(default="")
+
+
+class WellbeingCheckIn(BaseModel):
+    """The coordinator's check-in with a supporter: date and structured result only."""
+
+    id = pw.AutoField()
+    supporter = pw.ForeignKeyField(Supporter, backref="check_ins")
+    supporter_id: int
+    checked_on = pw.DateField()
+    result = pw.TextField()
+    break_until = pw.DateField(null=True)
+
+
+class Debrief(BaseModel):
+    """That a debrief asked for (by a survey or a check-in) was offered to the supporter, and when."""
+
+    id = pw.AutoField()
+    supporter = pw.ForeignKeyField(Supporter, backref="debriefs")
+    supporter_id: int
+    survey = pw.ForeignKeyField(Survey, null=True, backref="debriefs", on_delete="CASCADE")
+    check_in = pw.ForeignKeyField(WellbeingCheckIn, null=True, backref="debriefs", on_delete="CASCADE")
+    done_on = pw.DateField()
+
+
+MODELS += [InformalEncounter, WellbeingCheckIn, Debrief]

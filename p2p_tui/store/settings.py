@@ -29,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "backups_keep_last": 10,
     "backups_keep_days": 14,
     "theme": "textual-dark",  # a Textual theme's name (tui/themes.py CHOICES), applied at unlock
+    "wellbeing_check_in_weeks": 12,  # peers13: a routine check-in with each active supporter
 }
 
 
@@ -63,6 +64,7 @@ VALIDATORS: dict[str, Any] = {
     "export_k": _whole(MIN_EXPORT_K, 100),
     "retention_days": _whole(0, 3650),  # 0: purged at the close (issue 13)
     "theme": lambda v: None if isinstance(v, str) and THEME_NAME.match(v) else "must be a theme's name",
+    "wellbeing_check_in_weeks": _whole(1, 52),
     "member_surveys": lambda v: None if isinstance(v, dict) else "must be a mapping of year to results",
 }
 

@@ -20,7 +20,19 @@ CONFLICT_KINDS = ("evaluates", "declared")
 TRAINING_KINDS = ("orientation", "training", "community_of_practice")
 SURVEY_DURATIONS = ("under_15", "15_30", "30_60", "over_60")
 ESCALATED_TO = ("php", "crisis_line_988", "emergency_911", "other")
-QUEUE_KINDS = ("safety", "unmatched", "no_first_contact", "check_in", "survey", "consent_pending", "reassign")
+QUEUE_KINDS = (
+    "safety",
+    "unmatched",
+    "no_first_contact",
+    "check_in",
+    "survey",
+    "consent_pending",
+    "reassign",
+    # peers13: items about a supporter rather than a case (never snoozed: the snooze table is per case)
+    "wellbeing",
+    "debrief",
+)
+SUPPORTER_QUEUE_KINDS = ("wellbeing", "debrief")
 SNOOZE_REASONS = ("awaiting_reply", "scheduled", "supporter_away", "physician_away", "other")
 # Which sources each pathway takes (DESIGN.md section 5, the seed's two doors): any other pair is refused.
 PATHWAY_SOURCES: dict[str, tuple[str, ...]] = {
@@ -44,3 +56,7 @@ AUDIT_KINDS = (
     "unlock",
     "undo",
 )
+# peers13: supporters' wellbeing check-ins and outside matches (schema 11)
+WELLBEING_RESULTS = ("ok", "wants_break", "wants_debrief", "stepping_back")
+OUTSIDE_RESOURCES = ("php", "other_province", "other")
+OUTSIDE_REASONS = ("physician_prefers", "no_eligible")

@@ -225,6 +225,7 @@ def test_cli_py_only_registers_the_commands() -> None:
             "dictionary",
             "member-survey",
             "keys",
+            "informal",
         ),
     }
     for name, command in main.commands.items():

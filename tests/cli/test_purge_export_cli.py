@@ -26,7 +26,8 @@ OLD = TODAY - timedelta(days=200)  # a case received then and closed a week late
 RECENT = TODAY - timedelta(days=10)
 HEADER = (
     "month_received,quarter,career_stage,county,pathway,source,stressors,acute_interventional,outcome,"
-    "days_to_match,days_to_first_contact,follow_up_done,survey_done,php_referred,safety_escalation"
+    "days_to_match,days_to_first_contact,follow_up_done,survey_done,php_referred,safety_escalation,"
+    "outside_resource"
 )
 
 

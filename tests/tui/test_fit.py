@@ -90,7 +90,7 @@ async def walk(pilot: Pilot[None]) -> list[str]:
     found += await visit(pilot, "f3", back=0)
     cases = app.screen.query_one("#cases", Table)
     assert cases.hidden, "at 80 columns Cases hides some columns"
-    await pilot.press("w")
+    await pilot.press("full_stop")
     await pictures.settle(pilot)
     assert isinstance(app.screen, RowDetailsDialog)  # the hidden columns of the highlighted row
     found += await visit(pilot)

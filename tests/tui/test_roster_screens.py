@@ -217,7 +217,7 @@ async def test_a_supporters_page_by_keys(make_app: AppFactory, vault_path: Path)
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, RosterScreen))
         row = app.screen.query_one("#roster", DataTable).get_row_at(0)
-        assert [str(c) for c in row[1:5]] == ["active", "0/3", f"away until {until.isoformat()}", "2"]
+        assert [str(c) for c in row[1:6]] == ["active", "0/3", "0", f"away until {until.isoformat()}", "2"]
         await pilot.press("ctrl+q")
 
 

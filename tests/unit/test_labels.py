@@ -29,6 +29,9 @@ VOCABULARIES = {
     "void_reason": vocab.VOID_REASONS,
     "rule": matching.HARD_RULES + matching.SOFT_RULES,
     "audit_kind": vocab.AUDIT_KINDS,
+    "wellbeing_result": vocab.WELLBEING_RESULTS,
+    "outside_resource": vocab.OUTSIDE_RESOURCES,
+    "outside_reason": vocab.OUTSIDE_REASONS,
 }
 
 

@@ -40,7 +40,7 @@ from tests.unit.test_reports import (
     set_utilization,
 )
 
-INSERT_IF_MISSING = f"INSERT OR IGNORE INTO utilization VALUES ({', '.join('?' * 16)})"  # noqa: S608
+INSERT_IF_MISSING = f"INSERT OR IGNORE INTO utilization VALUES ({', '.join('?' * 16)}, NULL)"  # noqa: S608
 RULE = 'Counts from 1 to 4 are shown as "<5"'
 SUPPORTERS = ("Ada Quillfeather", "Benedikt Marrowgate", "ada.quill@example.org")
 
@@ -345,7 +345,7 @@ def test_the_summary_imports_no_format() -> None:
         alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
     }
     reporting_modules = {m for m in imported if m and m.startswith("p2p_tui.services.reporting")}
-    helpers = {"letterhead", "quarters", "standards", "suppression"}  # none imports a format either
+    helpers = {"letterhead", "peers", "quarters", "standards", "suppression"}  # none imports a format either
     expected = {f"p2p_tui.services.reporting.{m}" for m in helpers} | {"p2p_tui.services.reporting"}
     assert reporting_modules == expected  # (the package itself: `from ... import letterhead`)
     assert not any(hasattr(quarterly, name) for name in ("to_markdown", "to_csv", "to_json", "to_pdf"))

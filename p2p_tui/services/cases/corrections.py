@@ -180,6 +180,8 @@ def _match_to_restore(referral: Referral) -> Match | None:
     if match is None or match.ended_on != referral.closed_on:
         return None
     supporter = match.supporter
+    if supporter is None:  # an outside match comes back as it was
+        return match
     if supporter.status != "active" or lifecycle.active_case_count(supporter) >= supporter.max_active:
         return None
     return match

@@ -20,6 +20,7 @@ the active snoozes), never one query per case, to stay within its 20 ms budget a
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields
@@ -44,6 +45,8 @@ KIND_WEIGHTS: dict[str, float] = {
     "survey": 3.0,
     "consent_pending": 2.0,
     "reassign": 12.0,  # the supporter evaluates (or is conflicted with) the physician: before any other
+    "wellbeing": 6.0,  # peers13: about a supporter, not a case
+    "debrief": 6.0,
 }
 KIND_DETAILS: dict[str, str] = {
     "safety": "safety escalation not yet acknowledged",
@@ -53,6 +56,8 @@ KIND_DETAILS: dict[str, str] = {
     "survey": "supporter survey not yet received after the follow-up",
     "consent_pending": "the physician's consent is needed before any contact",
     "reassign": "the supporter evaluates this physician (a conflict added after the match): reassign",
+    "wellbeing": "a check-in with the supporter on their own wellbeing",
+    "debrief": "the supporter asked for a debrief",
 }
 OVERDUE_PER_DAY = 2.0
 OVERDUE_CAP = 20.0
@@ -410,3 +415,45 @@ def done(
     contact_kind = "initial" if kind == "no_first_contact" else "follow_up"
     contact = lifecycle.record_contact(referral_id, contact_kind, mode, on)
     return f"{contact_kind.replace('_', '-')} contact recorded ({contact.mode})"
+
+
+# -- peers13: items about a supporter (wellbeing check-ins, debriefs) -------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SupporterItem(QueueItem):
+    """An item about a supporter rather than a case: `referral_id` is 0, `supporter_id` names them."""
+
+    supporter_id: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The item as JSON-ready values, with the supporter's id."""
+        return {**QueueItem.to_json(self), "supporter_id": self.supporter_id}
+
+
+def supporter_items(on: date | None = None) -> list[SupporterItem]:
+    """The wellbeing check-ins and debriefs due on `on`, each with its kind and overdue terms."""
+    from p2p_tui.services.people import wellbeing  # people imports cases: late, to avoid a cycle
+
+    on = on or clock.today()
+    found: list[SupporterItem] = []
+    for due in wellbeing.due_items(on):
+        term, tenths, late, _rank = _timing(due.due_on, on)
+        urgency = (KIND_TENTHS[due.kind] + tenths) / 10
+        terms = (KIND_TERMS[due.kind], term)
+        found.append(SupporterItem(0, due.kind, due.due_on, urgency, terms, late, None, due.supporter_id))
+    return found
+
+
+def _rank_key(item: QueueItem) -> tuple[float, date, int]:
+    return (-item.urgency, item.due_on, item.referral_id)
+
+
+def full_queue(on: date | None = None, *, include_snoozed: bool = False) -> list[QueueItem]:
+    """`queue` with the items about supporters (`SupporterItem`) ranked among the cases' by the same
+    order (they are few: a bisection each). Today shows this."""
+    on = on or clock.today()
+    items = queue(on, include_snoozed=include_snoozed)
+    for extra in supporter_items(on):
+        items.insert(bisect.bisect_right(items, _rank_key(extra), key=_rank_key), extra)
+    return items

@@ -137,9 +137,14 @@ def timeline(referral_id: int) -> list[TimelineEntry]:
     for m in Match.select().where(Match.referral == referral).order_by(Match.id):
         why = f" (override: {m.override_reason})" if m.override_reason else ""
         slot = place(m.matched_on, lambda s: s.to_status == "matched", -1)
-        entries.append(
-            TimelineEntry(m.matched_on, "match", "matched to ", names.get(m.supporter_id, ""), why, slot)
-        )
+        if m.supporter_id is None:  # matched outside the program (a resource, never a name)
+            where = f"matched outside the program: {label('outside_resource', m.outside_resource or '')}"
+            why = f" ({label('outside_reason', m.outside_reason or '')})"
+            entries.append(TimelineEntry(m.matched_on, "match", where, "", why, slot))
+        else:
+            entries.append(
+                TimelineEntry(m.matched_on, "match", "matched to ", names.get(m.supporter_id, ""), why, slot)
+            )
         if m.ended_on is not None:
             ending = m.ended_reason == "case_ended"
             slot = place(
@@ -152,8 +157,8 @@ def timeline(referral_id: int) -> list[TimelineEntry]:
                 TimelineEntry(
                     m.ended_on,
                     "match",
-                    "match with ",
-                    names.get(m.supporter_id, ""),
+                    "match with " if m.supporter_id is not None else "match outside the program",
+                    names.get(m.supporter_id, "") if m.supporter_id is not None else "",
                     f" ended: {reason}",
                     slot,
                 )

@@ -255,7 +255,7 @@ def is_open(referral: Referral) -> bool:
 # matching rules (capacity, load), the roster and the supporter's page.
 OPEN_CASES_SQL = f"""
 SELECT m.supporter_id, m.referral_id FROM "match" m JOIN referral r ON r.id = m.referral_id
-WHERE m.active = 1 AND r.status IN ({", ".join("?" * len(OPEN_STATUSES))})"""  # noqa: S608 - placeholders only
+WHERE m.active = 1 AND m.supporter_id IS NOT NULL AND r.status IN ({", ".join("?" * len(OPEN_STATUSES))})"""  # noqa: S608 - placeholders only
 
 
 def open_cases() -> dict[int, list[int]]:

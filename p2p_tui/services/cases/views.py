@@ -80,6 +80,7 @@ class CaseView:
     supported: SupportedBy | None = None  # the active match, or on an ended case the last one
     conflicted: bool = False  # the active match's supporter evaluates (or is conflicted with) the physician
     records: tuple[RecordLine, ...] = ()  # the real contacts and surveys, oldest first (to void one)
+    outside_resource: str | None = None  # peers13: the latest match's resource, when outside the program
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,7 @@ def case_view(referral_id: int) -> CaseView:
         supported=supported,
         conflicted=supporter_id is not None and conflicted(referral),
         records=records_of(referral_id),
+        outside_resource=_outside_resource(referral_id),
     )
 
 
@@ -230,6 +232,14 @@ def records_of(referral_id: int) -> tuple[RecordLine, ...]:
         for s in surveys.surveys_of(referral_id)
     ]
     return tuple(sorted(lines, key=lambda line: (line.on, line.kind, line.id)))
+
+
+def _outside_resource(referral_id: int) -> str | None:
+    """The resource of the case's latest match when it was matched outside the program."""
+    found = query.scalar(
+        'SELECT outside_resource FROM "match" WHERE referral_id = ? ORDER BY id DESC LIMIT 1', referral_id
+    )
+    return str(found) if found is not None else None
 
 
 def case_status(referral_id: int) -> str:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 import peewee as pw
 
 from p2p_tui.services.cases import lifecycle
-from p2p_tui.services.people import roster, training
+from p2p_tui.services.people import roster, training, wellbeing
 from p2p_tui.store.models import Conflict, Nomination, Physician, Supporter
 
 PURGED = "(name purged)"  # a name the purge cleared (services/admin/retention.py)
@@ -33,6 +34,7 @@ class RosterRow:
     county: str
     career_stage: str
     interventional: bool
+    matched_90_days: int = 0  # peers13: cases matched to them in the last 90 days
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ def roster_rows(status: str = "all") -> list[RosterRow]:
     """The supporters with `status` ("all" for every one), by name; three queries whatever the size."""
     loads = lifecycle.open_case_counts()
     nominations = roster.nomination_counts()
+    recent = wellbeing.recent_loads()
     query = Supporter.select(Supporter, Physician).join(Physician).order_by(Physician.name_key, Supporter.id)
     if status != "all":
         query = query.where(Supporter.status == status)
@@ -87,6 +90,7 @@ def roster_rows(status: str = "all") -> list[RosterRow]:
             county=s.physician.county,
             career_stage=s.physician.career_stage,
             interventional=bool(s.physician.interventional),
+            matched_90_days=recent.get(s.id, 0),
         )
         for s in query
     ]
@@ -137,3 +141,12 @@ def supporter_view(supporter_id: int) -> SupporterView:
         attendance=tuple(training.attendance_of(s.id)),
         physician_id=p.id,
     )
+
+
+def supporter_names(ids: list[int] | set[int]) -> dict[int, str]:
+    """The names of these supporters, by id, in one query (for the queue's items about supporters)."""
+    if not ids:
+        return {}
+    found = Supporter.select(Supporter.id, Physician.name).join(Physician).where(Supporter.id.in_(list(ids)))
+    pairs = cast(list[tuple[int, str]], list(found.tuples()))
+    return {int(sid): str(name) for sid, name in pairs}

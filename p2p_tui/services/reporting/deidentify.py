@@ -1,10 +1,11 @@
 """De-identified utilization records (ARCHITECTURE.md §4): read, export as CSV, and check against the cases.
 
 The records live in the `utilization` table, one per referral, kept current by the triggers of
-migration m0004 and kept after the retention purge. What leaves this module carries no referral id
-(an id could be joined back to a case) and comes out sorted by its own values, not by the order the
-cases arrived in, for the same reason. The export is k-anonymous over its quasi-identifiers (`kanon`):
-generalised until every combination occurs k times, rows still alone withheld and counted.
+migration m0004 (the outside resource by those of m0011) and kept after the retention purge. What
+leaves this module carries no referral id (an id could be joined back to a case) and comes out sorted
+by its own values, not by the order the cases arrived in, for the same reason. The export is
+k-anonymous over its quasi-identifiers (`kanon`): generalised until every combination occurs k times,
+rows still alone withheld and counted.
 
 `check_consistency` recomputes every record here, in Python, independently of the triggers' SQL: two
 implementations that must agree, so a missed trigger or a wrong one shows up in the tests and in
@@ -45,6 +46,7 @@ class UtilizationRecord:
     survey_done: bool
     php_referred: bool
     safety_escalation: bool
+    outside_resource: str | None = None  # schema 11: the latest match's resource, when outside
 
 
 FIELDS: tuple[str, ...] = tuple(f.name for f in fields(UtilizationRecord))
@@ -152,6 +154,12 @@ def expected_records() -> dict[int, tuple[Any, ...]]:
     followed = {r for (r,) in query.rows(REAL_FOLLOW_UPS)}
     surveyed = {r for (r,) in query.rows(REAL_SURVEYS)}
     escalated = {r for (r,) in query.rows("SELECT DISTINCT referral_id FROM escalation")}
+    outside = dict(
+        query.rows(
+            'SELECT referral_id, outside_resource FROM "match" WHERE id IN '
+            '(SELECT max(id) FROM "match" GROUP BY referral_id)'
+        )
+    )
     expected: dict[int, tuple[Any, ...]] = {}
     cases_sql = """
         SELECT r.id, r.received_on, r.pathway, r.source, r.acute_interventional, r.status, r.php_referred,
@@ -177,6 +185,7 @@ def expected_records() -> dict[int, tuple[Any, ...]]:
             int(rid in surveyed),
             int(php),
             int(rid in escalated),
+            outside.get(rid),
         )
     return expected
 

@@ -35,10 +35,15 @@ TITLES = {
     "county": "Referrals by county of work",
     "outcome": "Referrals by outcome",
     "survey_duration": "Surveys by length of conversation",
+    "encounters": "Encounters",
+    "matched_to": "Referrals matched to",
+    "check_in_result": "Wellbeing check-ins",
 }
 TOTALS = {  # what each breakdown's total counts
     "survey_duration": "Total surveys",
     "stressor": "Referrals (cases; rows count mentions)",
+    "encounters": "Formal and informal together",
+    "check_in_result": "Check-ins done",
 }
 TOTAL = "Total referrals (cases)"
 LABELS = {
@@ -58,6 +63,17 @@ LABELS = {
     "not_answered": "Length not answered",
     "no_conversation": "Conversation did not happen",
     "community_of_practice": "Community of Practice",
+    "encounters": "Kind",
+    "check_in_result": "Result",
+    "formal": "Formal (referrals)",
+    "informal": "Informal encounters",
+    "program": "A program supporter",
+    "other_province": "Outside: another province's program",
+    "not_matched": "Not matched",
+    "ok": "Doing well",
+    "wants_break": "Wants a break",
+    "wants_debrief": "Wants a debrief",
+    "stepping_back": "Stepping back",
 }
 TIMING_HEAD = "Working days taken: median · 90th percentile"
 STANDARD_HEADS = {
@@ -171,8 +187,13 @@ def survey_figures(summary: Summary) -> list[tuple[str, str]]:
 
 
 def tables(summary: Summary) -> list[Breakdown]:
-    """Every breakdown, the survey's included."""
-    return [*summary.breakdowns, summary.survey.durations]
+    """Every breakdown, the survey's and the encounters', outside matches' and check-ins' included."""
+    return [*summary.breakdowns, summary.survey.durations, *peer_tables(summary)]
+
+
+def peer_tables(summary: Summary) -> tuple[Breakdown, ...]:
+    """Encounters, matches by whom, check-ins (none for a summary made without them)."""
+    return summary.peers.tables if summary.peers is not None else ()
 
 
 def total_label(table: Breakdown) -> str:
@@ -272,6 +293,7 @@ def summary_dict(summary: Summary) -> dict[str, Any]:
             for p in summary.trend
         ],
         "notes": list(summary.notes),
+        "encounters_matches_check_ins": [_breakdown(table) for table in peer_tables(summary)],
     }
 
 
@@ -299,8 +321,11 @@ def md_table(
     return [*lines, ""]
 
 
+UNITS = {"survey_duration": "Surveys", "encounters": "Encounters", "check_in_result": "Check-ins"}
+
+
 def _md_breakdown(table: Breakdown) -> list[str]:
-    unit = "Surveys" if table.name == "survey_duration" else "Referrals"
+    unit = UNITS.get(table.name, "Referrals")
     rows = [(label(name), cell.text) for name, cell in table.rows]
     lines = [f"### {TITLES.get(table.name, label(table.name))}", ""]
     lines += md_table((label(table.name), unit), rows, (total_label(table), table.total.text))
@@ -345,6 +370,10 @@ def to_markdown(summary: Summary) -> str:
     out += ["## Supporter survey", ""]
     out += md_table(("Figure", "Value"), survey_figures(summary))
     out += _md_breakdown(summary.survey.durations)
+    if summary.peers is not None:
+        out += ["## Encounters, outside matches and supporters' check-ins (in aggregate)", ""]
+        for table in summary.peers.tables:
+            out += _md_breakdown(table)
     out += ["## Trend", ""]
     out += md_table(trend_head(summary), trend_rows(summary))
     out += ["## Notes", ""]

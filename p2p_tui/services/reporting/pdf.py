@@ -141,7 +141,7 @@ def _breakdown_height(table: Breakdown) -> float:
 
 
 def _draw_breakdown(pdf: _Pdf, x: float, y: float, table: Breakdown) -> float:
-    unit = "Surveys" if table.name == "survey_duration" else "Referrals"
+    unit = fmt.UNITS.get(table.name, "Referrals")
     head = (fmt.TITLES.get(table.name, fmt.label(table.name)), unit)
     rows = [(fmt.label(name), cell.text) for name, cell in table.rows]
     bottom = pdf.grid(x, y, _two(pdf, pdf.half), head, rows, (fmt.total_label(table), table.total.text))
@@ -286,6 +286,12 @@ def _summary_pages(pdf: _Pdf, summary: Summary) -> None:
         _draw_breakdown(pdf, LEFT + pdf.half + pdf.gap, y, summary.survey.durations),
     )
     pdf.set_xy(LEFT, bottom + 2)
+    if summary.peers is not None:  # peers13: encounters, matches by whom, check-ins
+        pdf.heading("Encounters, outside matches and supporters' check-ins (in aggregate)", 40)
+        encounters, matched_to, check_ins = summary.peers.tables
+        _pair(pdf, encounters, check_ins)
+        pdf.need(_breakdown_height(matched_to) + 4)
+        pdf.set_xy(LEFT, _draw_breakdown(pdf, LEFT, pdf.get_y() + 2, matched_to) + 2)
     _trend_chart(pdf, summary)
     pdf.heading("Notes and marks", 20)
     for note in summary.notes:

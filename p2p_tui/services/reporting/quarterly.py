@@ -23,6 +23,7 @@ from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.people import training
 from p2p_tui.services.reporting import letterhead
 from p2p_tui.services.reporting.letterhead import Letterhead
+from p2p_tui.services.reporting.peers import PeerFigures, peer_figures
 from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.services.reporting.standards import StandardFigure, figures, tallies
 from p2p_tui.services.reporting.suppression import (
@@ -141,6 +142,7 @@ class Summary:
     to_date: str | None  # "to date (day 49 of 92)" while the quarter runs on the day it is made
     letterhead: Letterhead
     footnotes: tuple[tuple[str, str], ...]
+    peers: PeerFigures | None = None  # peers13: encounters, outside matches, check-ins
 
     @property
     def heading(self) -> str:
@@ -391,4 +393,5 @@ def summarize(
         to_date=q.to_date(today),
         letterhead=letterhead.current(),
         footnotes=footnotes(t),
+        peers=peer_figures(q, total, t),
     )

@@ -19,6 +19,7 @@ from p2p_tui.store.migrations import (
     m0008_search_keys,
     m0009_member_survey,
     m0010_audit_trail,
+    m0011_peers,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -33,6 +34,7 @@ MIGRATIONS: tuple[tuple[int, Migration], ...] = (
     (8, m0008_search_keys.apply),
     (9, m0009_member_survey.apply),
     (10, m0010_audit_trail.apply),
+    (11, m0011_peers.apply),
 )
 LATEST = MIGRATIONS[-1][0]
 

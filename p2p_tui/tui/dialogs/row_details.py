@@ -30,7 +30,7 @@ class RowDetailsDialog(ModalScreen[None]):
 
     BINDINGS = [
         Binding("escape", "dismiss", "Close", id="details.close"),
-        Binding("w", "dismiss", "Close", show=False, id="details.w"),
+        Binding("full_stop", "dismiss", "Close", show=False, id="details.full_stop"),
         Binding("enter", "dismiss", "Close", show=False, id="details.enter"),
     ]
 

@@ -143,6 +143,8 @@ class CaseScreen(CaseCorrections):
     def supported(self, v: CaseView) -> str:
         """Who supports (or, on an ended case, supported) the case, and since or between when."""
         s = v.supported
+        if s is None and v.outside_resource:
+            return f"outside the program: {labels.label('outside_resource', v.outside_resource)}"
         if s is None:
             return "(not matched)"
         if v.supporter_id is not None or s.ended_on is None:

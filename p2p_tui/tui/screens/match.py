@@ -1,5 +1,6 @@
 """Match: every supporter ranked for one referral, each rule shown; ineligible ones greyed with the
 rule they break. Enter confirms; a choice against a soft rule (or below the top) asks for a reason.
+o matches the case outside the program instead (a resource and a reason, then what will be recorded).
 
 A supporter who may be the physician themself (same name, email or phone: services/cases/same_person)
 is greyed with that reason; on them, 2 asks whether they are two people and, on Enter, records it and
@@ -14,8 +15,9 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from p2p_tui.services import labels
-from p2p_tui.services.cases import lifecycle, matching, same_person
+from p2p_tui.services.cases import lifecycle, matching, outside, same_person
 from p2p_tui.tui.dialogs.confirm import ConfirmDialog
+from p2p_tui.tui.dialogs.peers import OutsideDialog, OutsideInput
 from p2p_tui.tui.dialogs.text_entry import TextDialog
 from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.widgets.table import Table
@@ -54,6 +56,7 @@ class MatchScreen(AreaScreen):
         Binding("enter", "confirm", "Confirm match", id="match.confirm", priority=True),
         Binding("space", "why", "Explain", id="match.why"),
         Binding("2", "two_people", "They are two people", id="match.two_people"),
+        Binding("o", "outside", "Match outside", id="match.outside"),
         Binding("escape", "back", "Cancel", id="match.cancel"),
     ]
 
@@ -194,3 +197,35 @@ class MatchScreen(AreaScreen):
         )
         if done is not None:
             self.app.pop_screen()
+
+    # -- peers13: an outside match ------------------------------------------------------------------
+
+    def action_outside(self) -> None:
+        """Match the case to a resource outside the program: the form, then what will be recorded."""
+        no_eligible = not any(c.eligible for c in self.ranked)
+        self.app.push_screen(OutsideDialog(no_eligible), self.confirm_outside)
+
+    def confirm_outside(self, chosen: OutsideInput | None) -> None:
+        """Show what the outside match records; Enter records it and goes back to the case."""
+        if chosen is None:
+            return
+        lines = [
+            f"Case #{self.referral_id} is matched outside the program:",
+            f"  to:      {labels.label('outside_resource', chosen.resource)}",
+            f"  because: {labels.label('outside_reason', chosen.reason)}",
+            "The first-contact and follow-up clocks run as for any match; no supporter's load changes.",
+        ]
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            done = self.act(
+                lambda: outside.confirm_outside(self.referral_id, chosen.resource, chosen.reason),
+                f"Case #{self.referral_id} matched outside the program.",
+            )
+            if done is not None:
+                self.app.pop_screen()
+
+        self.app.push_screen(
+            ConfirmDialog("Match outside the program", lines, "Enter: record it    Escape: cancel"), answered
+        )

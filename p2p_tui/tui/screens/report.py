@@ -64,6 +64,9 @@ BREAKDOWN_TITLES = {
     "county": "County",
     "outcome": "Outcome",
     "survey_duration": "Talk (surveys)",
+    "encounters": "Encounters",
+    "matched_to": "Matched to",
+    "check_in_result": "Check-ins",
 }
 STANDARD_TITLES = {  # the standards, as the figures' left column names them
     "match": "Match standard",
@@ -79,6 +82,11 @@ SHORT_LABELS = {  # compact forms of the exports' longest labels (formats.LABELS
     "over_60": "Over 60 min",
     "not_answered": "Not answered",
     "no_conversation": "No conversation",
+    "formal": "Formal (referrals)",
+    "informal": "Informal",
+    "program": "Program supporter",
+    "other_province": "Other province",
+    "other": "Other",
 }
 
 
@@ -405,7 +413,8 @@ class ReportScreen(AreaScreen):
         )
         source = [cell_bar(label, cell) for label, cell in s.breakdown("source").rows] if not s.empty else []
         self.query_one("#source-bars", Bars).show(source, title=f"Referrals by source, {s.quarter}")
-        tables = [breakdown_table(t) for t in (*s.breakdowns, s.survey.durations) if t.name != "source"]
+        shown = (*s.breakdowns, s.survey.durations, *formats.peer_tables(s))  # peers13: encounters, check-ins
+        tables = [breakdown_table(t) for t in shown if t.name != "source"]
         breakdowns = self.query_one("#report-breakdowns", Static)
         breakdowns.display = not s.empty
         breakdowns.update(Group(Text(""), Columns(tables, padding=(0, 3)), Text("")) if not s.empty else "")

@@ -29,8 +29,18 @@ from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.widgets.table import Table
 
 STATUS_FILTERS = [("all statuses", "all"), *labels.options("supporter_status", SUPPORTER_STATUSES)]
-COLUMNS = ("name", "status", "load", "availability", "nominated", "county", "stage", "interventional")
-PRIORITIES = (9, 8, 7, 6, 2, 5, 4, 3)  # the columns a narrow terminal keeps: the highest
+COLUMNS = (
+    "name",
+    "status",
+    "load",
+    "90 days",
+    "availability",
+    "nominated",
+    "county",
+    "stage",
+    "interventional",
+)
+PRIORITIES = (9, 8, 7, 5, 6, 2, 5, 4, 3)  # the columns a narrow terminal keeps: the highest
 
 
 def availability(row: RosterRow, today: date) -> str:
@@ -88,6 +98,7 @@ class RosterScreen(AreaScreen):
                 Text(self.shown_numbered(row.name, row.id)),
                 labels.label("supporter_status", row.status),
                 load,
+                str(row.matched_90_days),
                 availability(row, today),
                 str(row.nominations),
                 row.county,
@@ -99,7 +110,9 @@ class RosterScreen(AreaScreen):
             self.put_cursor(keep)
         active = sum(1 for r in rows if r.status == "active")
         summary = f"{len(rows)} supporters, {active} active" if rows else "No supporters: a adds one."
-        self.query_one("#count", Static).update(f"{summary}   (Enter opens, a adds, / filters)")
+        self.query_one("#count", Static).update(
+            f"{summary} · 90 days: cases matched in the last 90 days · Enter opens, a adds, / filters"
+        )
 
     def put_cursor(self, key: str) -> None:
         """Move the cursor to a supporter's row, if listed."""

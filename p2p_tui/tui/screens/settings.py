@@ -78,6 +78,7 @@ SPECS: dict[str, Spec] = {
     "autolock_minutes": Spec("Auto-lock after (idle minutes)", low=1, high=60),
     "backups_keep_last": Spec("Backups: keep the last", low=1, high=100),
     "backups_keep_days": Spec("Backups: keep a daily one (days)", low=0, high=365),
+    "wellbeing_check_in_weeks": Spec("Supporter check-in every (weeks)", low=1, high=52),
 }
 NOTE = (
     "Tab moves between fields, Ctrl+S saves, Escape leaves a field (again: back). A new honorarium "

@@ -29,8 +29,8 @@ from p2p_tui.tui.dialogs.conflict import ConflictDialog, ConflictInput
 from p2p_tui.tui.dialogs.entry import DATE_MASK, EntryDialog
 from p2p_tui.tui.dialogs.form import CSS_FILE, service_rule
 from p2p_tui.tui.dialogs.person_form import PersonEdit
-from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.screens.case_corrections import as_input, correct_person
+from p2p_tui.tui.screens.supporter_peers import SupporterPeerActions
 from p2p_tui.tui.widgets.table import Table
 
 STATUS_LABELS = {
@@ -41,8 +41,8 @@ STATUS_LABELS = {
     "retired": "retired: leaves the roster",
 }
 HINT = (
-    "s status · p pause until a date · c capacity · e add conflict · x remove conflict · "
-    "n add nomination · i correct details and conflicts · Esc back"
+    "s status · p pause · c capacity · e/x add/remove conflict · n nomination · i correct details · "
+    "w check-in · b debrief offered · f/u add/remove informal encounter · Esc back"
 )
 
 
@@ -58,7 +58,7 @@ def must_be_after(today: date) -> Callable[[str], date]:
     return check
 
 
-class SupporterScreen(AreaScreen):
+class SupporterScreen(SupporterPeerActions):
     """One supporter."""
 
     CSS_PATH = CSS_FILE
@@ -70,6 +70,11 @@ class SupporterScreen(AreaScreen):
         Binding("x", "remove_conflict", "Remove conflict", show=False, id="supporter.unconflict"),
         Binding("n", "nominate", "Add nomination", show=False, id="supporter.nominate"),
         Binding("i", "edit", "Correct details", show=False, id="supporter.edit"),
+        # peers13: wellbeing, debriefs, informal encounters (supporter_peers.py)
+        Binding("w", "check_in", "Check-in", id="supporter.check_in"),
+        Binding("b", "debrief", "Debrief offered", show=False, id="supporter.debrief"),
+        Binding("f", "informal", "Informal", show=False, id="supporter.informal"),
+        Binding("u", "remove_informal", "Remove informal", show=False, id="supporter.remove_informal"),
     ]
 
     def __init__(self, supporter_id: int) -> None:
@@ -80,6 +85,7 @@ class SupporterScreen(AreaScreen):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="supporter-body"):
             yield Static("", id="supporter-facts", markup=False)
+            yield from self.compose_peers()
             yield Label("Nominations", classes="section")
             yield Table(id="nominations")
             yield Label("Conflicts (never matched with)", classes="section")
@@ -95,6 +101,7 @@ class SupporterScreen(AreaScreen):
         self.query_one("#attendance", Table).add_columns(
             "date", "kind", "title", "hours", "rate", "honorarium", priorities=(9, 6, 3, 8, 5, 7)
         )
+        self.mount_peers()
 
     def reload(self) -> None:
         v = self.view = self.read(lambda: views.supporter_view(self.supporter_id))
@@ -125,6 +132,7 @@ class SupporterScreen(AreaScreen):
         ]
         self.query_one("#supporter-facts", Static).update("\n".join(lines))
         self.fill_tables(v)
+        self.fill_peers()
 
     def fill_tables(self, v: SupporterView) -> None:
         """Nominations, conflicts and attendance."""

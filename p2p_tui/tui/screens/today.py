@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,12 +22,13 @@ from textual.widgets import DataTable, Static
 
 from p2p_tui.services import clock, labels
 from p2p_tui.services.cases import followups, lifecycle, safety, surveys
+from p2p_tui.services.people import views as people_views
 from p2p_tui.tui.dialogs.confirm import ConfirmDialog
 from p2p_tui.tui.dialogs.consent import ConsentDialog, ConsentInput
 from p2p_tui.tui.dialogs.contact import ContactDialog, ContactInput
 from p2p_tui.tui.dialogs.snooze import SnoozeDialog, SnoozeInput
 from p2p_tui.tui.dialogs.survey import SurveyDialog
-from p2p_tui.tui.messages import OpenCase
+from p2p_tui.tui.messages import OpenCase, OpenSupporter
 from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.widgets.table import Table
 
@@ -54,6 +56,9 @@ def summary(today: date, items: list[followups.QueueItem], show_snoozed: bool) -
     return text
 
 
+SUPPORTER_KEYS = {"wellbeing": "w records the check-in", "debrief": "b records the debrief as offered"}
+
+
 class TodayScreen(AreaScreen):
     """The follow-up queue for today."""
 
@@ -72,6 +77,7 @@ class TodayScreen(AreaScreen):
         super().__init__()
         self.items: dict[str, followups.QueueItem] = {}
         self.show_snoozed = False
+        self.supporter_names: dict[int, str] = {}
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="today-summary")
@@ -98,10 +104,12 @@ class TodayScreen(AreaScreen):
 
     def reload(self) -> None:
         today = clock.today()
-        items = self.read(lambda: followups.queue(today, include_snoozed=True))
+        items = self.read(lambda: followups.full_queue(today, include_snoozed=True))
         shown = items if self.show_snoozed else [i for i in items if i.snoozed_until is None]
         # The most urgent first; a table of thousands would take seconds to fill (0.15 ms a row).
-        self.items = {f"{i.referral_id}:{i.kind}": i for i in shown[:SHOWN]}
+        self.items = {item_key(i): i for i in shown[:SHOWN]}
+        ids = {i.supporter_id for i in self.items.values() if isinstance(i, followups.SupporterItem)}
+        self.supporter_names = self.read(lambda: people_views.supporter_names(ids))
         table = self.query_one("#queue", Table)
         table.clear()
         for key, item in self.items.items():
@@ -110,8 +118,8 @@ class TodayScreen(AreaScreen):
                 late = f"snoozed to {item.snoozed_until.isoformat()}"
             table.add_row(
                 f"{item.urgency:5.1f}",
-                kind_label(item.kind),
-                f"#{item.referral_id}",
+                Text(self.to_do(item)),
+                "supporter" if isinstance(item, followups.SupporterItem) else f"#{item.referral_id}",
                 item.due_on.isoformat(),
                 late,
                 key=key,
@@ -121,6 +129,14 @@ class TodayScreen(AreaScreen):
             text += f"  The {SHOWN} most urgent are shown."
         self.query_one("#today-summary", Static).update(text)
         self.show_terms()
+
+    def to_do(self, item: followups.QueueItem) -> str:
+        """What to do, in words; an item about a supporter names them (masked in privacy mode)."""
+        words = kind_label(item.kind)
+        if isinstance(item, followups.SupporterItem):
+            to = "to" if item.kind == "debrief" else "with"
+            return f"{words} {to} {self.shown(self.supporter_names.get(item.supporter_id, '?'))}"
+        return words
 
     def selected(self) -> followups.QueueItem | None:
         """The item under the cursor."""
@@ -139,7 +155,8 @@ class TodayScreen(AreaScreen):
         if not self.terms_shown() or item is None:
             panel.update("")
             return
-        lines = [f"Case #{item.referral_id}, {kind_label(item.kind)}: urgency {item.urgency:.1f} ="]
+        where = "" if isinstance(item, followups.SupporterItem) else f"Case #{item.referral_id}, "
+        lines = [f"{where}{self.to_do(item)}: urgency {item.urgency:.1f} ="]
         lines += [f"  {t.value:+5.1f}  {t.name:<8} {t.detail}" for t in item.terms]
         panel.update("\n".join(lines))
 
@@ -160,7 +177,9 @@ class TodayScreen(AreaScreen):
     def action_open_case(self) -> None:
         """Open the case of the item under the cursor."""
         item = self.selected()
-        if item is not None:
+        if isinstance(item, followups.SupporterItem):
+            self.post_message(OpenSupporter(item.supporter_id))
+        elif item is not None:
             self.post_message(OpenCase(item.referral_id))
 
     @on(DataTable.RowSelected, "#queue")
@@ -173,6 +192,10 @@ class TodayScreen(AreaScreen):
         """Act on the item under the cursor: its form, pre-filled; nothing is recorded until Enter."""
         item = self.selected()
         if item is None:
+            return
+        if isinstance(item, followups.SupporterItem):  # recorded on their page, by its form
+            self.post_message(OpenSupporter(item.supporter_id))
+            self.notify(f"On the supporter's page, {SUPPORTER_KEYS[item.kind]}.")
             return
         today = clock.today()
         rid = item.referral_id
@@ -243,6 +266,9 @@ class TodayScreen(AreaScreen):
         item = self.selected()
         if item is None:
             return
+        if isinstance(item, followups.SupporterItem):
+            self.notify("An item about a supporter is not snoozed: record it on their page.")
+            return
         if item.kind == "safety":
             self.notify("A safety item is never snoozed: follow it through (d).", severity="warning")
             return
@@ -256,3 +282,10 @@ class TodayScreen(AreaScreen):
 
         what = f"case #{rid}, {labels.label('queue_kind', kind)}"
         self.app.push_screen(SnoozeDialog(clock.today(), what=what, submit=submit))
+
+
+def item_key(item: followups.QueueItem) -> str:
+    """A row's key: the case and kind, or the supporter and kind for an item about a supporter."""
+    if isinstance(item, followups.SupporterItem):
+        return f"s{item.supporter_id}:{item.kind}"
+    return f"{item.referral_id}:{item.kind}"

@@ -3,7 +3,7 @@ that chooses its columns to fit its width.
 
 Each column has a priority (by default, the further left the higher). When the table is narrower than
 its columns, the lowest-priority columns are hidden until the rest fit, so a row never needs sideways
-scrolling; `w` shows the highlighted row's hidden columns in a small dialog. The table keeps every
+scrolling; `.` shows the highlighted row's hidden columns in a small dialog. The table keeps every
 row's cells, so widening the terminal brings the hidden columns back. A `stretch` column takes the
 room left over on a wide terminal.
 """
@@ -72,7 +72,7 @@ class Table(DataTable[object]):
         Binding("k", "cursor_up", "Up", show=False, id="table.k"),
         Binding("g", "scroll_top", "First", show=False, id="table.g"),
         Binding("G", "scroll_bottom", "Last", show=False, id="table.G"),
-        Binding("w", "details", "Whole row", id="table.details"),
+        Binding("full_stop", "details", "Whole row", key_display=".", id="table.details"),
     ]
 
     def __init__(self, *, id: str | None = None, stretch: int | None = None) -> None:  # noqa: A002

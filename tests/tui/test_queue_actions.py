@@ -24,6 +24,7 @@ from p2p_tui.tui.dialogs.contact import ContactDialog
 from p2p_tui.tui.dialogs.survey import SurveyDialog
 from p2p_tui.tui.screens.case import CaseScreen
 from p2p_tui.tui.screens.match import MatchScreen
+from p2p_tui.tui.screens.supporter import SupporterScreen
 from p2p_tui.tui.screens.today import TodayScreen
 from tests.conftest import CHEAP_KDF, PASSPHRASE, TODAY, data_dump
 from tests.tui.keys import screen_text, text_of, wait_for
@@ -36,6 +37,7 @@ FORMS = {
     "check_in": ContactDialog,
     "survey": SurveyDialog,
     "consent_pending": ConsentDialog,
+    "wellbeing": SupporterScreen,  # the safety escalation's supporter: recorded on their page (w)
 }
 
 
@@ -87,7 +89,7 @@ async def on_item(pilot: Any, app: P2PApp, kind: str) -> int:
     row = next(i for i, k in enumerate(keys) if k.endswith(f":{kind}"))
     screen.query_one("#queue").move_cursor(row=row)  # type: ignore[attr-defined]
     await pilot.pause()
-    return int(keys[row].split(":")[0])
+    return int(keys[row].split(":")[0].lstrip("s"))  # "s3": supporter 3
 
 
 async def test_each_queue_kind_shows_its_form_and_escape_records_nothing(every_kind: Path) -> None:

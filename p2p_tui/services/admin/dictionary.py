@@ -58,10 +58,35 @@ TABLES: dict[str, str] = {
     "purge_log": "That retention purged something: the date and two counts.",
     "consent_void": "A consent answer voided by the coordinator, with why (the case is pending again).",
     "member_survey": "The MSPEI Member Survey's aggregate results of one year: numbers only.",
+    "informal_encounter": "A supporter's unplanned conversation, counted: never a name.",
+    "wellbeing_check_in": "The coordinator's check-in with a supporter on their own wellbeing.",
+    "debrief": "That a debrief a supporter asked for was offered, and when.",
     "audit_entry": "The audit trail: every change, export and unlock, never a value, hash-chained.",
 }
 
 DESCRIPTIONS: dict[str, dict[str, tuple[str, str, str]]] = {
+    "informal_encounter": {
+        "id": _f("record number"),
+        "supporter_id": _f("the supporter who had the conversation"),
+        "met_on": _f("day of the conversation", "indirect"),
+        "career_stage": _f("the peer's career stage, if given (never a name)", "indirect"),
+        "county": _f("the peer's county of work, if given", "indirect"),
+        "stressors": _f("the peer's stressors, from the list"),
+    },
+    "wellbeing_check_in": {
+        "id": _f("record number"),
+        "supporter_id": _f("the supporter"),
+        "checked_on": _f("day of the check-in"),
+        "result": _f("ok, wants a break, wants a debrief or stepping back"),
+        "break_until": _f("end of a break the supporter asked for"),
+    },
+    "debrief": {
+        "id": _f("record number"),
+        "supporter_id": _f("the supporter offered it"),
+        "survey_id": _f("the survey that asked for it"),
+        "check_in_id": _f("the check-in that asked for it"),
+        "done_on": _f("day it was offered"),
+    },
     "consent_void": {
         "id": _f("record number"),
         "referral_id": _f("the case"),
@@ -144,6 +169,8 @@ DESCRIPTIONS: dict[str, dict[str, tuple[str, str, str]]] = {
         "to_status": _f("status after"),
     },
     "match": {
+        "outside_resource": _f("a resource outside the program (from a list) instead of a supporter"),
+        "outside_reason": _f("why outside: the physician prefers it, or no supporter was eligible"),
         "id": _f("record number"),
         "referral_id": _f("the case"),
         "supporter_id": _f("the supporter"),
@@ -208,6 +235,7 @@ DESCRIPTIONS: dict[str, dict[str, tuple[str, str, str]]] = {
         "created_on": _f("day snoozed"),
     },
     "utilization": {
+        "outside_resource": _f("matched outside the program: to which kind of resource"),
         "referral_id": _f("the case"),
         "month_received": _f("month received, YYYY-MM"),
         "quarter": _f("quarter received, 2026Q3"),

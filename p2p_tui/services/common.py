@@ -45,13 +45,26 @@ CONTROLS_REFUSED = (
     "must be one line of letters, digits, spaces and punctuation: control characters (tab, new line, "
     "escape and the like) and text-direction overrides are refused"
 )
-# Invisible characters that are not of category Cf (format): the combining grapheme joiner, the Hangul
-# fillers, the Khmer inherent vowels, the Mongolian and the standard variation selectors.
-INVISIBLE = frozenset(
-    [0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0]
+# The name key (`name_key`) sees three kinds of character besides letters. Default-ignorable code points
+# (Unicode's DerivedCoreProperties: never drawn) are dropped, with every other format (Cf) character:
+# the combining grapheme joiner, the Khmer inherent vowels, the Mongolian and the standard variation
+# selectors, the invisible operators, the musical formatting and tag characters. Characters drawn as an
+# empty cell (the Hangul fillers, the braille blank) are a gap, like a space. And letters of other
+# scripts drawn like a Latin letter (Cyrillic "а", Greek "ο", dotless "ı") are compared as that letter.
+IGNORABLE = frozenset(
+    [0x034F, 0x17B4, 0x17B5, 0x2065]
     + list(range(0x180B, 0x1810))
     + list(range(0xFE00, 0xFE10))
-    + list(range(0xE0100, 0xE01F0))
+    + list(range(0xFFF0, 0xFFF9))
+    + list(range(0x1BCA0, 0x1BCA4))
+    + list(range(0x1D173, 0x1D17B))
+    + list(range(0xE0000, 0xE1000))
+)
+BLANK = frozenset([0x115F, 0x1160, 0x2800, 0x3164, 0xFFA0])
+# After NFKC and case folding, so each upper-case look-alike is here as its folded form.
+LOOKALIKE = str.maketrans(
+    "авекмнорстухѕіјһԁԛԝӏүαβεζηικμνοτυχρıȷ",
+    "abekmhopctyxsijhdqwlyabezhikmnotyxpij",
 )
 
 
@@ -78,13 +91,13 @@ def json_dumps(data: object, **kwargs: Any) -> str:
 
 
 def _key_char(char: str) -> str:
-    """One character as the name key sees it: a space, nothing (invisible), or itself."""
-    if char.isspace():
+    """One character as the name key sees it: a space (a gap), nothing (invisible), or itself."""
+    if char.isspace() or ord(char) in BLANK:
         return " "
     category = unicodedata.category(char)
     if category[0] == "Z":  # Zs spaces (NBSP, U+2000-U+200A, ideographic ...), Zl, Zp
         return " "
-    if category in ("Cf", "Cc", "Cs") or ord(char) in INVISIBLE:
+    if category in ("Cf", "Cc", "Cs") or ord(char) in IGNORABLE:
         return ""
     return char
 
@@ -96,15 +109,21 @@ def _visible(text: str) -> str:
 
 
 def name_key(name: str) -> str:
-    """How names are compared, everywhere: the canonical key of a name.
+    """How names are compared, everywhere: the canonical key of a name (schema 12).
 
     Invisible and format characters (zero-width space and joiners, soft hyphen, BOM, word joiner,
-    bidirectional marks, variation selectors) are dropped and every kind of space becomes a plain one,
-    before and after NFKC normalisation and case folding; runs of spaces collapse, ends are trimmed.
-    So "Ann Lee" with a zero-width space inside, "ANN LEE" with a no-break space, and "Ann Lee" with a
-    decomposed accent or a fullwidth letter are one name. Stable: `name_key(name_key(x)) == name_key(x)`.
+    bidirectional marks, variation selectors, every default-ignorable code point) are dropped; every
+    kind of space and every character drawn as an empty cell (Hangul fillers, the braille blank)
+    becomes a plain space; then NFKC and case folding, and letters drawn like a Latin one (`LOOKALIKE`:
+    Cyrillic and Greek) become it, accents kept; runs of spaces collapse, ends are trimmed. So
+    "Ann Lee" with a zero-width space inside, "ANN LEE" with a no-break space or a Hangul filler, "Ann
+    Lee" with a decomposed accent, a fullwidth letter or a Cyrillic "А" are one name. Stable:
+    `name_key(name_key(x)) == name_key(x)`. Frozen per schema: a change is a new migration
+    (store/migrations/m0012_lookalike_names.py holds this one; a test compares them).
     """
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", _visible(name)).casefold())
+    if not folded.isascii():
+        folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFD", folded).translate(LOOKALIKE))
     return " ".join(_visible(folded).split())
 
 
@@ -154,7 +173,8 @@ def email(field: str, value: str, *, required: bool = False) -> str:
     cleaned = no_controls(field, value).strip().lower()
     if not cleaned and not required:
         return ""
-    if not EMAIL.match(cleaned) or len(cleaned) > 254:
+    # No invisible or blank-looking character either: an email is compared as written (the self rule).
+    if not EMAIL.match(cleaned) or len(cleaned) > 254 or _visible(cleaned) != cleaned:
         raise ValidationError(field, "must be an email address like name@example.org")
     return cleaned
 

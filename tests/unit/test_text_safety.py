@@ -22,7 +22,7 @@ from p2p_tui.services.people import roster, training
 from p2p_tui.services.people.training import HonorariumLine
 from p2p_tui.services.reporting import formats, letterhead, quarterly, statement
 from p2p_tui.store import Store
-from p2p_tui.store.migrations import m0005_canonical_names
+from p2p_tui.store.migrations import m0012_lookalike_names
 from p2p_tui.store.models import Physician
 
 ON = date(2026, 3, 2)
@@ -201,6 +201,7 @@ INVISIBLES = [
     "\ufe0f",
 ]
 ODD_SPACES = ["\u00a0", "\u2002", "\u2003", "\u2009", "\u200a", "\u202f", "\u205f", "\u3000", "\u1680"]
+ODD_SPACES += ["\u2800", "\u3164", "\uffa0", "\u115f"]  # drawn as an empty cell
 
 
 def test_the_key_drops_invisibles_and_maps_odd_spaces() -> None:
@@ -210,6 +211,23 @@ def test_the_key_drops_invisibles_and_maps_odd_spaces() -> None:
     assert common.name_key("STRASSE") == common.name_key("straße")
 
 
+def test_the_key_makes_blank_looking_characters_a_gap_and_folds_latin_look_alikes() -> None:
+    for blank in ["\u2800", "\u3164", "\uffa0", "\u115f", "\u1160"]:
+        assert common.name_key(f"Ann{blank}Lee{blank}") == "ann lee"
+    for hidden in ["\u2062", "\ufff9", "\U0001d173", "\u17b4", "\U000e0041", "\u180e"]:
+        assert common.name_key(f"Ann {hidden}Lee") == "ann lee"
+    assert common.name_key("\u0410nn L\u0435\u0435") == common.name_key("\u0391nn Lee") == "ann lee"
+    assert common.name_key("Z\u043e\u0308") == common.name_key("Zö")  # accents kept on the look-alike
+    assert common.name_key("\u0411\u043e\u0440\u0438\u0441") == "\u0431op\u0438c"  # other letters kept
+
+
+LATIN_TO_LOOKALIKE: dict[str, list[str]] = {}
+for _other, _latin in zip(
+    "авекмнорстухѕіјһԁԛԝӏүαβεζηικμνοτυχρıȷ", "abekmhopctyxsijhdqwlyabezhikmnotyxpij", strict=True
+):
+    LATIN_TO_LOOKALIKE.setdefault(_latin, []).extend([_other, _other.upper()])
+
+
 @st.composite
 def variants(draw: st.DrawFn, name: str) -> str:
     """The same name as someone might type or paste it: invisibles, odd spaces, case, decomposition."""
@@ -217,6 +235,8 @@ def variants(draw: st.DrawFn, name: str) -> str:
     for char in name:
         if char == " ":
             char = draw(st.sampled_from([" ", "  ", *ODD_SPACES]))
+        elif char.lower() in LATIN_TO_LOOKALIKE and draw(st.integers(0, 3)) == 0:
+            char = draw(st.sampled_from(LATIN_TO_LOOKALIKE[char.lower()]))
         elif draw(st.booleans()):
             char = char.upper() if draw(st.booleans()) else char.lower()
         out.append(char)
@@ -242,8 +262,24 @@ def test_every_invisible_variant_of_a_name_has_the_same_key(pair: tuple[str, str
 def test_the_key_is_stable_and_the_migration_computes_the_same(value: str) -> None:
     key = common.name_key(value)
     assert common.name_key(key) == key
-    assert m0005_canonical_names.canonical_key(value) == key
+    assert m0012_lookalike_names.canonical_key(value) == key
     assert no_control(key) and "  " not in key and key == key.strip()
+
+
+KEY_ALPHABET = st.sampled_from(
+    list("aAeEoOiIıİ ßſ")
+    + ODD_SPACES
+    + INVISIBLES
+    + [c for cs in LATIN_TO_LOOKALIKE.values() for c in cs]
+    + ["\u0301", "\u0308", "\u1161", "\u1100", "\uff21", "\u2162", "\u01c5", "\u0345"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(KEY_ALPHABET, max_size=20))
+def test_the_key_is_stable_over_the_characters_it_folds(value: str) -> None:
+    key = common.name_key(value)
+    assert common.name_key(key) == key == m0012_lookalike_names.canonical_key(value)
 
 
 # -- the frozen migration recomputes old keys ----------------------------------------------------
@@ -306,6 +342,38 @@ def test_migration_5_recomputes_the_stored_keys(schema4: sqlite3.Connection) -> 
     conflict_keys = dict(conn.execute("SELECT id, name_key FROM conflict"))
     assert conflict_keys == {1: "dr eve ray", 2: "dr bob day", 3: "purged-3"}
     assert conn.execute("SELECT count(*) FROM same_person_check").fetchone() == (0,)
+
+
+def test_migration_12_recomputes_the_keys_with_gaps_and_look_alikes() -> None:
+    from p2p_tui.store.migrations import MIGRATIONS, m0005_canonical_names, migrate
+
+    conn = sqlite3.connect(":memory:")
+    for number, step in MIGRATIONS[:-1]:
+        step(conn)
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(number),))
+    names = {1: "Dr Ann\u3164Lee", 2: "Dr \u0410nn Lee", 3: ""}
+    for pid, name in names.items():
+        key = f"purged-{pid}" if not name else m0005_canonical_names.canonical_key(name)
+        conn.execute(
+            "INSERT INTO physician (id, name, name_key, career_stage, county, created_on, purged_on) "
+            "VALUES (?, ?, ?, 'mid', 'Kings', '2026-01-01', ?)",
+            (pid, name, key, None if name else "2026-02-01"),
+        )
+    conn.execute("INSERT INTO supporter (id, physician_id, status) VALUES (1, 1, 'active')")
+    for cid, key in {1: m0005_canonical_names.canonical_key("Dr P\u0430t Qu\u0456nn"), 2: "purged-3"}.items():
+        conn.execute(
+            "INSERT INTO conflict (id, supporter_id, name_key, kind, added_on) "
+            "VALUES (?, 1, ?, 'evaluates', '2026-01-01')",
+            (cid, key),
+        )
+    conn.commit()
+    migrate(conn)
+    assert dict(conn.execute("SELECT id, name_key FROM physician")) == {
+        1: "dr ann lee",
+        2: "dr ann lee",
+        3: "purged-3",
+    }
+    assert dict(conn.execute("SELECT id, name_key FROM conflict")) == {1: "dr pat quinn", 2: "purged-3"}
 
 
 def test_a_name_found_again_through_the_canonical_key(store: Store) -> None:

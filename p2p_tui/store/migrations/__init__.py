@@ -18,6 +18,7 @@ from p2p_tui.store.migrations import (
     m0007_corrections,
     m0009_member_survey,
     m0010_audit_trail,
+    m0012_lookalike_names,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -31,6 +32,7 @@ MIGRATIONS: tuple[tuple[int, Migration], ...] = (
     (7, m0007_corrections.apply),
     (9, m0009_member_survey.apply),
     (10, m0010_audit_trail.apply),
+    (12, m0012_lookalike_names.apply),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -150,6 +150,25 @@ def test_report_formats_never_print_a_control_character(store: Store) -> None:
     assert "Ann" in statement_csv and "Ann" not in markdown  # the summary never holds the statement
 
 
+def test_settings_names_with_a_control_are_refused_and_an_old_one_prints_safely(store: Store) -> None:
+    from p2p_tui.store import settings as stored
+    from p2p_tui.store.models import Setting
+    from p2p_tui.tui.screens.settings import clean_setting
+
+    assert stored.CONTROL.pattern == common.CONTROL.pattern  # one set, on both sides of the layers
+    for key in ("organisation_name", "program_name"):
+        with pytest.raises(ValidationError, match=key):
+            clean_setting(key, "Society\x1b]0;owned\x07")
+        with store.atomic(), pytest.raises(ValueError, match=key):
+            stored.put(key, "Society\x9b31m")
+    with store.atomic():  # as a vault written before the refusal holds it
+        Setting.insert(key="organisation_name", value=json.dumps("Soc\x1b]0;owned\x07iety")).execute()
+        Setting.insert(key="program_name", value=json.dumps("Prog\x1b[2Jram\u202e")).execute()
+    summary = _summary(store)
+    markdown = formats.to_markdown(summary)
+    assert no_control(markdown.replace("\n", "")) and "Soc\ufffd]0;owned\ufffdiety" in markdown
+
+
 def test_an_old_vault_county_with_a_control_prints_safely_in_the_markdown() -> None:
     assert no_control(formats.label("Kings\x1b[31m"))
 

@@ -116,7 +116,7 @@ def clean_setting(key: str, text: str) -> Any:
         except ValidationError:
             raise ValidationError(key, spec.rule) from None
     if spec.kind == "text":
-        cleaned = " ".join(text.split())
+        cleaned = " ".join(common.no_controls(key, text).split())
         if settings.problem(key, cleaned):
             raise ValidationError(key, spec.rule)
         return cleaned

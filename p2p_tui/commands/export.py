@@ -100,7 +100,9 @@ def check_file(path: Path) -> None:
     """Print the smallest group of an exported CSV; exit 1 when it is not one or the group is small."""
     try:
         smallest, rows = kanon.smallest_group(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        raise InvalidInput(f"--check: {path.name}: is not UTF-8 text (an export is)") from None
+    except ValueError as exc:  # csv_text.CsvError too: the line named
         raise InvalidInput(f"--check: {path.name}: {exc}") from None
     least = settings.DEFAULTS["export_k"]
     verdict = "holds" if smallest >= least or rows == 0 else "does NOT hold"

@@ -81,7 +81,7 @@ def tolerant_input() -> None:
         from textual.drivers import linux_driver
     except ImportError:  # pragma: no cover - Windows: termios is missing
         return
-    linux_driver.getincrementaldecoder = _replacing_decoder  # type: ignore[attr-defined]
+    setattr(linux_driver, "getincrementaldecoder", _replacing_decoder)  # noqa: B010 - a module global
 
 
 def _replacing_decoder(encoding: str) -> Callable[[], codecs.IncrementalDecoder]:

@@ -7,6 +7,7 @@ import functools
 import inspect
 import os
 import signal
+import stat
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -101,10 +102,36 @@ def given_passphrase() -> str | None:
     return os.environ.get(PASSPHRASE_ENV)
 
 
+INPUT_LIMIT = 50 * 1024 * 1024  # the largest file a command reads (an import, a check): 50 MiB
+PASSPHRASE_FILE_LIMIT = 64 * 1024
+
+
+def read_input(path: Path, what: str, limit: int = INPUT_LIMIT) -> bytes:
+    """A file a command reads whole, bounded: InvalidInput (naming `what`) if it is not a regular file
+    (a device such as /dev/zero, a pipe, a folder) or is larger than `limit`, before anything is read."""
+    flags = (
+        os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    )
+    try:
+        # non-blocking: a pipe with no writer would hold the open; a regular file ignores the flag
+        with open(os.open(path, flags), "rb") as file:
+            found = os.fstat(file.fileno())
+            if not stat.S_ISREG(found.st_mode):
+                raise InvalidInput(f"{what}: is not a regular file (a device, a pipe or a folder)")
+            if found.st_size > limit:
+                raise InvalidInput(f"{what}: is larger than {limit // 1024:,} KiB; nothing was read")
+            data = file.read(limit + 1)
+    except OSError as exc:
+        raise InvalidInput(f"{what}: cannot be read ({exc.strerror or type(exc).__name__})") from None
+    if len(data) > limit:  # it grew while being read
+        raise InvalidInput(f"{what}: is larger than {limit // 1024:,} KiB; nothing was read")
+    return data
+
+
 def read_passphrase_file(path: Path, option: str) -> str:
     """The first line of a passphrase file: UTF-8, a byte-order mark (Notepad writes one) dropped."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = read_input(path, option, PASSPHRASE_FILE_LIMIT).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidInput(f"{option}: the file is not UTF-8 text; save it as UTF-8 and try again") from None
     lines = text.splitlines()

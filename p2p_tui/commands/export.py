@@ -14,7 +14,14 @@ from pathlib import Path
 
 import click
 
-from p2p_tui.commands.base import InvalidInput, common_options, help_from, opened_store, vault_command
+from p2p_tui.commands.base import (
+    InvalidInput,
+    common_options,
+    help_from,
+    opened_store,
+    read_input,
+    vault_command,
+)
 from p2p_tui.services.admin import audit
 from p2p_tui.services.reporting import deidentify, kanon
 from p2p_tui.store import settings
@@ -99,7 +106,7 @@ def command(output: Path | None, quarter: str | None, force: bool, check: Path |
 def check_file(path: Path) -> None:
     """Print the smallest group of an exported CSV; exit 1 when it is not one or the group is small."""
     try:
-        smallest, rows = kanon.smallest_group(path.read_text(encoding="utf-8"))
+        smallest, rows = kanon.smallest_group(read_input(path, "--check").decode("utf-8"))
     except UnicodeDecodeError:
         raise InvalidInput(f"--check: {path.name}: is not UTF-8 text (an export is)") from None
     except ValueError as exc:  # csv_text.CsvError too: the line named

@@ -110,3 +110,37 @@ def test_a_crash_of_the_console_exits_non_zero(vault: Path, monkeypatch: pytest.
     monkeypatch.setattr(app_module, "P2PApp", Crashed)
     result = run("--vault", str(vault))
     assert result.exit_code == 1
+
+
+# -- atk 9, F8: no unbounded read of a device, a pipe or a huge file ------------------------------
+
+
+def test_a_pipe_given_as_the_vault_is_refused_before_any_lock_or_read(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    result = run("--vault", str(pipe), "queue", env={"P2P_TUI_PASSPHRASE": PASSPHRASE})
+    assert result.exit_code == 1 and "is not a vault file" in result.output, result.output
+    no_traceback(result)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]  # no lock file beside it
+
+
+def test_an_import_of_a_pipe_or_an_oversized_file_is_refused_before_reading(
+    vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from p2p_tui.commands import base
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    result = run(
+        "--vault", str(vault), "import", "referrals", str(pipe), env={"P2P_TUI_PASSPHRASE": PASSPHRASE}
+    )
+    assert result.exit_code == 1 and "file: is not a regular file" in result.output, result.output
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"x" * 2048)
+    monkeypatch.setattr(base, "INPUT_LIMIT", 1024)
+    monkeypatch.setattr(base.read_input, "__defaults__", (1024,))
+    result = run(
+        "--vault", str(vault), "import", "referrals", str(big), env={"P2P_TUI_PASSPHRASE": PASSPHRASE}
+    )
+    assert result.exit_code == 1 and "file: is larger than 1 KiB" in result.output, result.output
+    no_traceback(result)

@@ -11,12 +11,14 @@ import stat
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from p2p_tui.paths import VAULT_FILE, default_demo_vault, default_vault
+from p2p_tui.services import common
 from p2p_tui.services.admin import passphrase
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import Store
@@ -31,6 +33,48 @@ class InvalidInput(click.ClickException):
     """Bad input from the coordinator: exit 1 with a message naming the field."""
 
     exit_code = 1
+
+
+def shown(value: object) -> str:
+    """Text given on the command line (a file name, say) as it may be printed: no control character
+    reaches the terminal raw (`common.printable`)."""
+    return common.printable(str(value))
+
+
+def _printable_messages(cls: type[click.ClickException]) -> None:
+    own = cls.__dict__["format_message"]
+
+    def format_message(self: click.ClickException) -> str:
+        return shown(own(self))
+
+    cls.format_message = format_message  # type: ignore[method-assign]
+
+
+# Every message click prints on an error (ours and its own: "Path '...' does not exist", "Invalid value
+# for '--on': ...") names what was given; each passes `shown`, so an escape in a file name stays inert.
+for _cls in (click.ClickException, click.BadParameter, click.MissingParameter, click.FileError):
+    _printable_messages(_cls)
+
+
+class IsoDate(click.ParamType[datetime, Any]):
+    """A date option written YYYY-MM-DD in ASCII digits (click.DateTime reads any script's digits, so
+    "２０２６-01-01" in fullwidth digits passed); the value is a datetime at midnight, as DateTime's."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, datetime):
+            return value
+        text = str(value).strip()
+        try:
+            if not text.isascii():
+                raise ValueError
+            return datetime.strptime(text, "%Y-%m-%d")  # noqa: DTZ007 - a calendar day, no time zone
+        except ValueError:
+            self.fail("must be a date written YYYY-MM-DD (digits 0-9)", param, ctx)
+
+
+DATE = IsoDate()
 
 
 @dataclass
@@ -165,6 +209,7 @@ def new_passphrase(source: Path | None = None, prompt: str = "New passphrase") -
     return value
 
 
+BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a command whose output pipe closed
 NOT_WRITTEN = (
     "Nothing was changed. Check that the folder exists and may be written, or choose another --vault."
 )
@@ -180,16 +225,20 @@ def exit_codes() -> Iterator[None]:
     try:
         yield
     except ValidationError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        click.echo(f"Error: {shown(exc)}", err=True)
         sys.exit(1)
     except VaultError as exc:
         message, next_step = exc.for_command_line()  # once exited: what is on disk, not the console's words
-        click.echo(f"Error: {message}", err=True)
+        click.echo(f"Error: {shown(message)}", err=True)
         if next_step:
-            click.echo(next_step, err=True)
+            click.echo(shown(next_step), err=True)
         sys.exit(exc.exit_code)
+    except BrokenPipeError:  # the reader went away (`check | head -2`): quiet, as a shell's own tools are
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        sys.exit(BROKEN_PIPE)
     except OSError as exc:  # a folder that cannot be written, a path through a file, a full disk ...
-        where = f" ({exc.filename})" if exc.filename else ""
+        where = f" ({shown(exc.filename)})" if exc.filename else ""
         click.echo(f"Error: {exc.strerror or type(exc).__name__}{where}.", err=True)
         click.echo(
             "Nothing was changed. Check the folder exists and may be written, or choose another --vault.",

@@ -16,6 +16,7 @@ from p2p_tui.commands.base import (
     common_options,
     given_passphrase,
     opened_store,
+    shown,
     vault_command,
     vault_path,
 )
@@ -49,7 +50,7 @@ def command(no_open: bool) -> None:
             retention.daily_check(clock.today())  # ended cases past retention lose their names
     finally:
         store.close()
-    click.echo(f"Demo vault: {path}")
+    click.echo(f"Demo vault: {shown(path)}")
     click.echo(f"Passphrase: {passphrase}")
     click.echo(f"Synthetic data: {counts['supporter']} supporters, {counts['referral']} referrals")
     if not no_open:

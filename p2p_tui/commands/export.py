@@ -20,6 +20,7 @@ from p2p_tui.commands.base import (
     help_from,
     opened_store,
     read_input,
+    shown,
     vault_command,
 )
 from p2p_tui.services.admin import audit
@@ -100,7 +101,7 @@ def command(output: Path | None, quarter: str | None, force: bool, check: Path |
         click.echo(text, nl=False)
         click.echo(done.describe(), err=True)
         return
-    click.echo(f"Wrote {len(done.rows)} records to {output}. {done.describe()}", err=True)
+    click.echo(f"Wrote {len(done.rows)} records to {shown(output)}. {done.describe()}", err=True)
 
 
 def check_file(path: Path) -> None:

@@ -200,10 +200,12 @@ def yes_no(field: str, value: str | bool) -> bool:
 
 
 def parse_date(field: str, value: str | date) -> date:
-    """A date written YYYY-MM-DD."""
+    """A date written YYYY-MM-DD, in ASCII digits (fromisoformat would read other scripts' digits)."""
     if isinstance(value, date):
         return value
     try:
+        if not value.isascii():
+            raise ValueError
         return date.fromisoformat(value.strip())
     except ValueError:
         raise ValidationError(field, "must be a date written YYYY-MM-DD") from None

@@ -144,3 +144,39 @@ def test_an_import_of_a_pipe_or_an_oversized_file_is_refused_before_reading(
     )
     assert result.exit_code == 1 and "file: is larger than 1 KiB" in result.output, result.output
     no_traceback(result)
+
+
+# -- atk 9, minor notes -------------------------------------------------------------------------
+
+
+def test_a_file_name_with_an_escape_is_never_echoed_raw(vault: Path, tmp_path: Path) -> None:
+    named = tmp_path / "x\x1b]0;owned\x07.p2pvault"
+    named.write_bytes(b"not a vault")
+    for args in (
+        ("restore", "--from", str(named)),
+        ("import", "referrals", str(tmp_path / "no\x1b[2Jne.csv")),
+    ):
+        result = run("--vault", str(vault), *args)
+        assert result.exit_code != 0 and "\x1b" not in result.output and "\x07" not in result.output
+        assert "\ufffd" in result.output or "\\x1b" in result.output, result.output  # shown inert
+
+
+@pytest.mark.parametrize("day", ["２０２６-01-01", "2026-0１-01"])
+def test_a_date_in_other_digits_is_refused(vault: Path, day: str) -> None:
+    for command in (("queue", "--on", day), ("log", "--since", day), ("match", "1", "--on", day)):
+        result = run("--vault", str(vault), *command)
+        assert result.exit_code in (1, 2) and "YYYY-MM-DD" in result.output, result.output
+
+
+def test_a_closed_output_pipe_is_quiet(vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from p2p_tui.commands import base
+
+    def closed(*_: Any, **__: Any) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    redirected: list[int] = []
+    monkeypatch.setattr(base.os, "dup2", lambda _fd, to: redirected.append(to))  # not pytest's own stdout
+
+    with pytest.raises(SystemExit) as caught, base.exit_codes():
+        closed()
+    assert caught.value.code == base.BROKEN_PIPE and len(redirected) == 1

@@ -126,6 +126,8 @@ def clean_setting(key: str, text: str) -> Any:
             raise ValidationError(key, spec.rule)
         return found[0]
     try:
+        if not text.isascii():  # int() reads any script's digits: "１２" is not what the field shows
+            raise ValueError
         number = int(text.strip())
     except ValueError:
         raise ValidationError(key, spec.rule) from None

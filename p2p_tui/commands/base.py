@@ -289,8 +289,26 @@ def opened_store(
 
 def _unlock(path: Path, passphrase: str | None, recovery: bool) -> Store:
     if recovery:
-        code: str = click.prompt("Recovery code", err=True)
-        return Store.open(path, code, recovery=True)
+        return Store.open(path, recovery_code(), recovery=True)
     if not path.exists():
         raise VaultNotFound(f"There is no vault at {path}.", "Create one with: p2p-tui init")
     return Store.open(path, ask_passphrase() if passphrase is None else passphrase)
+
+
+RECOVERY_HOW = (
+    "--recovery: give the recovery code at the terminal, or on the first line of --passphrase-file FILE "
+    f"or in {PASSPHRASE_ENV} (with --recovery they hold the code)"
+)
+
+
+def recovery_code() -> str:
+    """The recovery code: from --passphrase-file or the environment when given, else asked for; with
+    neither and no terminal to ask at, a usage error (exit 2) saying how to give it."""
+    given = given_passphrase()
+    if given is not None:
+        return given
+    try:
+        code: str = click.prompt("Recovery code", err=True)
+    except click.Abort:
+        raise click.UsageError(RECOVERY_HOW) from None
+    return code

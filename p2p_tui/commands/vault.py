@@ -103,7 +103,9 @@ def check() -> None:
 def passwd(recovery: bool, new_passphrase_file: Path | None) -> None:
     """Change the passphrase (re-wraps its key slot; the data and recovery code stay)."""
     with opened_store(recovery=recovery) as store:
-        if new_passphrase_file is None and not recovery and given_passphrase() is not None:
+        if (
+            new_passphrase_file is None and given_passphrase() is not None
+        ):  # it holds the old one (or the code)
             raise click.UsageError("give the new passphrase with --new-passphrase-file")
         value = new_passphrase(new_passphrase_file)
         store.change_passphrase(value)

@@ -180,3 +180,25 @@ def test_a_closed_output_pipe_is_quiet(vault: Path, monkeypatch: pytest.MonkeyPa
     with pytest.raises(SystemExit) as caught, base.exit_codes():
         closed()
     assert caught.value.code == base.BROKEN_PIPE and len(redirected) == 1
+
+
+def test_passwd_recovery_takes_the_code_as_the_passphrase_is_given_or_says_how(
+    vault: Path, tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(
+        main, ["--vault", str(vault), "passwd", "--recovery"], env={"P2P_TUI_PASSPHRASE": None}, input=""
+    )
+    assert result.exit_code == 2 and "--passphrase-file" in result.output and "Aborted" not in result.output
+    wrong = "0000-0000-0000-0000-0000-0000-0000"
+    new = tmp_path / "new.txt"
+    new.write_text("an entirely different long passphrase 42\n", encoding="utf-8")
+    result = run(
+        "--vault",
+        str(vault),
+        "passwd",
+        "--recovery",
+        "--new-passphrase-file",
+        str(new),
+        env={"P2P_TUI_PASSPHRASE": wrong},
+    )
+    assert result.exit_code == 3, result.output  # the code was read (and refused), not asked for

@@ -38,8 +38,20 @@ EARLIEST = date(2000, 1, 1)
 # bidirectional controls (U+061C ALM, U+200E LRM, U+200F RLM, U+202A-U+202E embeddings and overrides,
 # U+2066-U+2069 isolates) and lone surrogates (they cannot even be encoded to be printed).
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
-# What json.dumps(ensure_ascii=False) leaves raw of CONTROL: all of it but C0, which it always escapes.
-JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+# Invisible characters, allowed in stored text but never printed as they are: a terminal and Rich do
+# not agree on their width (a table's columns would go out of line) and they hide what a name holds.
+# Every format character (category Cf, Unicode 14) but the zero-width joiner and non-joiner (needed to
+# write some scripts, and emoji), and the invisible combining marks (U+034F, U+17B4, U+17B5).
+INVISIBLE_PRINTED = (
+    "\u00ad\u034f\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u17b4\u17b5\u180e\u200b\u2060-\u2064"
+    "\u206a-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+UNPRINTED = re.compile(f"{CONTROL.pattern[:-1]}{INVISIBLE_PRINTED}]")
+# What json.dumps(ensure_ascii=False) leaves raw of UNPRINTED: all of it but C0, which it always escapes.
+JSON_RAW = re.compile(
+    f"[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff{INVISIBLE_PRINTED}]"
+)
 REPLACEMENT = "\ufffd"
 CONTROLS_REFUSED = (
     "must be one line of letters, digits, spaces and punctuation: control characters (tab, new line, "
@@ -76,8 +88,9 @@ def no_controls(field: str, value: str) -> str:
 
 
 def printable(value: str) -> str:
-    """Stored text as it may be printed: every character of `CONTROL` replaced by U+FFFD."""
-    return CONTROL.sub(REPLACEMENT, value)
+    """Stored text as it may be printed: every character of `CONTROL`, and every invisible one of
+    `INVISIBLE_PRINTED` (a zero-width space, an invisible operator), replaced by U+FFFD."""
+    return UNPRINTED.sub(REPLACEMENT, value)
 
 
 def json_dumps(data: object, **kwargs: Any) -> str:
@@ -87,7 +100,15 @@ def json_dumps(data: object, **kwargs: Any) -> str:
     (`json.dumps` itself escapes only C0). They can stand only inside strings, where the escape is valid.
     """
     dumped = json.dumps(data, ensure_ascii=False, **kwargs)
-    return JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
+    return JSON_RAW.sub(lambda m: _json_escape(ord(m.group())), dumped)
+
+
+def _json_escape(code: int) -> str:
+    """`\\uXXXX`, or the surrogate pair JSON writes for a character past U+FFFF."""
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def _key_char(char: str) -> str:

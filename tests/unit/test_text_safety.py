@@ -418,3 +418,16 @@ def test_the_frozen_schema_4_vault_migrates_to_canonical_keys(tmp_path: Path) ->
         assert all(c.name_key == common.name_key(c.name_key) for c in Conflict.select())
     finally:
         store.close()
+
+
+def test_every_invisible_format_character_prints_as_the_replacement() -> None:
+    """Atk 9, minor: U+2062, U+FFF9, U+1D173, U+17B4 drawn raw pushed the console's columns out of line."""
+    import sys
+
+    kept = {"\u200c", "\u200d"}  # the joiners some scripts (and emoji) are written with
+    formats = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
+    assert formats and all(common.printable(c) == common.REPLACEMENT for c in formats if c not in kept)
+    assert all(common.printable(c) == c for c in kept)
+    for mark in ["\u2062", "\ufff9", "\U0001d173", "\u17b4", "\u034f", "\U000e0041"]:
+        dumped = common.json_dumps({"name": f"Ann{mark}Lee"})
+        assert mark not in dumped and json.loads(dumped) == {"name": f"Ann{mark}Lee"}

@@ -24,6 +24,7 @@ from cryptography.exceptions import InvalidTag
 from p2p_tui.vault import backups, fs, keys
 from p2p_tui.vault.errors import (
     BackupRotationFailed,
+    RefusedOutput,
     VaultDamaged,
     VaultError,
     VaultExists,
@@ -110,6 +111,25 @@ def _not_a_file(path: Path) -> VaultNotFound:
     )
 
 
+OWN_SUFFIXES = (".backups", ".lock")  # what a vault keeps beside itself (backups.folder, lock.lock_path)
+
+
+def _refuse_inside_another_vault(path: Path) -> None:
+    """RefusedOutput if a new vault at `path` would be inside a vault's backups folder, or would take
+    the name of a vault's backups folder or lock (rotation or a lock would then destroy it)."""
+    for part in [path, *path.parents]:
+        for suffix in OWN_SUFFIXES:
+            if not part.name.endswith(suffix) or part.name == suffix:
+                continue
+            owner = part.with_name(part.name.removesuffix(suffix))
+            if owner.is_file():
+                raise RefusedOutput(
+                    f"Refusing to create a vault at {path}: it is in (or named as) the {suffix[1:]} of "
+                    f"the vault {owner}. Nothing was written.",
+                    "Choose a path in another folder.",
+                )
+
+
 def _read_vault_file(path: Path) -> bytes:
     """The whole vault file, read only once its header checked its length against the file's size: a
     device, a pipe or a header claiming more than the file holds is refused before the rest is read."""
@@ -173,6 +193,7 @@ class Vault:
         path = fs.real_path(path)
         if path.exists():
             raise VaultExists(f"A file already exists at {path}.", "Choose another path.")
+        _refuse_inside_another_vault(path)
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         held = VaultLock(path) if lock else None
         if held:

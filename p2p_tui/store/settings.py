@@ -59,7 +59,16 @@ def _name(value: Any) -> str | None:
     return None
 
 
+def _counties(value: Any) -> str | None:
+    if not isinstance(value, list) or not value:
+        return "must be a list of at least one county"
+    if not all(isinstance(v, str) and v.strip() and not CONTROL.search(v) for v in value):
+        return "each county must be a name on one line, with no control character"
+    return None
+
+
 VALIDATORS: dict[str, Any] = {
+    "counties": _counties,
     "physicians_served": _whole(1),
     "organisation_name": _name,
     "program_name": _name,

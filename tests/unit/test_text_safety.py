@@ -161,6 +161,8 @@ def test_settings_names_with_a_control_are_refused_and_an_old_one_prints_safely(
             clean_setting(key, "Society\x1b]0;owned\x07")
         with store.atomic(), pytest.raises(ValueError, match=key):
             stored.put(key, "Society\x9b31m")
+    with store.atomic(), pytest.raises(ValueError, match="counties"):
+        stored.put("counties", ["Kings", "Queens\x1b[2J"])
     with store.atomic():  # as a vault written before the refusal holds it
         Setting.insert(key="organisation_name", value=json.dumps("Soc\x1b]0;owned\x07iety")).execute()
         Setting.insert(key="program_name", value=json.dumps("Prog\x1b[2Jram\u202e")).execute()

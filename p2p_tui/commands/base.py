@@ -7,15 +7,18 @@ import functools
 import inspect
 import os
 import signal
+import stat
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from p2p_tui.paths import VAULT_FILE, default_demo_vault, default_vault
+from p2p_tui.services import common
 from p2p_tui.services.admin import passphrase
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import Store
@@ -30,6 +33,48 @@ class InvalidInput(click.ClickException):
     """Bad input from the coordinator: exit 1 with a message naming the field."""
 
     exit_code = 1
+
+
+def shown(value: object) -> str:
+    """Text given on the command line (a file name, say) as it may be printed: no control character
+    reaches the terminal raw (`common.printable`)."""
+    return common.printable(str(value))
+
+
+def _printable_messages(cls: type[click.ClickException]) -> None:
+    own = cls.__dict__["format_message"]
+
+    def format_message(self: click.ClickException) -> str:
+        return shown(own(self))
+
+    cls.format_message = format_message  # type: ignore[method-assign]
+
+
+# Every message click prints on an error (ours and its own: "Path '...' does not exist", "Invalid value
+# for '--on': ...") names what was given; each passes `shown`, so an escape in a file name stays inert.
+for _cls in (click.ClickException, click.BadParameter, click.MissingParameter, click.FileError):
+    _printable_messages(_cls)
+
+
+class IsoDate(click.ParamType[datetime, Any]):
+    """A date option written YYYY-MM-DD in ASCII digits (click.DateTime reads any script's digits, so
+    "２０２６-01-01" in fullwidth digits passed); the value is a datetime at midnight, as DateTime's."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, datetime):
+            return value
+        text = str(value).strip()
+        try:
+            if not text.isascii():
+                raise ValueError
+            return datetime.strptime(text, "%Y-%m-%d")  # noqa: DTZ007 - a calendar day, no time zone
+        except ValueError:
+            self.fail("must be a date written YYYY-MM-DD (digits 0-9)", param, ctx)
+
+
+DATE = IsoDate()
 
 
 @dataclass
@@ -101,10 +146,36 @@ def given_passphrase() -> str | None:
     return os.environ.get(PASSPHRASE_ENV)
 
 
+INPUT_LIMIT = 50 * 1024 * 1024  # the largest file a command reads (an import, a check): 50 MiB
+PASSPHRASE_FILE_LIMIT = 64 * 1024
+
+
+def read_input(path: Path, what: str, limit: int = INPUT_LIMIT) -> bytes:
+    """A file a command reads whole, bounded: InvalidInput (naming `what`) if it is not a regular file
+    (a device such as /dev/zero, a pipe, a folder) or is larger than `limit`, before anything is read."""
+    flags = (
+        os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    )
+    try:
+        # non-blocking: a pipe with no writer would hold the open; a regular file ignores the flag
+        with open(os.open(path, flags), "rb") as file:
+            found = os.fstat(file.fileno())
+            if not stat.S_ISREG(found.st_mode):
+                raise InvalidInput(f"{what}: is not a regular file (a device, a pipe or a folder)")
+            if found.st_size > limit:
+                raise InvalidInput(f"{what}: is larger than {limit // 1024:,} KiB; nothing was read")
+            data = file.read(limit + 1)
+    except OSError as exc:
+        raise InvalidInput(f"{what}: cannot be read ({exc.strerror or type(exc).__name__})") from None
+    if len(data) > limit:  # it grew while being read
+        raise InvalidInput(f"{what}: is larger than {limit // 1024:,} KiB; nothing was read")
+    return data
+
+
 def read_passphrase_file(path: Path, option: str) -> str:
     """The first line of a passphrase file: UTF-8, a byte-order mark (Notepad writes one) dropped."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = read_input(path, option, PASSPHRASE_FILE_LIMIT).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidInput(f"{option}: the file is not UTF-8 text; save it as UTF-8 and try again") from None
     lines = text.splitlines()
@@ -138,6 +209,7 @@ def new_passphrase(source: Path | None = None, prompt: str = "New passphrase") -
     return value
 
 
+BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a command whose output pipe closed
 NOT_WRITTEN = (
     "Nothing was changed. Check that the folder exists and may be written, or choose another --vault."
 )
@@ -153,16 +225,20 @@ def exit_codes() -> Iterator[None]:
     try:
         yield
     except ValidationError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        click.echo(f"Error: {shown(exc)}", err=True)
         sys.exit(1)
     except VaultError as exc:
         message, next_step = exc.for_command_line()  # once exited: what is on disk, not the console's words
-        click.echo(f"Error: {message}", err=True)
+        click.echo(f"Error: {shown(message)}", err=True)
         if next_step:
-            click.echo(next_step, err=True)
+            click.echo(shown(next_step), err=True)
         sys.exit(exc.exit_code)
+    except BrokenPipeError:  # the reader went away (`check | head -2`): quiet, as a shell's own tools are
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        sys.exit(BROKEN_PIPE)
     except OSError as exc:  # a folder that cannot be written, a path through a file, a full disk ...
-        where = f" ({exc.filename})" if exc.filename else ""
+        where = f" ({shown(exc.filename)})" if exc.filename else ""
         click.echo(f"Error: {exc.strerror or type(exc).__name__}{where}.", err=True)
         click.echo(
             "Nothing was changed. Check the folder exists and may be written, or choose another --vault.",
@@ -213,8 +289,26 @@ def opened_store(
 
 def _unlock(path: Path, passphrase: str | None, recovery: bool) -> Store:
     if recovery:
-        code: str = click.prompt("Recovery code", err=True)
-        return Store.open(path, code, recovery=True)
+        return Store.open(path, recovery_code(), recovery=True)
     if not path.exists():
         raise VaultNotFound(f"There is no vault at {path}.", "Create one with: p2p-tui init")
     return Store.open(path, ask_passphrase() if passphrase is None else passphrase)
+
+
+RECOVERY_HOW = (
+    "--recovery: give the recovery code at the terminal, or on the first line of --passphrase-file FILE "
+    f"or in {PASSPHRASE_ENV} (with --recovery they hold the code)"
+)
+
+
+def recovery_code() -> str:
+    """The recovery code: from --passphrase-file or the environment when given, else asked for; with
+    neither and no terminal to ask at, a usage error (exit 2) saying how to give it."""
+    given = given_passphrase()
+    if given is not None:
+        return given
+    try:
+        code: str = click.prompt("Recovery code", err=True)
+    except click.Abort:
+        raise click.UsageError(RECOVERY_HOW) from None
+    return code

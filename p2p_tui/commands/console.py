@@ -65,13 +65,19 @@ def read_keymap(path: Path) -> tuple[dict[str, str], list[str]]:
 def open_console(path: Path, passphrase: str | None, hint: str = "") -> None:
     """Run the full-screen console on the vault at `path` (unlocked at once when `passphrase` is given,
     created when there is no vault there); `hint` is shown on the unlock screen."""
+    from p2p_tui.tui import compat
     from p2p_tui.tui.app import P2PApp  # Textual loads only when the console opens
 
     keys, problems = read_keymap(keymap_file())
     if problems:  # shown again inside the console; this stays on the terminal after it closes
         click.echo("Keymap file ignored: " + "\n  ".join(problems), err=True)
+    compat.tolerant_input()  # an undecodable byte pasted reads as U+FFFD, not a crash of the input thread
     app = P2PApp(path, passphrase=passphrase, hint=hint, keymap=keys, keymap_problems=problems)
-    app.run(mouse=not click.get_current_context().meta.get(NO_MOUSE, False))
+    try:
+        app.run(mouse=not click.get_current_context().meta.get(NO_MOUSE, False))
+    except Exception as exc:  # outside the app's own handling (the terminal could not be set up ...)
+        click.echo(f"Error: the console stopped on an unexpected {type(exc).__name__}.", err=True)
+        sys.exit(1)
     if app.return_code:  # a crash (its report already shown) is not a success
         sys.exit(app.return_code)
 

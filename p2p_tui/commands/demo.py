@@ -19,6 +19,7 @@ from p2p_tui.commands.base import (
     common_options,
     given_passphrase,
     opened_store,
+    shown,
     vault_command,
     vault_path,
 )
@@ -66,7 +67,7 @@ def command(no_open: bool, fresh: bool) -> None:
             demo_state.mark_made()
     finally:
         store.close()
-    click.echo(f"Demo vault: {path}")
+    click.echo(f"Demo vault: {shown(path)}")
     click.echo(f"Passphrase: {passphrase}")
     click.echo(f"Synthetic data: {counts['supporter']} supporters, {counts['referral']} referrals")
     if not no_open:

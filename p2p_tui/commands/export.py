@@ -14,7 +14,15 @@ from pathlib import Path
 
 import click
 
-from p2p_tui.commands.base import InvalidInput, common_options, help_from, opened_store, vault_command
+from p2p_tui.commands.base import (
+    InvalidInput,
+    common_options,
+    help_from,
+    opened_store,
+    read_input,
+    shown,
+    vault_command,
+)
 from p2p_tui.services.admin import audit
 from p2p_tui.services.reporting import deidentify, kanon
 from p2p_tui.store import settings
@@ -93,14 +101,16 @@ def command(output: Path | None, quarter: str | None, force: bool, check: Path |
         click.echo(text, nl=False)
         click.echo(done.describe(), err=True)
         return
-    click.echo(f"Wrote {len(done.rows)} records to {output}. {done.describe()}", err=True)
+    click.echo(f"Wrote {len(done.rows)} records to {shown(output)}. {done.describe()}", err=True)
 
 
 def check_file(path: Path) -> None:
     """Print the smallest group of an exported CSV; exit 1 when it is not one or the group is small."""
     try:
-        smallest, rows = kanon.smallest_group(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
+        smallest, rows = kanon.smallest_group(read_input(path, "--check").decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InvalidInput(f"--check: {path.name}: is not UTF-8 text (an export is)") from None
+    except ValueError as exc:  # csv_text.CsvError too: the line named
         raise InvalidInput(f"--check: {path.name}: {exc}") from None
     least = settings.DEFAULTS["export_k"]
     verdict = "holds" if smallest >= least or rows == 0 else "does NOT hold"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from p2p_tui.commands.base import common_options, opened_store, vault_command
+from p2p_tui.commands.base import common_options, opened_store, shown, vault_command
 from p2p_tui.commands.report import _quarter, _target, deliver
 from p2p_tui.services import clock
 from p2p_tui.services.admin import audit
@@ -57,4 +57,6 @@ def command(quarter_text: str | None, fmt: str, output: Path | None, force: bool
         with store.atomic():
             audit.record("export", table="honoraria")
     if written:
-        click.echo(f"Wrote the IDENTIFYING honorarium statement of {found.heading} to {target}.", err=True)
+        click.echo(
+            f"Wrote the IDENTIFYING honorarium statement of {found.heading} to {shown(target)}.", err=True
+        )

@@ -11,7 +11,14 @@ from pathlib import Path
 
 import click
 
-from p2p_tui.commands.base import InvalidInput, common_options, help_from, opened_store, vault_command
+from p2p_tui.commands.base import (
+    InvalidInput,
+    common_options,
+    help_from,
+    opened_store,
+    read_input,
+    vault_command,
+)
 from p2p_tui.services.admin.importing import HEADERS, KINDS, SEPARATOR, ImportPlan, import_csv
 from p2p_tui.services.errors import ValidationErrors
 from p2p_tui.store import Store
@@ -65,10 +72,8 @@ def run(store: Store, kind: str, text: str, dry_run: bool) -> ImportPlan:
 def read_text(file: Path) -> str:
     """The file as text: UTF-8, with or without the byte-order mark Excel writes."""
     try:
-        return file.read_bytes().decode("utf-8-sig")
+        return read_input(file, "file").decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidInput(
             "file: must be UTF-8 text (in Excel: Save As, 'CSV UTF-8 (Comma delimited)')"
         ) from None
-    except OSError as exc:
-        raise InvalidInput(f"file: cannot be read ({exc.strerror or 'error'})") from None

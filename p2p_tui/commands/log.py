@@ -11,7 +11,7 @@ from datetime import datetime
 
 import click
 
-from p2p_tui.commands.base import common_options, opened_store, vault_command
+from p2p_tui.commands.base import DATE, common_options, opened_store, vault_command
 from p2p_tui.services import common
 from p2p_tui.services.admin import audit
 from p2p_tui.services.admin.audit import EntryView
@@ -32,7 +32,7 @@ def line(entry: EntryView) -> str:
 @common_options
 @click.option(
     "--since",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DATE,
     metavar="YYYY-MM-DD",
     help="Only the entries from this day on (UTC), YYYY-MM-DD.",
 )

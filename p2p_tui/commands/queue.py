@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 import click
 
-from p2p_tui.commands.base import common_options, help_from, opened_store, vault_command
+from p2p_tui.commands.base import DATE, common_options, help_from, opened_store, vault_command
 from p2p_tui.services import clock, common, labels
 from p2p_tui.services.cases import followups
 from p2p_tui.services.cases.followups import QueueItem
@@ -90,7 +90,7 @@ def table(items: list[QueueItem], on: date, hidden: int) -> list[str]:
 @click.option(
     "--on",
     "on",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DATE,
     metavar="YYYY-MM-DD",
     help="Show the queue as it stands on this day, YYYY-MM-DD (default: today).",
 )

@@ -21,6 +21,7 @@ from p2p_tui.commands.base import (
     common_options,
     help_from,
     opened_store,
+    shown,
     vault_command,
     vault_path,
 )
@@ -168,7 +169,7 @@ def command(
         with store.atomic():
             audit.record("export", table="report")
     if written:
-        click.echo(f"Wrote the {summary.heading} summary to {target}.", err=True)
+        click.echo(f"Wrote the {summary.heading} summary to {shown(target)}.", err=True)
 
 
 def _annual(year: int, fmt: str, output: Path | None, force: bool) -> None:
@@ -181,4 +182,4 @@ def _annual(year: int, fmt: str, output: Path | None, force: bool) -> None:
             raise InvalidInput(f"{exc.field}: {exc.message} (Settings)") from None
     data = render.render_annual(found, fmt)
     if deliver(data, target, store.vault.path):
-        click.echo(f"Wrote the annual report of {found.heading} to {target}.", err=True)
+        click.echo(f"Wrote the annual report of {found.heading} to {shown(target)}.", err=True)

@@ -20,6 +20,7 @@ from p2p_tui.commands.base import (
     given_passphrase,
     new_passphrase,
     opened_store,
+    shown,
     vault_command,
     vault_path,
 )
@@ -42,7 +43,7 @@ def init() -> None:
     click.echo("Creating the vault (tuning the key derivation to this machine)...", err=True)
     store, code = Store.create(path, passphrase)
     store.close()
-    click.echo(f"Created {path}")
+    click.echo(f"Created {shown(path)}")
     show_recovery_code(code)
 
 
@@ -71,7 +72,7 @@ def check() -> None:
             trail = audit.verify()
         found = vault_backups.listing(store.vault.path)
         intact = sum(1 for b in found if b.header_intact())
-        click.echo(f"vault:        {store.vault.path}")
+        click.echo(f"vault:        {shown(store.vault.path)}")
         click.echo(f"generation:   {store.vault.generation}")
         click.echo(f"schema:       {schema}")
         click.echo(f"integrity:    {', '.join(integrity)}")
@@ -86,7 +87,7 @@ def check() -> None:
         sys.exit(4)
     if not ok:
         click.echo("Error: the database inside the vault is inconsistent.", err=True)
-        click.echo(f"Restore from a backup: p2p-tui restore --vault {vault_path()}", err=True)
+        click.echo(f"Restore from a backup: p2p-tui restore --vault {shown(vault_path())}", err=True)
         sys.exit(4)
 
 
@@ -102,7 +103,9 @@ def check() -> None:
 def passwd(recovery: bool, new_passphrase_file: Path | None) -> None:
     """Change the passphrase (re-wraps its key slot; the data and recovery code stay)."""
     with opened_store(recovery=recovery) as store:
-        if new_passphrase_file is None and not recovery and given_passphrase() is not None:
+        if (
+            new_passphrase_file is None and given_passphrase() is not None
+        ):  # it holds the old one (or the code)
             raise click.UsageError("give the new passphrase with --new-passphrase-file")
         value = new_passphrase(new_passphrase_file)
         store.change_passphrase(value)
@@ -129,7 +132,7 @@ def backup(target: Path) -> None:
         _write_private(target, data, store.vault.generation, store.vault.path)
         with store.atomic():  # once written (a refused copy is no export)
             audit.record("export", table="backup")
-    click.echo(f"Backup written to {target} (generation {peek_generation(target)}).")
+    click.echo(f"Backup written to {shown(target)} (generation {peek_generation(target)}).")
 
 
 def _write_private(target: Path, data: bytes, generation: int, vault: Path) -> None:
@@ -168,7 +171,7 @@ def restore(source: Path | None, newest: bool) -> None:
     if source is None:
         found = vault_backups.listing(path)
         if not found:
-            click.echo(f"No backups of {path}.")
+            click.echo(f"No backups of {shown(path)}.")
             return
         click.echo(f"{'#':>3}  {'taken (local time)':19}  {'generation':>10}  opens")
         verdicts = [_opens(b, passphrase) for b in found]
@@ -205,4 +208,4 @@ def _opens(candidate: vault_backups.Backup, passphrase: str) -> str:
 def restore_from(path: Path, source: Path, passphrase: str) -> None:
     """Replace the vault with a backup; the current file is kept as a backup first."""
     new_generation = restoring.restore_from(path, source, passphrase)
-    click.echo(f"Restored {source.name} into {path} as generation {new_generation}.")
+    click.echo(f"Restored {shown(source.name)} into {shown(path)} as generation {new_generation}.")

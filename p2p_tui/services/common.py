@@ -38,20 +38,45 @@ EARLIEST = date(2000, 1, 1)
 # bidirectional controls (U+061C ALM, U+200E LRM, U+200F RLM, U+202A-U+202E embeddings and overrides,
 # U+2066-U+2069 isolates) and lone surrogates (they cannot even be encoded to be printed).
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
-# What json.dumps(ensure_ascii=False) leaves raw of CONTROL: all of it but C0, which it always escapes.
-JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+# Invisible characters, allowed in stored text but never printed as they are: a terminal and Rich do
+# not agree on their width (a table's columns would go out of line) and they hide what a name holds.
+# Every format character (category Cf, Unicode 14) but the zero-width joiner and non-joiner (needed to
+# write some scripts, and emoji), and the invisible combining marks (U+034F, U+17B4, U+17B5).
+INVISIBLE_PRINTED = (
+    "\u00ad\u034f\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u17b4\u17b5\u180e\u200b\u2060-\u2064"
+    "\u206a-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+UNPRINTED = re.compile(f"{CONTROL.pattern[:-1]}{INVISIBLE_PRINTED}]")
+# What json.dumps(ensure_ascii=False) leaves raw of UNPRINTED: all of it but C0, which it always escapes.
+JSON_RAW = re.compile(
+    f"[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff{INVISIBLE_PRINTED}]"
+)
 REPLACEMENT = "\ufffd"
 CONTROLS_REFUSED = (
     "must be one line of letters, digits, spaces and punctuation: control characters (tab, new line, "
     "escape and the like) and text-direction overrides are refused"
 )
-# Invisible characters that are not of category Cf (format): the combining grapheme joiner, the Hangul
-# fillers, the Khmer inherent vowels, the Mongolian and the standard variation selectors.
-INVISIBLE = frozenset(
-    [0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0]
+# The name key (`name_key`) sees three kinds of character besides letters. Default-ignorable code points
+# (Unicode's DerivedCoreProperties: never drawn) are dropped, with every other format (Cf) character:
+# the combining grapheme joiner, the Khmer inherent vowels, the Mongolian and the standard variation
+# selectors, the invisible operators, the musical formatting and tag characters. Characters drawn as an
+# empty cell (the Hangul fillers, the braille blank) are a gap, like a space. And letters of other
+# scripts drawn like a Latin letter (Cyrillic "а", Greek "ο", dotless "ı") are compared as that letter.
+IGNORABLE = frozenset(
+    [0x034F, 0x17B4, 0x17B5, 0x2065]
     + list(range(0x180B, 0x1810))
     + list(range(0xFE00, 0xFE10))
-    + list(range(0xE0100, 0xE01F0))
+    + list(range(0xFFF0, 0xFFF9))
+    + list(range(0x1BCA0, 0x1BCA4))
+    + list(range(0x1D173, 0x1D17B))
+    + list(range(0xE0000, 0xE1000))
+)
+BLANK = frozenset([0x115F, 0x1160, 0x2800, 0x3164, 0xFFA0])
+# After NFKC and case folding, so each upper-case look-alike is here as its folded form.
+LOOKALIKE = str.maketrans(
+    "авекмнорстухѕіјһԁԛԝӏүαβεζηικμνοτυχρıȷ",
+    "abekmhopctyxsijhdqwlyabezhikmnotyxpij",
 )
 
 
@@ -63,8 +88,9 @@ def no_controls(field: str, value: str) -> str:
 
 
 def printable(value: str) -> str:
-    """Stored text as it may be printed: every character of `CONTROL` replaced by U+FFFD."""
-    return CONTROL.sub(REPLACEMENT, value)
+    """Stored text as it may be printed: every character of `CONTROL`, and every invisible one of
+    `INVISIBLE_PRINTED` (a zero-width space, an invisible operator), replaced by U+FFFD."""
+    return UNPRINTED.sub(REPLACEMENT, value)
 
 
 def json_dumps(data: object, **kwargs: Any) -> str:
@@ -74,17 +100,25 @@ def json_dumps(data: object, **kwargs: Any) -> str:
     (`json.dumps` itself escapes only C0). They can stand only inside strings, where the escape is valid.
     """
     dumped = json.dumps(data, ensure_ascii=False, **kwargs)
-    return JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
+    return JSON_RAW.sub(lambda m: _json_escape(ord(m.group())), dumped)
+
+
+def _json_escape(code: int) -> str:
+    """`\\uXXXX`, or the surrogate pair JSON writes for a character past U+FFFF."""
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def _key_char(char: str) -> str:
-    """One character as the name key sees it: a space, nothing (invisible), or itself."""
-    if char.isspace():
+    """One character as the name key sees it: a space (a gap), nothing (invisible), or itself."""
+    if char.isspace() or ord(char) in BLANK:
         return " "
     category = unicodedata.category(char)
     if category[0] == "Z":  # Zs spaces (NBSP, U+2000-U+200A, ideographic ...), Zl, Zp
         return " "
-    if category in ("Cf", "Cc", "Cs") or ord(char) in INVISIBLE:
+    if category in ("Cf", "Cc", "Cs") or ord(char) in IGNORABLE:
         return ""
     return char
 
@@ -96,15 +130,21 @@ def _visible(text: str) -> str:
 
 
 def name_key(name: str) -> str:
-    """How names are compared, everywhere: the canonical key of a name.
+    """How names are compared, everywhere: the canonical key of a name (schema 12).
 
     Invisible and format characters (zero-width space and joiners, soft hyphen, BOM, word joiner,
-    bidirectional marks, variation selectors) are dropped and every kind of space becomes a plain one,
-    before and after NFKC normalisation and case folding; runs of spaces collapse, ends are trimmed.
-    So "Ann Lee" with a zero-width space inside, "ANN LEE" with a no-break space, and "Ann Lee" with a
-    decomposed accent or a fullwidth letter are one name. Stable: `name_key(name_key(x)) == name_key(x)`.
+    bidirectional marks, variation selectors, every default-ignorable code point) are dropped; every
+    kind of space and every character drawn as an empty cell (Hangul fillers, the braille blank)
+    becomes a plain space; then NFKC and case folding, and letters drawn like a Latin one (`LOOKALIKE`:
+    Cyrillic and Greek) become it, accents kept; runs of spaces collapse, ends are trimmed. So
+    "Ann Lee" with a zero-width space inside, "ANN LEE" with a no-break space or a Hangul filler, "Ann
+    Lee" with a decomposed accent, a fullwidth letter or a Cyrillic "А" are one name. Stable:
+    `name_key(name_key(x)) == name_key(x)`. Frozen per schema: a change is a new migration
+    (store/migrations/m0012_lookalike_names.py holds this one; a test compares them).
     """
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", _visible(name)).casefold())
+    if not folded.isascii():
+        folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFD", folded).translate(LOOKALIKE))
     return " ".join(_visible(folded).split())
 
 
@@ -171,7 +211,8 @@ def email(field: str, value: str, *, required: bool = False) -> str:
     cleaned = no_controls(field, value).strip().lower()
     if not cleaned and not required:
         return ""
-    if not EMAIL.match(cleaned) or len(cleaned) > 254:
+    # No invisible or blank-looking character either: an email is compared as written (the self rule).
+    if not EMAIL.match(cleaned) or len(cleaned) > 254 or _visible(cleaned) != cleaned:
         raise ValidationError(field, "must be an email address like name@example.org")
     return cleaned
 
@@ -197,10 +238,12 @@ def yes_no(field: str, value: str | bool) -> bool:
 
 
 def parse_date(field: str, value: str | date) -> date:
-    """A date written YYYY-MM-DD."""
+    """A date written YYYY-MM-DD, in ASCII digits (fromisoformat would read other scripts' digits)."""
     if isinstance(value, date):
         return value
     try:
+        if not value.isascii():
+            raise ValueError
         return date.fromisoformat(value.strip())
     except ValueError:
         raise ValidationError(field, "must be a date written YYYY-MM-DD") from None

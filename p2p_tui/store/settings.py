@@ -51,11 +51,27 @@ def _whole(low: int, high: int | None = None) -> Any:
     return check
 
 
+# services/common.py CONTROL, which the store may not import (it is a layer above): a test checks they
+# are one set. A name shown on every report is one line of text, never a control character.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
 def _name(value: Any) -> str | None:
-    return None if isinstance(value, str) and 0 < len(value.strip()) <= 120 else "must be 1 to 120 characters"
+    if not isinstance(value, str) or not 0 < len(value.strip()) <= 120 or CONTROL.search(value):
+        return "must be 1 to 120 characters on one line, with no control character"
+    return None
+
+
+def _counties(value: Any) -> str | None:
+    if not isinstance(value, list) or not value:
+        return "must be a list of at least one county"
+    if not all(isinstance(v, str) and v.strip() and not CONTROL.search(v) for v in value):
+        return "each county must be a name on one line, with no control character"
+    return None
 
 
 VALIDATORS: dict[str, Any] = {
+    "counties": _counties,
     "physicians_served": _whole(1),
     "organisation_name": _name,
     "program_name": _name,

@@ -9,6 +9,8 @@ until this module has been re-checked against it.
 
 from __future__ import annotations
 
+import codecs
+import functools
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
@@ -52,11 +54,38 @@ def quiet_crashes(report: Callable[[BaseException | None], RenderableType]) -> C
         app.bell()
         exit_with(app, report(sys.exc_info()[1] or unhandled_exception(app)))
 
+    def panic(app: App[Any], *_renderables: RenderableType) -> None:
+        """Textual's other way out of an error (the input thread's crash, an exception with `__rich__`):
+        its renderables (a traceback) are not shown, the report is, and the exit code is 1."""
+        app.bell()
+        app.exit(return_code=1)  # App.panic leaves the return code at 0: a crash would look like success
+        exit_with(app, report(sys.exc_info()[1] or unhandled_exception(app)))
+
     def decorate(cls: AppType) -> AppType:
         setattr(cls, "_fatal_error", fatal_error)  # noqa: B010 - a private name, set here only
+        cls.panic = panic  # type: ignore[method-assign, assignment]
         return cls
 
     return decorate
+
+
+def tolerant_input() -> None:
+    """Decode the terminal's input with undecodable bytes read as U+FFFD instead of stopping the input
+    thread (and the console) on a UnicodeDecodeError: a paste of invalid UTF-8 shows "�".
+
+    Relies on `textual.drivers.linux_driver.getincrementaldecoder` (the module-level name its input
+    thread calls, `getincrementaldecoder("utf-8")()`), replaced by one whose decoders use
+    errors="replace". Idempotent; on Windows (another driver) it does nothing.
+    """
+    try:
+        from textual.drivers import linux_driver
+    except ImportError:  # pragma: no cover - Windows: termios is missing
+        return
+    setattr(linux_driver, "getincrementaldecoder", _replacing_decoder)  # noqa: B010 - a module global
+
+
+def _replacing_decoder(encoding: str) -> Callable[[], codecs.IncrementalDecoder]:
+    return functools.partial(codecs.getincrementaldecoder(encoding), errors="replace")
 
 
 def unhandled_exception(app: App[Any]) -> BaseException | None:

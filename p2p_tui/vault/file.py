@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import os
 import secrets
+import stat
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ from cryptography.exceptions import InvalidTag
 from p2p_tui.vault import backups, fs, keys
 from p2p_tui.vault.errors import (
     BackupRotationFailed,
+    RefusedOutput,
     VaultDamaged,
     VaultError,
     VaultExists,
@@ -31,7 +33,16 @@ from p2p_tui.vault.errors import (
     WrongPassphrase,
     restore_hint,
 )
-from p2p_tui.vault.format import Header, KdfParams, Slot, SlotKind, parse, peek_generation
+from p2p_tui.vault.format import (
+    HEAD_READ,
+    Header,
+    KdfParams,
+    Slot,
+    SlotKind,
+    parse,
+    parse_header,
+    peek_generation,
+)
 from p2p_tui.vault.lock import VaultLock
 
 TMP_SUFFIX = ".tmp"
@@ -93,6 +104,52 @@ def _sync_error(exc: OSError, directory: Path, generation: int) -> VaultWriteErr
     )
 
 
+def _not_a_file(path: Path) -> VaultNotFound:
+    return VaultNotFound(
+        f"{path} is not a vault file (it is a device, a folder, a pipe or the like).",
+        "Give the path of a vault file with --vault.",
+    )
+
+
+OWN_SUFFIXES = (".backups", ".lock")  # what a vault keeps beside itself (backups.folder, lock.lock_path)
+
+
+def _refuse_inside_another_vault(path: Path) -> None:
+    """RefusedOutput if a new vault at `path` would be inside a vault's backups folder, or would take
+    the name of a vault's backups folder or lock (rotation or a lock would then destroy it)."""
+    for part in [path, *path.parents]:
+        for suffix in OWN_SUFFIXES:
+            if not part.name.endswith(suffix) or part.name == suffix:
+                continue
+            owner = part.with_name(part.name.removesuffix(suffix))
+            if owner.is_file():
+                raise RefusedOutput(
+                    f"Refusing to create a vault at {path}: it is in (or named as) the {suffix[1:]} of "
+                    f"the vault {owner}. Nothing was written.",
+                    "Choose a path in another folder.",
+                )
+
+
+def _read_vault_file(path: Path) -> bytes:
+    """The whole vault file, read only once its header checked its length against the file's size: a
+    device, a pipe or a header claiming more than the file holds is refused before the rest is read."""
+    with open(os.open(path, fs.read_file_flags()), "rb") as file:
+        found = os.fstat(file.fileno())
+        if not stat.S_ISREG(found.st_mode):
+            raise _not_a_file(path)
+        head = file.read(HEAD_READ)
+        try:
+            parse_header(memoryview(head), found.st_size)
+        except VaultDamaged as exc:
+            exc.next_step = exc.next_step or restore_hint(path)
+            raise
+        rest = file.read(found.st_size - len(head) + 1)
+    data = head + rest
+    if len(data) != found.st_size:
+        raise VaultDamaged("The vault file changed size while it was read.", "Try again.")
+    return data
+
+
 class Vault:
     """An open vault: the path, its key slots, the data key, and the last generation written."""
 
@@ -136,6 +193,7 @@ class Vault:
         path = fs.real_path(path)
         if path.exists():
             raise VaultExists(f"A file already exists at {path}.", "Choose another path.")
+        _refuse_inside_another_vault(path)
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         held = VaultLock(path) if lock else None
         if held:
@@ -173,6 +231,8 @@ class Vault:
         """
         path = fs.real_path(path)
         held = VaultLock(path) if lock else None
+        if path.exists() and not fs.is_regular(path):  # before the lock: no lock file beside a device
+            raise _not_a_file(path)
         if held:
             if not path.exists():
                 raise VaultNotFound(
@@ -192,7 +252,7 @@ class Vault:
     @classmethod
     def _read(cls, path: Path, secret: str, recovery: bool, held: VaultLock | None) -> tuple[Vault, bytes]:
         try:
-            data = path.read_bytes()
+            data = _read_vault_file(path)
         except FileNotFoundError as exc:
             raise VaultNotFound(
                 f"There is no vault at {path}.", "Create one with: p2p-tui init --vault PATH"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 from pathlib import Path
 
@@ -39,6 +40,19 @@ def _flags(base: int) -> int:
 def new_file_flags() -> int:
     """Flags to create a file that must not exist yet, for writing bytes."""
     return _flags(os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+
+
+def read_file_flags() -> int:
+    """Flags to open a file for reading without blocking on a pipe or taking a terminal."""
+    return _flags(os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+
+
+def is_regular(path: Path) -> bool:
+    """Whether `path` (links followed) is a regular file: not a device, folder, pipe or socket."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def lock_file_flags() -> int:

@@ -9,6 +9,7 @@ import contextlib
 import errno
 import os
 import secrets
+import stat
 from pathlib import Path
 
 from p2p_tui.vault import fs
@@ -30,10 +31,15 @@ def write_private(target: Path, data: bytes, *, overwrite: bool, vault: Path | N
     which then takes the target's name: by a hard link when the target must not exist (the link
     refuses an existing name, with no window between a check and the write), by a rename when
     `overwrite`. Raises FileExistsError, or the OSError of the failing step; nothing is left behind.
+
+    The target is resolved first (`regular_target`): a link to a file is followed (the file is
+    replaced, the link stays), and a target that is not a regular file (a device, a folder, a pipe, a
+    socket, a link to nothing) is refused with RefusedOutput.
     """
     target = Path(target)
     if vault is not None:
         check_output(target, vault)
+    target = regular_target(target)
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     try:
         fd = fs.create_private(tmp)
@@ -81,6 +87,29 @@ def check_output(target: Path, vault: Path) -> None:
         _refuse(target, f"it is in the vault's backups folder {backups}", home)
     if real.parent == home or (ids["home"] is not None and ancestors and ancestors[0] == ids["home"]):
         _refuse(target, f"it is in the vault's own folder {home}", home)
+
+
+def regular_target(target: Path) -> Path:
+    """The real path to write for `target`: links resolved; RefusedOutput if something that is not a
+    regular file is there (writing would replace a device node, a folder or a pipe by a file), or if
+    `target` is a link to nothing (the file would appear wherever the link points)."""
+    real = fs.real_path(target)
+    try:
+        mode = os.stat(real).st_mode
+    except FileNotFoundError:
+        if os.path.islink(target):
+            _refuse_kind(target, "it is a symbolic link to nothing")
+        return real
+    if not stat.S_ISREG(mode):
+        _refuse_kind(target, "it is not a regular file (a device, a folder, a pipe or the like)")
+    return real
+
+
+def _refuse_kind(target: Path, why: str) -> None:
+    raise RefusedOutput(
+        f"Refusing to write {target}: {why}. Nothing was written.",
+        "Give the name of a new file, or of a file to replace.",
+    )
 
 
 def _refuse(target: Path, why: str, home: Path) -> None:

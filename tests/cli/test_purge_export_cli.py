@@ -244,3 +244,22 @@ def test_a_lone_case_is_withheld_and_the_check_reports_the_smallest_group(
         ).exit_code
         == 2
     )
+
+
+@pytest.mark.parametrize(
+    ("last", "said"),
+    [
+        ("2026-08,Kings", "line 3: has 2 values; the header has"),  # a short row
+        ('"' + "k" * 200_000 + '"', "line 3: a value is longer than 131,072 characters"),
+        ('"2026-08,Kings', "line 3: a quoted value is never closed"),
+    ],
+)
+def test_check_names_the_line_of_a_short_or_unreadable_row(tmp_path: Path, last: str, said: str) -> None:
+    """Atk 9, F5: a message naming the row and exit 1, never a traceback."""
+    head = ",".join(deidentify.FIELDS)
+    good = ",".join("x" for _ in deidentify.FIELDS)
+    path = tmp_path / "hand-made.csv"
+    path.write_text(f"{head}\n{good}\n{last}\n", encoding="utf-8")
+    result = run("export-deidentified", "--check", str(path))
+    assert result.exit_code == 1 and said in result.output, result.output
+    assert "Traceback" not in result.output and "kkkk" not in result.output

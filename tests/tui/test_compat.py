@@ -103,3 +103,30 @@ def test_nothing_else_touches_textual_private_names() -> None:
         if use.search(line)
     ]
     assert found == [], "use p2p_tui/tui/compat.py for Textual's private names"
+
+
+def test_the_terminal_input_decoder_compat_replaces_is_still_there() -> None:
+    from textual.drivers import linux_driver
+
+    assert 'getincrementaldecoder("utf-8")()' in inspect.getsource(linux_driver.LinuxDriver.run_input_thread)
+    compat.tolerant_input()
+    decode = linux_driver.getincrementaldecoder("utf-8")().decode  # type: ignore[attr-defined]
+    assert decode(b"x\x9by", final=False) == "x\ufffdy"  # atk 9, F4: a paste of invalid UTF-8
+
+
+async def test_a_panic_exits_non_zero_with_the_report_only() -> None:
+    """Atk 9, F4: Textual's input thread ends the app through App.panic, which left the code at 0."""
+
+    @compat.quiet_crashes(lambda error: "stopped")
+    class Panicking(App[None]):
+        def action_panic(self) -> None:
+            self.panic("a traceback holding a name")
+
+    app = Panicking()
+    shown: list[RenderableType] = []
+    compat.capture_exit_output(app, shown)
+    async with app.run_test() as pilot:
+        app.bind("f12", "panic")
+        await pilot.press("f12")
+        await pilot.pause()
+    assert shown == ["stopped"] and app.return_code == 1

@@ -220,6 +220,28 @@ def test_a_record_over_several_lines_is_named_by_its_first(store: Store) -> None
     assert where(rejected(store, "roster", text)) == [(3, "name"), (3, "career_stage")]
 
 
+@pytest.mark.parametrize(
+    ("record", "reason"),
+    [
+        (
+            '"' + "x" * 200_000 + '",y@clinic.test,,mid,Kings,,no,active,2,\n',
+            "longer than 131,072 characters",
+        ),
+        ('"Una Closed,u@clinic.test,,mid,Kings,,no,active,2,\n', "never closed"),
+        ('"Una\nClosed,u@clinic.test\n', "never closed"),
+        ('"Quo"ted,q@clinic.test,,mid,Kings,,no,active,2,\n', "goes on after its closing"),
+    ],
+)
+def test_an_unreadable_record_is_named_by_its_first_line(store: Store, record: str, reason: str) -> None:
+    """Atk 9, F6: after good rows, the record csv cannot read is named by the line it starts on."""
+    other = GOOD_SUPPORTER.replace("Ada", "Bea").replace("ada@", "bea@")
+    text = f"{ROSTER}\n{GOOD_SUPPORTER}\n\n{other}\n{record}"  # lines 1, 2, 3 (blank), 4, then 5
+    with pytest.raises(ValidationErrors) as caught:
+        run(store, "roster", text)
+    assert [(e.row, e.field) for e in caught.value.errors] == [(5, "file")]
+    assert reason in str(caught.value) and "x" * 20 not in str(caught.value)
+
+
 # -- all or nothing -----------------------------------------------------------------------------------
 
 

@@ -349,3 +349,37 @@ def test_the_summary_imports_no_format() -> None:
     expected = {f"p2p_tui.services.reporting.{m}" for m in helpers} | {"p2p_tui.services.reporting"}
     assert reporting_modules == expected  # (the package itself: `from ... import letterhead`)
     assert not any(hasattr(quarterly, name) for name in ("to_markdown", "to_csv", "to_json", "to_pdf"))
+
+
+HOSTILE_PDF = "\x1b]0;t\x07Ann\tL\x1cee\x85\u2028\u00a0\u200b\x9b1m\u202e李"
+
+
+def test_every_string_drawn_in_a_pdf_is_made_drawable_and_fpdf_never_warns(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from p2p_tui.services import common
+    from p2p_tui.services.reporting.pdf import pdf_text
+
+    assert pdf_text(HOSTILE_PDF, {ord(c) for c in "]0;tAnnLee1m"}) == (
+        "\ufffd]0;t\ufffdAnn\ufffdL\ufffdee\ufffd\ufffd \ufffd1m\ufffd□"
+    )
+    head = Letterhead(HOSTILE_PDF, HOSTILE_PDF, "Letter", datetime(2026, 11, 18, 10, tzinfo=UTC))
+    found = Statement("2026Q3", "Jul–Sep 2026", None, (HonorariumLine(1, HOSTILE_PDF, 1.0, 100.0),), head)
+    seen: list[str] = []
+    normalize = FPDF.normalize_text
+
+    def record(self: FPDF, text: str) -> str:
+        seen.append(text)
+        return normalize(self, text)
+
+    FPDF.normalize_text = record  # type: ignore[method-assign]
+    try:
+        with caplog.at_level("DEBUG"):
+            render_statement(found, compress=False)
+    finally:
+        FPDF.normalize_text = normalize  # type: ignore[method-assign]
+    assert any("Ann" in t for t in seen)
+    for text in seen:
+        assert not common.CONTROL.search(text) and all(c == " " or not c.isspace() for c in text)
+        assert "\u200b" not in text and "李" not in text
+    assert not [r for r in caplog.records if "missing the following glyphs" in r.getMessage()]

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from p2p_tui.services import common
 from p2p_tui.services.admin.importing import REFERRALS_HEADER, import_csv
 from p2p_tui.services.cases import intake, matching, same_person
 from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput
@@ -77,6 +78,46 @@ def test_an_evaluates_list_with_invisible_characters_meets_the_plain_name(db: St
     roster.add_conflict(evaluator, "DR\u00a0PAT\u200b QUINN\ufeff", "evaluates", on=ON)
     rid = refer("Dr Pat Quinn", "pat@example.org")
     assert not candidate(rid, evaluator).eligible
+
+
+# Drawn as an empty cell (a gap, like a space), or a letter of another script drawn like a Latin one.
+BLANKS = ["\u2800", "\u3164", "\uffa0", "\u115f", "\u1160"]
+LOOKALIKES = [
+    "Dr P\u0430t Quinn",  # Cyrillic a
+    "Dr \u0420at Quinn",  # Cyrillic Er
+    "Dr Pat Qu\u0456nn",  # Cyrillic i
+    "DR \u03a1AT QUINN",  # Greek Rho
+]
+
+
+@pytest.mark.parametrize("mark", BLANKS)
+def test_a_blank_looking_character_is_a_gap_for_the_evaluator_and_self_rules(db: Store, mark: str) -> None:
+    evaluator = add_supporter("Dr Eva Luator", "eva@example.org")
+    roster.add_conflict(evaluator, "Dr Pat Quinn", "evaluates", on=ON)
+    me = add_supporter("Dr Sam Self", "sam@clinic.test")
+    rid = refer(f"Dr Pat{mark}Quinn{mark}", "pat@example.org")
+    assert [r.rule for r in candidate(rid, evaluator).failing(hard=True)] == ["not_evaluator"]
+    mine = refer(f"Dr{mark}Sam Self{mark}", "sam@home.test")
+    assert same_person.flagged(mine) == (me,)
+
+
+@pytest.mark.parametrize("name", LOOKALIKES)
+def test_a_latin_look_alike_letter_does_not_get_past_the_evaluator_or_self_rules(
+    db: Store, name: str
+) -> None:
+    evaluator = add_supporter("Dr Eva Luator", "eva@example.org")
+    roster.add_conflict(evaluator, "Dr Pat Quinn", "evaluates", on=ON)
+    rid = refer(name, "pat@example.org")
+    assert [r.rule for r in candidate(rid, evaluator).failing(hard=True)] == ["not_evaluator"]
+    me = add_supporter("Dr Pat Quinn", "pq@clinic.test")
+    again = refer(name, "pat.q@home.test")
+    assert me in same_person.flagged(again)
+
+
+@pytest.mark.parametrize("mark", [*INVISIBLES, *BLANKS, "\u00a0"])
+def test_an_email_with_an_invisible_or_blank_character_is_refused(mark: str) -> None:
+    with pytest.raises(ValidationError, match="email"):
+        common.email("email", f"sam{mark}@clinic.test")
 
 
 # -- the self rule under another record ------------------------------------------------------------

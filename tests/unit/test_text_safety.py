@@ -22,7 +22,7 @@ from p2p_tui.services.people import roster, training
 from p2p_tui.services.people.training import HonorariumLine
 from p2p_tui.services.reporting import formats, letterhead, quarterly, statement
 from p2p_tui.store import Store
-from p2p_tui.store.migrations import m0005_canonical_names
+from p2p_tui.store.migrations import m0012_lookalike_names
 from p2p_tui.store.models import Physician
 
 ON = date(2026, 3, 2)
@@ -150,6 +150,27 @@ def test_report_formats_never_print_a_control_character(store: Store) -> None:
     assert "Ann" in statement_csv and "Ann" not in markdown  # the summary never holds the statement
 
 
+def test_settings_names_with_a_control_are_refused_and_an_old_one_prints_safely(store: Store) -> None:
+    from p2p_tui.store import settings as stored
+    from p2p_tui.store.models import Setting
+    from p2p_tui.tui.screens.settings import clean_setting
+
+    assert stored.CONTROL.pattern == common.CONTROL.pattern  # one set, on both sides of the layers
+    for key in ("organisation_name", "program_name"):
+        with pytest.raises(ValidationError, match=key):
+            clean_setting(key, "Society\x1b]0;owned\x07")
+        with store.atomic(), pytest.raises(ValueError, match=key):
+            stored.put(key, "Society\x9b31m")
+    with store.atomic(), pytest.raises(ValueError, match="counties"):
+        stored.put("counties", ["Kings", "Queens\x1b[2J"])
+    with store.atomic():  # as a vault written before the refusal holds it
+        Setting.insert(key="organisation_name", value=json.dumps("Soc\x1b]0;owned\x07iety")).execute()
+        Setting.insert(key="program_name", value=json.dumps("Prog\x1b[2Jram\u202e")).execute()
+    summary = _summary(store)
+    markdown = formats.to_markdown(summary)
+    assert no_control(markdown.replace("\n", "")) and "Soc\ufffd]0;owned\ufffdiety" in markdown
+
+
 def test_an_old_vault_county_with_a_control_prints_safely_in_the_markdown() -> None:
     assert no_control(formats.label("Kings\x1b[31m"))
 
@@ -201,6 +222,7 @@ INVISIBLES = [
     "\ufe0f",
 ]
 ODD_SPACES = ["\u00a0", "\u2002", "\u2003", "\u2009", "\u200a", "\u202f", "\u205f", "\u3000", "\u1680"]
+ODD_SPACES += ["\u2800", "\u3164", "\uffa0", "\u115f"]  # drawn as an empty cell
 
 
 def test_the_key_drops_invisibles_and_maps_odd_spaces() -> None:
@@ -210,6 +232,23 @@ def test_the_key_drops_invisibles_and_maps_odd_spaces() -> None:
     assert common.name_key("STRASSE") == common.name_key("straße")
 
 
+def test_the_key_makes_blank_looking_characters_a_gap_and_folds_latin_look_alikes() -> None:
+    for blank in ["\u2800", "\u3164", "\uffa0", "\u115f", "\u1160"]:
+        assert common.name_key(f"Ann{blank}Lee{blank}") == "ann lee"
+    for hidden in ["\u2062", "\ufff9", "\U0001d173", "\u17b4", "\U000e0041", "\u180e"]:
+        assert common.name_key(f"Ann {hidden}Lee") == "ann lee"
+    assert common.name_key("\u0410nn L\u0435\u0435") == common.name_key("\u0391nn Lee") == "ann lee"
+    assert common.name_key("Z\u043e\u0308") == common.name_key("Zö")  # accents kept on the look-alike
+    assert common.name_key("\u0411\u043e\u0440\u0438\u0441") == "\u0431op\u0438c"  # other letters kept
+
+
+LATIN_TO_LOOKALIKE: dict[str, list[str]] = {}
+for _other, _latin in zip(
+    "авекмнорстухѕіјһԁԛԝӏүαβεζηικμνοτυχρıȷ", "abekmhopctyxsijhdqwlyabezhikmnotyxpij", strict=True
+):
+    LATIN_TO_LOOKALIKE.setdefault(_latin, []).extend([_other, _other.upper()])
+
+
 @st.composite
 def variants(draw: st.DrawFn, name: str) -> str:
     """The same name as someone might type or paste it: invisibles, odd spaces, case, decomposition."""
@@ -217,6 +256,8 @@ def variants(draw: st.DrawFn, name: str) -> str:
     for char in name:
         if char == " ":
             char = draw(st.sampled_from([" ", "  ", *ODD_SPACES]))
+        elif char.lower() in LATIN_TO_LOOKALIKE and draw(st.integers(0, 3)) == 0:
+            char = draw(st.sampled_from(LATIN_TO_LOOKALIKE[char.lower()]))
         elif draw(st.booleans()):
             char = char.upper() if draw(st.booleans()) else char.lower()
         out.append(char)
@@ -242,8 +283,24 @@ def test_every_invisible_variant_of_a_name_has_the_same_key(pair: tuple[str, str
 def test_the_key_is_stable_and_the_migration_computes_the_same(value: str) -> None:
     key = common.name_key(value)
     assert common.name_key(key) == key
-    assert m0005_canonical_names.canonical_key(value) == key
+    assert m0012_lookalike_names.canonical_key(value) == key
     assert no_control(key) and "  " not in key and key == key.strip()
+
+
+KEY_ALPHABET = st.sampled_from(
+    list("aAeEoOiIıİ ßſ")
+    + ODD_SPACES
+    + INVISIBLES
+    + [c for cs in LATIN_TO_LOOKALIKE.values() for c in cs]
+    + ["\u0301", "\u0308", "\u1161", "\u1100", "\uff21", "\u2162", "\u01c5", "\u0345"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(KEY_ALPHABET, max_size=20))
+def test_the_key_is_stable_over_the_characters_it_folds(value: str) -> None:
+    key = common.name_key(value)
+    assert common.name_key(key) == key == m0012_lookalike_names.canonical_key(value)
 
 
 # -- the frozen migration recomputes old keys ----------------------------------------------------
@@ -308,6 +365,38 @@ def test_migration_5_recomputes_the_stored_keys(schema4: sqlite3.Connection) -> 
     assert conn.execute("SELECT count(*) FROM same_person_check").fetchone() == (0,)
 
 
+def test_migration_12_recomputes_the_keys_with_gaps_and_look_alikes() -> None:
+    from p2p_tui.store.migrations import MIGRATIONS, m0005_canonical_names, migrate
+
+    conn = sqlite3.connect(":memory:")
+    for number, step in MIGRATIONS[:-1]:
+        step(conn)
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(number),))
+    names = {1: "Dr Ann\u3164Lee", 2: "Dr \u0410nn Lee", 3: ""}
+    for pid, name in names.items():
+        key = f"purged-{pid}" if not name else m0005_canonical_names.canonical_key(name)
+        conn.execute(
+            "INSERT INTO physician (id, name, name_key, career_stage, county, created_on, purged_on) "
+            "VALUES (?, ?, ?, 'mid', 'Kings', '2026-01-01', ?)",
+            (pid, name, key, None if name else "2026-02-01"),
+        )
+    conn.execute("INSERT INTO supporter (id, physician_id, status) VALUES (1, 1, 'active')")
+    for cid, key in {1: m0005_canonical_names.canonical_key("Dr P\u0430t Qu\u0456nn"), 2: "purged-3"}.items():
+        conn.execute(
+            "INSERT INTO conflict (id, supporter_id, name_key, kind, added_on) "
+            "VALUES (?, 1, ?, 'evaluates', '2026-01-01')",
+            (cid, key),
+        )
+    conn.commit()
+    migrate(conn)
+    assert dict(conn.execute("SELECT id, name_key FROM physician")) == {
+        1: "dr ann lee",
+        2: "dr ann lee",
+        3: "purged-3",
+    }
+    assert dict(conn.execute("SELECT id, name_key FROM conflict")) == {1: "dr pat quinn", 2: "purged-3"}
+
+
 def test_a_name_found_again_through_the_canonical_key(store: Store) -> None:
     with store.atomic():
         person = PhysicianInput("Dr Ann Lee", "mid", "Kings", email="ann@example.org")
@@ -331,3 +420,16 @@ def test_the_frozen_schema_4_vault_migrates_to_canonical_keys(tmp_path: Path) ->
         assert all(c.name_key == common.name_key(c.name_key) for c in Conflict.select())
     finally:
         store.close()
+
+
+def test_every_invisible_format_character_prints_as_the_replacement() -> None:
+    """Atk 9, minor: U+2062, U+FFF9, U+1D173, U+17B4 drawn raw pushed the console's columns out of line."""
+    import sys
+
+    kept = {"\u200c", "\u200d"}  # the joiners some scripts (and emoji) are written with
+    formats = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
+    assert formats and all(common.printable(c) == common.REPLACEMENT for c in formats if c not in kept)
+    assert all(common.printable(c) == c for c in kept)
+    for mark in ["\u2062", "\ufff9", "\U0001d173", "\u17b4", "\u034f", "\U000e0041"]:
+        dumped = common.json_dumps({"name": f"Ann{mark}Lee"})
+        assert mark not in dumped and json.loads(dumped) == {"name": f"Ann{mark}Lee"}

@@ -202,3 +202,40 @@ def test_a_changed_salt_in_another_slot_reads_as_damaged(made: tuple[Path, bytes
     with pytest.raises(VaultDamaged) as raised:
         Vault.open(path, PASSPHRASE, lock=False)
     assert raised.value.exit_code == 4
+
+
+def test_a_header_claiming_more_than_the_file_holds_is_refused_before_the_rest_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Atk 9, F8: the header (HEAD_READ bytes) is checked against the file's size first."""
+    import io
+
+    from p2p_tui.vault import file as vault_file
+
+    path = tmp_path / "v.p2pvault"
+    made, _ = Vault.create(path, PASSPHRASE, b"image", kdf=CHEAP_KDF)
+    made.close()
+    path.write_bytes(path.read_bytes() + b"trailing")
+    sizes: list[int] = []
+
+    class Spy:
+        def __init__(self, file: io.BufferedReader) -> None:
+            self.file = file
+
+        def __enter__(self) -> Spy:
+            return self
+
+        def __exit__(self, *_: object) -> None:
+            self.file.close()
+
+        def fileno(self) -> int:
+            return self.file.fileno()
+
+        def read(self, size: int = -1) -> bytes:
+            sizes.append(size)
+            return self.file.read(size)
+
+    monkeypatch.setattr(vault_file, "open", lambda fd, mode: Spy(open(fd, mode)), raising=False)
+    with pytest.raises(VaultDamaged):
+        Vault.open(path, PASSPHRASE, lock=False)
+    assert sizes == [vault_format.HEAD_READ]

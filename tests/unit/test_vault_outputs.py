@@ -128,3 +128,45 @@ def test_without_a_vault_nothing_is_refused_for_its_place(tmp_path: Path) -> Non
     target = tmp_path / "program.p2pvault"
     private_file.write_private(target, b"x", overwrite=False, vault=None)
     assert target.read_bytes() == b"x"
+
+
+def _fifo(root: Path) -> Path:
+    os.mkfifo(root / "a-pipe")
+    return root / "a-pipe"
+
+
+def _folder(root: Path) -> Path:
+    (root / "a-folder").mkdir()
+    return root / "a-folder"
+
+
+def _dangling(root: Path) -> Path:
+    (root / "to-nothing").symlink_to(root / "nowhere" / "x.csv")
+    return root / "to-nothing"
+
+
+@pytest.mark.parametrize("overwrite", [True, False])
+@pytest.mark.parametrize("make", [_fifo, _folder, _dangling], ids=["a pipe", "a folder", "a link to nothing"])
+def test_a_target_that_is_not_a_regular_file_is_refused_and_left_alone(
+    tmp_path: Path, make: Callable[[Path], Path], overwrite: bool
+) -> None:
+    target = make(tmp_path)
+    before = os.lstat(target)
+    with pytest.raises(
+        RefusedOutput, match="Refusing to write .*: it is (not a regular file|a symbolic link)"
+    ):
+        private_file.write_private(target, b"data", overwrite=overwrite, vault=None)
+    after = os.lstat(target)
+    assert (after.st_ino, after.st_mode) == (before.st_ino, before.st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
+
+
+def test_a_link_to_a_file_outside_is_followed_and_stays_a_link(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    real = tmp_path / "out" / "report.csv"
+    real.write_bytes(b"old")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    private_file.write_private(link, b"new", overwrite=True, vault=None)
+    assert link.is_symlink() and real.read_bytes() == b"new"
+    assert stat.S_IMODE(real.stat().st_mode) == 0o600

@@ -4,13 +4,14 @@ once, at open, and the lock, the temporary file, the backups and the replace all
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from p2p_tui.store import Store
 from p2p_tui.store import restore as restoring
-from p2p_tui.vault import Vault, VaultLocked, backups, peek_generation
+from p2p_tui.vault import RefusedOutput, Vault, VaultLocked, backups, peek_generation
 from p2p_tui.vault.lock import VaultLock, lock_path
 from tests.conftest import CHEAP_KDF, PASSPHRASE
 
@@ -129,3 +130,23 @@ def test_a_store_and_a_restore_through_a_link_keep_the_link(tmp_path: Path) -> N
     generation = restoring.restore_from(named, source, PASSPHRASE)
     assert named.is_symlink() and peek_generation(created) == generation
     assert not os.path.exists(f"{named}.backups") and not os.path.exists(f"{named}.lock")
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        lambda v: v.with_name(v.name + ".backups") / "new.p2pvault",  # inside its backups folder
+        lambda v: v.with_name(v.name + ".backups") / "deeper" / "new.p2pvault",
+        lambda v: v.with_name(v.name + ".backups"),  # named as its backups folder (none made yet)
+    ],
+    ids=["in the backups", "deeper in the backups", "as the backups folder"],
+)
+def test_a_new_vault_is_never_made_inside_another_vaults_own_files(
+    tmp_path: Path, where: Callable[[Path], Path]
+) -> None:
+    """Atk 9, minor: init took a path inside another vault's backups folder."""
+    first = tmp_path / "program.p2pvault"
+    Vault.create(first, PASSPHRASE, b"one", kdf=CHEAP_KDF)[0].close()
+    with pytest.raises(RefusedOutput, match="Refusing to create a vault"):
+        Vault.create(where(first), PASSPHRASE, b"two", kdf=CHEAP_KDF)
+    Vault.create(tmp_path / "demo.p2pvault", PASSPHRASE, b"beside", kdf=CHEAP_KDF)[0].close()  # still fine

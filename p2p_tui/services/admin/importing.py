@@ -19,13 +19,11 @@ CI log.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, ParamSpec, TypeVar, cast
+from typing import Any, ParamSpec, TypeVar
 
 from p2p_tui.services import clock, common
 from p2p_tui.services.admin import audit
@@ -34,6 +32,7 @@ from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput
 from p2p_tui.services.errors import ValidationError, ValidationErrors
 from p2p_tui.services.people import roster
 from p2p_tui.services.people.roster import SupporterInput
+from p2p_tui.services.reporting import csv_text
 from p2p_tui.store import query
 from p2p_tui.store.models import Conflict, Physician, Referral, Supporter
 from p2p_tui.store.vocab import (
@@ -192,54 +191,42 @@ def import_csv(kind: str, text: str, *, dry_run: bool, on: date | None = None) -
     return plan
 
 
-def _first_line(last: int, raw: dict[str | None, Any]) -> int:
-    """The line a record starts on: `csv` counts to its last, and a quoted value may hold line breaks."""
-    breaks = 0
-    for value in raw.values():
-        for part in value if isinstance(value, list) else [value]:
-            if isinstance(part, str):
-                breaks += part.count("\n") + part.count("\r") - part.count("\r\n")
-    return last - breaks
-
-
 def read_rows(kind: str, text: str) -> tuple[list[_Row], list[ValidationError]]:
-    """The file's data rows (blank ones skipped), or the errors of its header and shape."""
+    """The file's data rows (blank ones skipped), or the errors of its header and shape; each row and
+    error names the line its record starts on (`csv_text.records`)."""
     expected = HEADERS[kind]
-    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    found = csv_text.records(text)
     try:
-        given = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
-    except csv.Error:
-        return [], [ValidationError("file", "is not a readable CSV file", row=1)]
+        header = next(found, None)
+    except csv_text.CsvError as exc:
+        return [], [ValidationError("file", f"is not a readable CSV file: {exc.reason}", exc.line)]
+    given = [name.strip().lower() for name in (header[1] if header else [])]
     if not any(given):
         return [], [ValidationError("header", f"the file is empty; line 1 must be: {','.join(expected)}", 1)]
     header_error = check_header(given, expected)
     if header_error is not None:
         return [], [header_error]
-    reader.fieldnames = given
     rows: list[_Row] = []
     errors: list[ValidationError] = []
     try:
-        for raw in reader:
-            line = _first_line(reader.line_num, raw)
-            if None in raw:
-                errors.append(
-                    ValidationError("row", f"has more values than the header's {len(expected)} columns", line)
+        for line, cells in found:
+            if not cells:
+                continue  # a blank line
+            if len(cells) != len(given):
+                wrong = (
+                    "more values than the header's"
+                    if len(cells) > len(given)
+                    else f"{len(cells)} values; the header has"
                 )
+                errors.append(ValidationError("row", f"has {wrong} {len(expected)} columns", line))
                 continue
-            cells = cast(dict[str, str | None], raw)
-            if any(value is None for value in cells.values()):
-                count = sum(1 for value in cells.values() if value is not None)
-                errors.append(
-                    ValidationError(
-                        "row", f"has {count} values; the header has {len(expected)} columns", line
-                    )
-                )
-                continue
-            values = {key: value or "" for key, value in cells.items()}
+            values = dict(zip(given, cells, strict=True))
             if any(value.strip() for value in values.values()):
                 rows.append(_Row(line, values))
-    except csv.Error:
-        errors.append(ValidationError("file", "is not a readable CSV file from here on", reader.line_num))
+    except csv_text.CsvError as exc:
+        errors.append(
+            ValidationError("file", f"is not a readable CSV file from here on: {exc.reason}", exc.line)
+        )
     return rows, errors
 
 

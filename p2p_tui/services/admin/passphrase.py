@@ -43,7 +43,7 @@ def strength(passphrase: str) -> Strength:
     if not passphrase:
         return Strength(0, LABELS[0], f"Use {MIN_LENGTH} characters or more.", False)
     if len(passphrase) > MAX_LENGTH:
-        return Strength(0, LABELS[0], f"Use at most {MAX_LENGTH} characters.", False)
+        return Strength(0, "too long", f"Use at most {MAX_LENGTH:,} characters.", False)
     result = zxcvbn(passphrase[:JUDGED], user_inputs=CONTEXT, max_length=JUDGED)
     score = int(result["score"])
     feedback = result.get("feedback") or {}
@@ -57,6 +57,10 @@ def strength(passphrase: str) -> Strength:
 
 def check_new(passphrase: str, again: str | None = None) -> None:
     """Raise ValidationError unless the passphrase is strong enough (and typed the same twice)."""
+    if len(passphrase) > MAX_LENGTH:  # not weak: too long to be one typed (a pasted file, a held key)
+        raise ValidationError("passphrase", f"too long: use at most {MAX_LENGTH:,} characters")
+    if len(passphrase) < MIN_LENGTH:
+        raise ValidationError("passphrase", f"use {MIN_LENGTH} characters or more")
     verdict = strength(passphrase)
     if not verdict.acceptable:
         raise ValidationError(

@@ -21,12 +21,12 @@ export usually needs steps 1 to 3, a quarter's more.) `smallest_group` checks an
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from p2p_tui.services.reporting import csv_text
 
 QUASI_IDENTIFIERS = ("month_received", "county", "career_stage", "pathway", "source", "stressors")
 STEPS = (
@@ -128,13 +128,21 @@ def smallest_group(text: str) -> tuple[int, int]:
     """The smallest group over the quasi-identifiers of an exported CSV, and its number of rows.
 
     Raises:
-        ValueError: the CSV lacks a quasi-identifier column (it is not one the export wrote).
+        ValueError: the CSV lacks a quasi-identifier column (it is not one the export wrote), a row
+            has not as many values as the header, or a record cannot be read (csv_text.CsvError); the
+            message names the line.
     """
-    reader = csv.reader(io.StringIO(text))
-    head = next(reader, [])
+    found = csv_text.records(text)
+    head = next(found, (1, []))[1]
     missing = [name for name in QUASI_IDENTIFIERS if name not in head]
     if missing:
         raise ValueError(f"not an export of p2p-tui: no column {', '.join(missing)}")
     positions = [head.index(name) for name in QUASI_IDENTIFIERS]
-    groups = Counter(tuple(row[i] for i in positions) for row in reader if row)
+    groups: Counter[tuple[str, ...]] = Counter()
+    for line, row in found:
+        if not row:
+            continue
+        if len(row) != len(head):
+            raise ValueError(f"line {line}: has {len(row)} values; the header has {len(head)} columns")
+        groups[tuple(row[i] for i in positions)] += 1
     return min(groups.values(), default=0), sum(groups.values())

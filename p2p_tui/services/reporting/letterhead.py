@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from p2p_tui.services import clock
+from p2p_tui.services import clock, common
 from p2p_tui.store import settings
 
 
@@ -26,10 +26,14 @@ class Letterhead:
 
 
 def current() -> Letterhead:
-    """The letterhead from Settings, made now (call under the store's lock)."""
+    """The letterhead from Settings, made now (call under the store's lock).
+
+    The names pass `common.printable` here, once, for every report that prints them (Markdown, PDF,
+    the console): a vault whose settings were written before they refused control characters is safe.
+    """
     return Letterhead(
-        organisation=str(settings.get("organisation_name")),
-        program=str(settings.get("program_name")),
+        organisation=common.printable(str(settings.get("organisation_name"))),
+        program=common.printable(str(settings.get("program_name"))),
         paper=str(settings.get("paper_size")),
         made_at=clock.now(),
     )

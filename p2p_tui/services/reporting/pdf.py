@@ -9,11 +9,19 @@ A4 (Settings). The metadata carry the title, the organisation as author and the 
 The statement (`render_statement`) is a separate file, "IDENTIFYING" in the header and footer of every
 page. A character the embedded font cannot draw (CJK, say) is printed as "□" and the statement says the
 CSV holds every name exactly.
+
+Every string drawn (and the metadata) passes one function, `pdf_text`, through `_Pdf.normalize_text`,
+which fpdf2 calls for every cell, paragraph and width: a control character becomes U+FFFD (as
+`common.printable` prints it), an odd space (tab, no-break, line separator) a plain one, an invisible
+format character nothing, a glyph the font lacks "□". So fpdf never meets a glyph it lacks, and its
+warning, which would print the raw character to the terminal, is never logged (and is filtered out).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+import unicodedata
+from collections.abc import Container, Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -21,6 +29,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import TTFFont
 
+from p2p_tui.services import common
 from p2p_tui.services.reporting import formats as fmt
 from p2p_tui.services.reporting import statement as stmt
 from p2p_tui.services.reporting.letterhead import Letterhead
@@ -37,6 +46,31 @@ PAIRS = (("pathway", "career_stage"), ("source", "stressor"), ("county", "outcom
 FONT = "DejaVu"
 MISSING = "□"
 PAPER = {"Letter": "Letter", "A4": "A4"}
+JOINERS = "\u200c\u200d"  # format characters that shape some scripts' letters: kept
+
+
+def pdf_text(text: str, glyphs: Container[int]) -> str:
+    """`text` as it may be drawn with a font holding `glyphs` (code points): no control character,
+    no odd space, no invisible character, and "□" for a glyph the font lacks."""
+    return "".join(_drawn(char, glyphs) for char in text)
+
+
+def _drawn(char: str, glyphs: Container[int]) -> str:
+    if common.CONTROL.match(char):
+        return common.REPLACEMENT
+    if char != " " and (char.isspace() or unicodedata.category(char)[0] == "Z"):
+        return " "
+    if char not in JOINERS and (unicodedata.category(char) == "Cf" or ord(char) in common.IGNORABLE):
+        return ""
+    return char if ord(char) in glyphs else MISSING
+
+
+def _no_glyph_warning(record: logging.LogRecord) -> bool:
+    """fpdf2's missing-glyph warning prints the glyphs raw; `pdf_text` leaves none missing."""
+    return "missing the following glyphs" not in str(record.msg)
+
+
+logging.getLogger("fpdf.output").addFilter(_no_glyph_warning)
 
 
 def _font_file(name: str) -> Path:
@@ -59,10 +93,19 @@ class _Pdf(FPDF):
         self.set_auto_page_break(True, margin=18)
         self.set_creation_date(head.made_at)
         self.set_creator("p2p-tui")
-        self.set_author(head.organisation)
-        self.set_subject(head.program)
-        self.set_title(title)
+        self.set_author(common.printable(head.organisation))
+        self.set_subject(common.printable(head.program))
+        self.set_title(common.printable(title))
         self.alias_nb_pages()
+
+    def normalize_text(self, text: str) -> str:
+        """Every string fpdf2 draws or measures, made drawable first (`pdf_text`)."""
+        return super().normalize_text(pdf_text(text, self.glyphs()))
+
+    def glyphs(self) -> Container[int]:
+        """The code points the current font (else the regular one) can draw."""
+        font = self.current_font if isinstance(self.current_font, TTFFont) else self.fonts.get(FONT.lower())
+        return font.cmap if isinstance(font, TTFFont) else ()
 
     def header(self) -> None:
         """On an identifying document, the notice on top of every page."""
@@ -316,11 +359,9 @@ def render(summary: Summary, *, compress: bool = True) -> bytes:
 
 
 def drawable(pdf: _Pdf, text: str) -> tuple[str, bool]:
-    """`text` with each character the embedded font lacks made "□", and whether any was."""
-    font = pdf.fonts[FONT.lower()]
-    keys = font.cmap if isinstance(font, TTFFont) else {}
-    out = "".join(c if ord(c) in keys or c.isspace() else MISSING for c in text)
-    return out, out != text
+    """`text` as it is drawn (`pdf_text`), and whether a character the font lacks was made "□"."""
+    out = pdf_text(text, pdf.glyphs())
+    return out, out.count(MISSING) > text.count(MISSING)
 
 
 def render_statement(found: stmt.Statement, *, compress: bool = True) -> bytes:

@@ -20,6 +20,7 @@ from p2p_tui.store.migrations import (
     m0009_member_survey,
     m0010_audit_trail,
     m0011_peers,
+    m0012_lookalike_names,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -35,6 +36,7 @@ MIGRATIONS: tuple[tuple[int, Migration], ...] = (
     (9, m0009_member_survey.apply),
     (10, m0010_audit_trail.apply),
     (11, m0011_peers.apply),
+    (12, m0012_lookalike_names.apply),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -119,7 +119,7 @@ def clean_setting(key: str, text: str) -> Any:
         except ValidationError:
             raise ValidationError(key, spec.rule) from None
     if spec.kind == "text":
-        cleaned = " ".join(text.split())
+        cleaned = " ".join(common.no_controls(key, text).split())
         if settings.problem(key, cleaned):
             raise ValidationError(key, spec.rule)
         return cleaned
@@ -129,6 +129,8 @@ def clean_setting(key: str, text: str) -> Any:
             raise ValidationError(key, spec.rule)
         return found[0]
     try:
+        if not text.isascii():  # int() reads any script's digits: "１２" is not what the field shows
+            raise ValueError
         number = int(text.strip())
     except ValueError:
         raise ValidationError(key, spec.rule) from None

@@ -349,3 +349,43 @@ def test_the_summary_imports_no_format() -> None:
     expected = {f"p2p_tui.services.reporting.{m}" for m in helpers} | {"p2p_tui.services.reporting"}
     assert reporting_modules == expected  # (the package itself: `from ... import letterhead`)
     assert not any(hasattr(quarterly, name) for name in ("to_markdown", "to_csv", "to_json", "to_pdf"))
+
+
+@contextmanager
+def overflowing() -> Iterator[list[str]]:
+    """The single-line texts drawn wider than their cell, or past the page's right margin."""
+    found: list[str] = []
+    cell = FPDF.cell
+
+    def check_cell(self: FPDF, w: Any = None, h: Any = None, text: str = "", *a: Any, **k: Any) -> Any:
+        room = (self.w - self.r_margin - self.x) if not w else w
+        if text and self.get_string_width(str(text)) > room + 0.01:
+            found.append(str(text))
+        return cell(self, w, h, text, *a, **k)
+
+    FPDF.cell = check_cell  # type: ignore[method-assign]
+    try:
+        yield found
+    finally:
+        FPDF.cell = cell  # type: ignore[method-assign]
+
+
+@pytest.mark.parametrize("paper", ["Letter", "A4"])
+def test_a_long_organisation_name_stays_on_the_page(store: Store, paper: str) -> None:
+    name = (
+        "The Very Long Name of a Provincial Medical Association and Its Affiliated Physician Health "
+        "Services Inc"
+    )
+    assert len(name) == 103
+    with store.atomic():
+        settings.put("organisation_name", name)
+        settings.put("paper_size", paper)
+    add_activity(store)
+    set_utilization(store, q3_rows())
+    with store.lock:
+        summary, found = summarize("2026Q3"), statement.statement(Quarter(2026, 3))
+    with overflowing() as wide, drawn() as texts:
+        render(summary, compress=False)
+        render_statement(found, compress=False)
+    assert not wide, wide
+    assert sum(name in text for text in texts) == 2  # every word of it printed, on each document

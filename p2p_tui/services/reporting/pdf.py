@@ -342,7 +342,7 @@ def drawable(pdf: _Pdf, text: str) -> tuple[str, bool]:
 def render_statement(found: stmt.Statement, *, compress: bool = True) -> bytes:
     """The statement's PDF bytes: IDENTIFYING on every page."""
     title = f"Honorarium statement: {found.heading} ({found.quarter})"
-    footer = f"{stmt.IDENTIFYING.upper()} — honorarium statement {found.quarter}"
+    footer = stmt.marking(found)
     pdf = _Pdf(found.letterhead, title, footer, identifying=True)
     pdf.set_compression(compress)
     pdf.set_text_color(*INK)

@@ -24,12 +24,15 @@ class Cell:
     """A published count: `value` is None when suppressed; `shown` is the number, "<5" or "—".
 
     `reason` (small, complement or whole; "" when published) says why, and `mark` is its footnote
-    sign; they are left out of equality, which compares what is published.
+    sign; `least` is what the rule itself tells a reader of a withheld count (a complemented cell of a
+    breakdown is at least the threshold, the smallest being withheld first); they are left out of
+    equality, which compares what is published.
     """
 
     value: int | None
     shown: str
     reason: str = field(default="", compare=False)
+    least: int = field(default=0, compare=False)
 
     @property
     def mark(self) -> str:
@@ -146,7 +149,7 @@ def protect(counts: Sequence[int], total: int, threshold: int, *, partition: boo
     return tuple(
         Cell(None, f"<{threshold}", SMALL)
         if i in primary
-        else withheld(COMPLEMENT)
+        else Cell(None, WITHHELD, COMPLEMENT, least=threshold)
         if i in comp
         else Cell(c, str(c))
         for i, c in enumerate(counts)

@@ -240,9 +240,11 @@ def _quarter(cases: Sequence[tuple[int, bool, tuple[bool, ...]]]) -> standards.Q
 
 def _published(found: standards.QuarterTallies, t: int) -> tuple[standards.Headline, list[StandardFigure]]:
     lengths = ClockLengths(1, 2, 7, 14)
-    return standards.headline(found, t), list(
-        standards.figures(found, t, lengths, lambda _h, _t: (None, None))
-    )
+
+    def times(took: Counter[int], t: int) -> tuple[float | None, float | None]:  # shown from t cases
+        return (1.0, 1.0) if sum(took.values()) >= t else (None, None)
+
+    return standards.headline(found, t), list(standards.figures(found, t, lengths, times))
 
 
 def _reads(top: standards.Headline) -> tuple[str, str, str]:
@@ -268,6 +270,7 @@ def test_the_standards_never_narrow_a_withheld_headline_count(
     top, rows = _published(found, t)
     r = found.referrals
     row = {f.name: (f.met.value, f.base.value) for f in rows}
+    timed = {f.name for f in rows if f.median is not None}  # shown: t cases or more took the step
     declined_cell = count_cell(found.declined, t)
     before: set[tuple[int, int]] = set()
     after: set[tuple[int, int, int]] = set()
@@ -283,6 +286,8 @@ def test_the_standards_never_narrow_a_withheld_headline_count(
             if (m_fc is not None and m_fc > c) or (b_fu is not None and not f <= b_fu <= c):
                 continue
             if (m_fu is not None and m_fu > f) or (b_sv is not None and b_sv > f):
+                continue
+            if ("first_contact" in timed and c < t) or ({"follow_up", "survey"} & timed and f < t):
                 continue
             least = sum(
                 gap for gap in ((r - b_m) if b_m is not None else 0, (c - b_fu) if b_fu is not None else 0,
@@ -311,5 +316,7 @@ def test_a_standard_beside_a_withheld_headline_count_is_withheld() -> None:
     assert top.follow_up.text == "—‡ of —† (—‡)"  # the share says why it is withheld too
     shown = {f.name: (f.met.text, f.base.text, f.share) for f in rows}
     assert shown["follow_up"] == ("—‡", "—†", "—‡")
+    timings = {f.name: f.median is not None for f in rows}  # 26 took the first contact: "26 or more"
+    assert timings == {"match": True, "first_contact": False, "follow_up": False, "survey": False}
     assert shown["survey"] == ("—‡", "—†", "—‡")
     assert shown["match"] == ("—‡", "—†", "—‡")  # 26 of 27: the one left out would show

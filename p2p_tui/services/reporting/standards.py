@@ -243,6 +243,7 @@ class StandardFigure:
     share: str
     median: float | None
     p90: float | None
+    timings_withheld: bool = False  # with the row, beside a withheld headline count (else: too few)
 
 
 def _near(value: int | None, totals: Sequence[int], threshold: int) -> bool:
@@ -251,18 +252,23 @@ def _near(value: int | None, totals: Sequence[int], threshold: int) -> bool:
     return value is not None and any(0 < abs(total - value) < threshold for total in totals)
 
 
+def _linked_hidden(name: str, top: Headline) -> bool:
+    """Whether a headline count that bounds the standard's counts is withheld."""
+    cells = {"contacted": top.contacted, "followed": top.follow_up.part}
+    return any(cells[link].value is None for link in LINKED[name])
+
+
 def _guarded(
     name: str, met: Cell, base: Cell, share: str, top: Headline, threshold: int
 ) -> tuple[Cell, Cell, str]:
     """A standard's met, base and share, withheld where the headline's protection needs it: a row
     bounded by a withheld headline count, or whose base is 1 to threshold - 1 from a published
     headline count, is withheld (base "—†", met and share "—‡"); a met that near one, with its share."""
-    cells = {"contacted": top.contacted, "followed": top.follow_up.part}
     shown = [top.referrals, top.contacted, top.follow_up.part]
     totals = [cell.value for cell in shown if cell.value is not None]
     if threshold <= 1:
         return met, base, share
-    if any(cells[link].value is None for link in LINKED[name]) or _near(base.value, totals, threshold):
+    if _linked_hidden(name, top) or _near(base.value, totals, threshold):
         return withheld(WHOLE), base if base.value is None else withheld(COMPLEMENT), WITHHELD + MARKS[WHOLE]
     if _near(met.value, totals, threshold):
         return withheld(COMPLEMENT), base, WITHHELD + MARKS[COMPLEMENT]
@@ -284,7 +290,10 @@ def figures(
         base = count_cell(tally.base, threshold)
         share = proportion(tally.met, base, tally.base, threshold)
         met, base, shown = _guarded(name, share.part, base, share.share, top, threshold)
-        median, p90 = times(tally.took, threshold)
+        # the timings need `threshold` cases where the step happened: shown, they would tell that the
+        # withheld headline count bounding them (cases with a first contact, say) is that many or more
+        hidden = threshold > 1 and _linked_hidden(name, top)
+        median, p90 = (None, None) if hidden else times(tally.took, threshold)
         label = standard_label(name, lengths, working_days)
-        made.append(StandardFigure(name, label, met, base, shown, median, p90))
+        made.append(StandardFigure(name, label, met, base, shown, median, p90, timings_withheld=hidden))
     return tuple(made)

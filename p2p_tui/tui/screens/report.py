@@ -167,10 +167,10 @@ def figures(summary: Summary) -> RenderableType:
         f"{summary.declined.text} · no consent {summary.no_consent.text}",
     )
     for figure in summary.standards:
+        timing = formats.timing_text(figure) if figure.timings_withheld else days((figure.median, figure.p90))
         grid.add_row(
             STANDARD_TITLES.get(figure.name, figure.name),
-            f"{figure.met.text} of {figure.base.text} ({figure.share}) · "
-            f"working days {days((figure.median, figure.p90))}",
+            f"{figure.met.text} of {figure.base.text} ({figure.share}) · working days {timing}",
         )
     grid.add_row("Follow-up done", f"{summary.follow_up_completion.text} with a first contact")
     grid.add_row(

@@ -256,7 +256,7 @@ cases_strategy = st.lists(
 ).map(lambda cs: [(reach, declined and reach < 4, on_time) for reach, declined, on_time in cs])
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(cases=cases_strategy, t=st.integers(2, 6))
 def test_the_standards_never_narrow_a_withheld_headline_count(
     cases: list[tuple[int, bool, tuple[bool, ...]]], t: int

@@ -253,9 +253,10 @@ def _near(value: int | None, totals: Sequence[int], threshold: int) -> bool:
 
 
 def _linked_hidden(name: str, top: Headline) -> bool:
-    """Whether a headline count that bounds the standard's counts is withheld."""
+    """Whether a headline count that bounds the standard's counts is withheld (the referrals, when
+    fewer than the threshold, bound them all)."""
     cells = {"contacted": top.contacted, "followed": top.follow_up.part}
-    return any(cells[link].value is None for link in LINKED[name])
+    return top.referrals.value is None or any(cells[link].value is None for link in LINKED[name])
 
 
 def _guarded(
@@ -263,11 +264,14 @@ def _guarded(
 ) -> tuple[Cell, Cell, str]:
     """A standard's met, base and share, withheld where the headline's protection needs it: a row
     bounded by a withheld headline count, or whose base is 1 to threshold - 1 from a published
-    headline count, is withheld (base "—†", met and share "—‡"); a met that near one, with its share."""
+    headline count, is withheld (base "—†", met and share "—‡"); a met that near one, with its share.
+    Beside fewer referrals than the threshold, every row is withheld ("—‡"), as every other count is."""
     shown = [top.referrals, top.contacted, top.follow_up.part]
     totals = [cell.value for cell in shown if cell.value is not None]
     if threshold <= 1:
         return met, base, share
+    if top.referrals.value is None:  # fewer referrals than the threshold: every count withheld
+        return withheld(WHOLE), withheld(WHOLE), WITHHELD + MARKS[WHOLE]
     if _linked_hidden(name, top) or _near(base.value, totals, threshold):
         return withheld(WHOLE), base if base.value is None else withheld(COMPLEMENT), WITHHELD + MARKS[WHOLE]
     if _near(met.value, totals, threshold):

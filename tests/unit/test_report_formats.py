@@ -25,6 +25,7 @@ from p2p_tui.services.people.training import HonorariumLine
 from p2p_tui.services.reporting import quarterly, statement
 from p2p_tui.services.reporting import render as reporting
 from p2p_tui.services.reporting.formats import to_csv, to_json, to_markdown, write_private
+from p2p_tui.services.reporting.formats import trend_rows as fmt_trend_rows
 from p2p_tui.services.reporting.letterhead import Letterhead
 from p2p_tui.services.reporting.pdf import render, render_statement
 from p2p_tui.services.reporting.quarterly import Summary, summarize
@@ -389,3 +390,9 @@ def test_a_long_organisation_name_stays_on_the_page(store: Store, paper: str) ->
         render_statement(found, compress=False)
     assert not wide, wide
     assert sum(name in text for text in texts) == 2  # every word of it printed, on each document
+
+
+def test_the_trend_says_none_for_a_quarter_without_referrals(golden: tuple[Summary, Statement]) -> None:
+    summary, _ = golden
+    first = fmt_trend_rows(summary)[0]  # 2025Q3: no referral, so no median (not a withheld one)
+    assert first[:3] == ("Jul–Sep 2025 (2025Q3)", "0", "none")

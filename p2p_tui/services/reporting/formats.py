@@ -314,9 +314,15 @@ def _md_breakdown(table: Breakdown) -> list[str]:
 
 
 def trend_rows(summary: Summary) -> list[tuple[str, ...]]:
-    """The trend as rows: quarter, referrals, median working days to match, each standard's share."""
+    """The trend as rows: quarter, referrals, median working days to match, each standard's share
+    ("none" for a quarter without referrals, so it does not read as withheld)."""
     return [
-        (f"{p.heading} ({p.quarter})", p.referrals.text, days(p.median_days_to_match), *p.standards_met)
+        (
+            f"{p.heading} ({p.quarter})",
+            p.referrals.text,
+            "none" if p.referrals.value == 0 else days(p.median_days_to_match),
+            *p.standards_met,
+        )
         for p in summary.trend
     ]
 

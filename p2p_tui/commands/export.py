@@ -4,7 +4,9 @@ The utilization records, k-anonymous: CSV (a header row, then one row per referr
 value) to stdout, or to FILE written atomically with mode 0600; an existing FILE is never replaced
 without `--force`. What was generalised and how many rows were withheld is printed to stderr. The
 records carry no referral id, name or contact. Read-only: the vault file is left byte for byte as it
-was. `--check FILE` reports the smallest group of an exported CSV (no vault needed).
+was. `--check FILE` reports the smallest group of an exported CSV over the same quasi-identifiers
+(`kanon.QUASI_IDENTIFIERS`) against k: `--k N`, else the vault's `export_k` (`--vault`, or the default
+vault if there is one), else the default 5.
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ from p2p_tui.commands.base import (
     common_options,
     help_from,
     opened_store,
+    options,
     read_input,
     shown,
     vault_command,
+    vault_path,
 )
 from p2p_tui.services.admin import audit
 from p2p_tui.services.reporting import deidentify, kanon
@@ -63,7 +67,15 @@ def write_private(target: Path, text: str, *, force: bool, vault: Path | None) -
     "--check",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     metavar="FILE",
-    help="Report the smallest group of quasi-identifiers in an exported CSV, and exit.",
+    help="Check an exported CSV: print its smallest group of rows sharing the quasi-identifiers and "
+    "whether k-anonymity holds (exit 1 if not); nothing is exported.",
+)
+@click.option(
+    "--k",
+    "k",
+    type=click.IntRange(settings.MIN_EXPORT_K, 100),
+    metavar="N",
+    help="With --check: the k to check against (instead of the vault's setting).",
 )
 @vault_command
 @help_from(
@@ -73,7 +85,7 @@ def write_private(target: Path, text: str, *, force: bool, vault: Path | None) -
     k=settings.DEFAULTS["export_k"],
     least=settings.MIN_EXPORT_K,
 )
-def command(output: Path | None, quarter: str | None, force: bool, check: Path | None) -> None:
+def command(output: Path | None, quarter: str | None, force: bool, check: Path | None, k: int | None) -> None:
     """Export the de-identified utilization records as CSV (one row per referral), k-anonymous.
 
     \b
@@ -83,10 +95,16 @@ def command(output: Path | None, quarter: str | None, force: bool, check: Path |
     never below {least}). Until it holds, every row is generalised a step: {steps}; rows still in a
     smaller group are withheld. What was done is printed. No names, contacts or referral ids; keep
     the file as confidential as a report, and share counts (p2p-tui report) rather than rows.
+
+    --check FILE counts the rows of FILE sharing each combination of {quasi} and reports the
+    smallest group against k: --k N if given, else the vault's k (--vault, or the default vault if it
+    exists; the passphrase is asked), else {k}. It exits 1 when k-anonymity does not hold.
     """
     if check is not None:
-        check_file(check)
+        check_file(check, k if k is not None else vault_k())
         return
+    if k is not None:
+        raise InvalidInput("--k: only with --check (the export uses the vault's k, in Settings)")
     deidentify.clean_quarter(quarter)  # a bad quarter is refused before the passphrase is asked
     if output is not None and output.exists() and not force:
         raise InvalidInput(f"--output: {output} already exists; choose a new file or add --force")
@@ -104,18 +122,26 @@ def command(output: Path | None, quarter: str | None, force: bool, check: Path |
     click.echo(f"Wrote {len(done.rows)} records to {shown(output)}. {done.describe()}", err=True)
 
 
-def check_file(path: Path) -> None:
-    """Print the smallest group of an exported CSV; exit 1 when it is not one or the group is small."""
+def vault_k() -> int:
+    """The k of the vault (--vault, or the default vault when it exists), else the default."""
+    if options().vault is None and not vault_path().exists():
+        return int(settings.DEFAULTS["export_k"])
+    with opened_store() as store, store.lock:
+        return deidentify.clean_k(settings.get("export_k"))
+
+
+def check_file(path: Path, least: int) -> None:
+    """Print the smallest group of an exported CSV; exit 1 when it is not one or the group is under k."""
     try:
         smallest, rows = kanon.smallest_group(read_input(path, "--check").decode("utf-8"))
     except UnicodeDecodeError:
         raise InvalidInput(f"--check: {path.name}: is not UTF-8 text (an export is)") from None
     except ValueError as exc:  # csv_text.CsvError too: the line named
         raise InvalidInput(f"--check: {path.name}: {exc}") from None
-    least = settings.DEFAULTS["export_k"]
     verdict = "holds" if smallest >= least or rows == 0 else "does NOT hold"
     click.echo(
-        f"{rows} rows; the smallest group of quasi-identifiers has {smallest} rows: k = {least} {verdict}."
+        f"{kanon.rows(rows)}; the smallest group of quasi-identifiers has {kanon.rows(smallest)}: "
+        f"k = {least} {verdict}."
     )
     if verdict != "holds":
         raise SystemExit(1)

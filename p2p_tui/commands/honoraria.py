@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from p2p_tui.commands.base import common_options, opened_store, shown, vault_command
-from p2p_tui.commands.report import _quarter, _target, deliver
+from p2p_tui.commands.report import _quarter, _target, begun, deliver
 from p2p_tui.services import clock
 from p2p_tui.services.admin import audit
 from p2p_tui.services.reporting import statement
@@ -31,7 +31,8 @@ from p2p_tui.services.reporting.quarters import Quarter
     type=click.Choice(statement.FORMATS),
     default="csv",
     show_default=True,
-    help="CSV (supporter,hours,amount) or a PDF (needs --output).",
+    help="CSV (supporter,hours,amount, and the IDENTIFYING marking in a document column on every "
+    "row) or a PDF (needs --output).",
 )
 @click.option(
     "--output",
@@ -47,7 +48,7 @@ def command(quarter_text: str | None, fmt: str, output: Path | None, force: bool
     It names each supporter with the training hours attended and the honorarium due, so every page
     and file of it says so; keep it apart from the de-identified summary (p2p-tui report).
     """
-    quarter = _quarter(quarter_text) if quarter_text else Quarter.last_complete(clock.today())
+    quarter = begun(_quarter(quarter_text)) if quarter_text else Quarter.last_complete(clock.today())
     target = _target(output, fmt, force)
     with opened_store() as store:
         with store.lock:

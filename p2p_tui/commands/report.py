@@ -30,6 +30,7 @@ from p2p_tui.services.admin import audit
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.reporting import annual, formats, quarterly, render
 from p2p_tui.services.reporting.quarters import Quarter
+from p2p_tui.services.reporting.suppression import COMPLEMENT, MARKS, SMALL, WHOLE
 from p2p_tui.store import settings
 
 HONORARIA = "p2p-tui honoraria"
@@ -39,14 +40,18 @@ def contents(width: int = 98) -> str:
     """What the summary holds, as the help says it: the breakdowns, the trend's length, the threshold."""
     names = [name.replace("_", " ") for name in quarterly.BREAKDOWNS]
     t = settings.DEFAULTS["suppression_threshold"]
+    small, complement, whole = (MARKS[reason] for reason in (SMALL, COMPLEMENT, WHOLE))
+    dash = quarterly.WITHHELD
     text = (
         f"Referrals by {', '.join(names[:-1])} and {names[-1]}; the share of cases that met each standard "
         "(match, first contact, follow-up, survey) and the working days taken (median, 90th percentile); "
         "referrals per 100 physicians served; follow-up completion; PHP referrals; safety escalations; "
         "declines and no consent; supporter activity, "
         f"training hours and honoraria in total; survey aggregates; a {quarterly.TREND_QUARTERS + 1}-quarter "
-        f'trend. Counts from 1 to {t - 1} (the threshold in Settings, less one) are shown "<{t}", and '
-        f'others withheld ("{quarterly.WITHHELD}") where a small count could be worked out from a total.'
+        f'trend. Counts from 1 to {t - 1} (the threshold in Settings, less one) are shown "<{t}{small}", '
+        f'others withheld ("{dash}{complement}") where a small count could be worked out from a total, '
+        f'and a part of a whole that is small or withheld is withheld too ("{dash}{whole}"); the marks '
+        "are explained under every report."
     )
     return "\n".join(textwrap.wrap(text, width))
 
@@ -76,6 +81,18 @@ def _quarter(text: str) -> Quarter:
         return Quarter.parse(text)
     except ValidationError as exc:
         raise InvalidInput(f"--quarter: {exc.message}") from None
+
+
+def begun(quarter: Quarter) -> Quarter:
+    """`quarter`, refused when it has not begun (a report of it would be empty, not a zero)."""
+    today = clock.today()
+    if quarter.start > today:
+        start = f"{quarter.start.day} {quarter.start:%B %Y}"
+        raise InvalidInput(
+            f"--quarter: {quarter} has not begun (it starts on {start}); the last complete quarter "
+            f"is {Quarter.last_complete(today)}"
+        )
+    return quarter
 
 
 def _target(output: Path | None, fmt: str, force: bool) -> Path | None:
@@ -159,7 +176,7 @@ def command(
     if year is not None:
         _annual(year, fmt, output, force)
         return
-    quarter = _quarter(quarter_text) if quarter_text else Quarter.last_complete(clock.today())
+    quarter = begun(_quarter(quarter_text)) if quarter_text else Quarter.last_complete(clock.today())
     target = _target(output, fmt, force)
     with opened_store() as store:
         with store.lock:

@@ -110,7 +110,7 @@ SCENES: tuple[Scene, ...] = (
     Scene("training", ("f5",)),
     Scene("settings", ("f6",)),
     Scene("report", ("f9",), sizes=MAIN),
-    Scene("report-empty", ("f9", "right_square_bracket")),
+    Scene("report-empty", ("f9", "right_square_bracket", "right_square_bracket")),
     Scene("log", ("f10",)),
 )
 

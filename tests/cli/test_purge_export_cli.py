@@ -18,7 +18,7 @@ from p2p_tui.services.admin import audit
 from p2p_tui.services.cases import intake, lifecycle
 from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput
 from p2p_tui.services.reporting import deidentify
-from p2p_tui.store import Store
+from p2p_tui.store import Store, settings
 from p2p_tui.store.models import Physician, PurgeLog, Referral
 from tests.conftest import CHEAP_KDF, PASSPHRASE, TODAY
 
@@ -263,3 +263,36 @@ def test_check_names_the_line_of_a_short_or_unreadable_row(tmp_path: Path, last:
     result = run("export-deidentified", "--check", str(path))
     assert result.exit_code == 1 and said in result.output, result.output
     assert "Traceback" not in result.output and "kkkk" not in result.output
+
+
+def _rows(quarters: list[str]) -> str:
+    body = [f"2026-08,{q},mid,Kings,reach_in,self,burnout,0,closed,1,2,1,1,0,0," for q in quarters]
+    return "\n".join([HEADER, *body]) + "\n"
+
+
+def test_the_check_counts_every_quasi_identifier_the_export_writes(tmp_path: Path) -> None:
+    same = tmp_path / "same.csv"
+    same.write_text(_rows(["2026Q3"] * 6), encoding="utf-8")
+    assert "6 rows; the smallest group of quasi-identifiers has 6 rows: k = 5 holds" in (
+        run("export-deidentified", "--check", str(same)).output
+    )
+    apart = tmp_path / "apart.csv"  # alike but for the quarter, a distinct one on every row
+    apart.write_text(_rows([f"202{n}Q3" for n in range(6)]), encoding="utf-8")
+    refused = run("export-deidentified", "--check", str(apart))
+    assert refused.exit_code == 1
+    assert "6 rows; the smallest group of quasi-identifiers has 1 row: k = 5 does NOT hold" in refused.output
+
+
+def test_the_check_uses_the_vault_k_or_the_k_given(tmp_path: Path) -> None:
+    six = tmp_path / "six.csv"
+    six.write_text(_rows(["2026Q3"] * 6), encoding="utf-8")
+    assert "k = 7 does NOT hold" in run("export-deidentified", "--check", str(six), "--k", "7").output
+    assert run("export-deidentified", "--check", str(six), "--k", "2").exit_code == 2  # never below 3
+    path = tmp_path / "vault" / "program.p2pvault"
+    store, _ = Store.create(path, PASSPHRASE, kdf=CHEAP_KDF)
+    with store.atomic():
+        settings.put("export_k", 8)
+    store.close()
+    checked = run("export-deidentified", "--vault", str(path), "--check", str(six))
+    assert checked.exit_code == 1 and "k = 8 does NOT hold" in checked.output
+    assert "--k N" in " ".join(run("export-deidentified", "--help").output.split())

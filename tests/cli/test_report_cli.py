@@ -137,6 +137,14 @@ def test_without_a_quarter_the_last_complete_one(vault: Path) -> None:
     assert result.stdout.startswith("# Quarterly utilization summary: Jul–Sep 2026 (2026Q3)\n")
 
 
+def test_a_quarter_not_begun_says_so(vault: Path) -> None:
+    for command in ("report", "honoraria"):
+        result = run(command, "--vault", str(vault), "--quarter", "2027Q1")
+        assert result.exit_code == 1, result.output
+        assert "2027Q1 has not begun (it starts on 1 January 2027)" in result.output
+        assert "the last complete quarter is 2026Q3" in result.output
+
+
 def test_a_running_quarter_is_labelled_to_date(vault: Path) -> None:
     result = run("report", "--vault", str(vault), "--quarter", "2026Q4", "--format", "json")
     assert result.exit_code == 0, result.output
@@ -157,10 +165,11 @@ def test_the_honorarium_statement_is_its_own_identifying_document(vault: Path, o
     found = run("honoraria", "--vault", str(vault), "--quarter", "2026Q3")
     assert found.exit_code == 0, found.output
     rows = list(csv.reader(io.StringIO(found.stdout)))
-    assert rows[0] == ["supporter", "hours", "amount"]
-    assert rows[1][0] == "IDENTIFYING: FOR PAYMENT ONLY"
-    assert rows[2:] == [["Ada Quillfeather", "5", "540.00"], ["Benedikt Marrowgate", "1.5", "150.00"],
-                        ["Total", "6.5", "690.00"]]  # fmt: skip
+    assert rows[0] == ["supporter", "hours", "amount", "document"]  # the header first, for a reader
+    mark = "IDENTIFYING: FOR PAYMENT ONLY — honorarium statement 2026Q3"  # on every row, no row of its own
+    assert rows[1:] == [["Ada Quillfeather", "5", "540.00", mark],
+                        ["Benedikt Marrowgate", "1.5", "150.00", mark],
+                        ["Total", "6.5", "690.00", mark]]  # fmt: skip
     target = out / "statement.pdf"
     pdf = run(
         "honoraria", "--vault", str(vault), "--quarter", "2026Q3", "--format", "pdf", "--output", str(target)
@@ -220,7 +229,8 @@ def test_the_help_says_what_the_code_does() -> None:
     assert f"Referrals by {', '.join(names[:-1])} and {names[-1]};" in text
     assert f"a {quarterly.TREND_QUARTERS + 1}-quarter trend" in text
     t = settings.DEFAULTS["suppression_threshold"]
-    assert f'Counts from 1 to {t - 1} (the threshold in Settings, less one) are shown "<{t}"' in text
+    assert f'Counts from 1 to {t - 1} (the threshold in Settings, less one) are shown "<{t}*"' in text
+    assert '("—†")' in text and '("—‡")' in text  # the marks, as the README shows them
 
 
 # -- the annual report and the Member Survey (board12) -------------------------------------------

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import platformdirs
 import pytest
+from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
@@ -22,13 +23,15 @@ from p2p_tui.tui import compat, pictures
 from p2p_tui.tui.app import P2PApp
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
 from p2p_tui.tui.dialogs.member_survey_form import MemberSurveyDialog
-from p2p_tui.tui.screens.report import FORMATS, ReportScreen, reserve, words, write_export
+from p2p_tui.tui.screens.report import FORMATS, ReportScreen, after, reserve, words, write_export
+from p2p_tui.tui.screens.report_annual import compact, year_table
 from p2p_tui.tui.screens.today import TodayScreen
 from p2p_tui.tui.widgets.bars import Bar, bar_text
 from tests.tui.keys import fill, screen_text, wait_for
 from tests.unit.test_report_formats import drawn
 
-QUARTER = Quarter.of(pictures.FROZEN_DAY)  # 2026Q4
+QUARTER = Quarter.last_complete(pictures.FROZEN_DAY)  # 2026Q3: F9 opens on it, as the CLI does
+RUNNING = Quarter.of(pictures.FROZEN_DAY)  # 2026Q4
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +92,7 @@ def ready(app: P2PApp, quarter: Quarter) -> bool:
 
 
 async def open_report(pilot: Pilot[None], app: P2PApp) -> ReportScreen:
-    """Unlock, press F9, wait for the summary of the current quarter."""
+    """Unlock, press F9, wait for the summary of the last complete quarter."""
     await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen), limit=500)
     await pilot.press("f9")
     await wait_for(pilot, lambda: ready(app, QUARTER), limit=500)
@@ -142,8 +145,8 @@ async def test_brackets_move_between_quarters_and_an_empty_quarter_says_so(demo:
         assert f"summary {earlier} ({earlier.label})" in screen_text(pilot)
         assert report(app).summary == expected(app, earlier)
 
-        await pilot.press("right_square_bracket", "right_square_bracket")
-        later = QUARTER.next()  # no referral yet
+        await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
+        later = RUNNING.next()  # no referral yet
         await wait_for(pilot, lambda: ready(app, later))
         await pilot.pause()
         text = screen_text(pilot)
@@ -182,7 +185,7 @@ async def test_computing_shows_a_line_and_never_blocks_the_keys(demo: Path) -> N
         assert app.store is not None
         with app.store.lock:  # a long save or summary elsewhere: the worker waits, the screen does not
             await pilot.press("left_square_bracket")
-            await wait_for(pilot, lambda: "computing the summary of 2026Q3" in screen_text(pilot))
+            await wait_for(pilot, lambda: "computing the summary of 2026Q2" in screen_text(pilot))
             assert screen.summary is not None and screen.summary.quarter == str(QUARTER)
         await wait_for(pilot, lambda: ready(app, QUARTER.previous()))
         await pilot.pause()
@@ -251,14 +254,16 @@ async def test_export_pdf_holds_the_quarter_and_no_name(demo: Path, documents: P
     app = P2PApp(demo, passphrase=pictures.PASSPHRASE)
     async with app.run_test(size=pictures.SIZE) as pilot:
         await open_report(pilot, app)
+        await pilot.press("right_square_bracket")
+        await wait_for(pilot, lambda: ready(app, RUNNING), limit=500)
         with drawn() as texts:  # what the PDF writer was asked to draw (its text is glyph ids)
             await export(pilot, app, "pdf")
-        path = documents / f"p2p-tui-summary-{QUARTER}.pdf"
+        path = documents / f"p2p-tui-summary-{RUNNING}.pdf"
         data = path.read_bytes()
         assert data.startswith(b"%PDF"), messages(app)
         text = "\n".join(texts)
         assert "to date (day" in text  # the running quarter, labelled so
-        assert str(QUARTER) in text
+        assert str(RUNNING) in text
         assert not leaks(names, text)
 
 
@@ -324,7 +329,7 @@ async def test_bars_widget_draws_suppressed_rows_as_their_text() -> None:
 # -- the annual view and the Member Survey (board12) ----------------------------------------------
 
 
-async def test_y_shows_the_fiscal_year_and_m_enters_its_member_survey(demo: Path) -> None:
+async def test_y_shows_the_fiscal_year_and_m_enters_its_member_survey(demo: Path, documents: Path) -> None:
     app = P2PApp(demo, passphrase=pictures.PASSPHRASE)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_report(pilot, app)
@@ -333,8 +338,14 @@ async def test_y_shows_the_fiscal_year_and_m_enters_its_member_survey(demo: Path
             pilot, lambda: screen.annual is not None and screen.annual_computed is not None, limit=500
         )
         await pilot.pause()
-        assert "Annual report FY2026" in screen_text(pilot)
+        text = screen_text(pilot)
+        assert "Annual report FY2026" in text
+        footer = text.splitlines()[-1]  # the annual view moves by year, and m is for it
+        assert "Previous year" in footer and "Next year" in footer and "m  Survey" in footer
+        assert "quarter" not in footer
         assert screen.annual is not None and screen.annual.fiscal_year.year == 2026
+        await export(pilot, app, "md")
+        assert f"Annual report written to {documents / 'p2p-tui-annual-FY2026.md'}" in messages(app)
         await pilot.press("m")
         await wait_for(pilot, lambda: isinstance(app.screen, MemberSurveyDialog))
         for text in ("40", "30", "3", "20", "Felt supported=50"):
@@ -359,3 +370,21 @@ def test_the_annual_report_exports_under_its_own_name(store: Store, tmp_path: Pa
     path = write_export(found, "md", tmp_path / "Documents", None)
     assert path.name == "p2p-tui-annual-FY2026.md"
     assert path.read_text(encoding="utf-8").startswith("# Annual utilization report: Fiscal year 2026–27")
+
+
+def test_the_annual_view_keeps_its_labels_whole_at_80_columns(store: Store) -> None:
+    with store.lock:
+        found = annual.summarize_year(2026)
+    console = Console(width=78, record=True)
+    console.print(year_table(found, found.table("activity")))
+    text = console.export_text()
+    assert "Supporters who had a" in text and "conversatio\n" not in text
+    assert compact(("Honoraria in total", "$10,750.00", "at least 12†", "10 to 16†")) == [
+        "Honoraria in total", "$10,750", "≥12†", "10–16†"
+    ]  # fmt: skip
+
+
+def test_the_trend_note_says_working_days_and_none() -> None:
+    assert after(1.0) == "1 working day" and after(2.5) == "2.5 working days"
+    assert after(None, Cell(0, "0")) == "none"  # no referrals: not a withheld "—"
+    assert after(None, Cell(None, "<5")) == "too few"

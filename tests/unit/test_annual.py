@@ -62,7 +62,8 @@ def test_golden_annual_figures(store: Store) -> None:
     assert by_label(key, "Safety escalations") == ("0", "—‡", "0", "", "—†")
     pathway = found.table("pathway")
     # 2026Q2: reach-out 3 is small, reach-in 9 withheld with it; 2026Q3 withheld whole; 2026Q4 exact
-    assert by_label(pathway, "Reach-in") == ("—†", "—‡", "7", "", "at least 7†")
+    # (the "—†" is at least 5, the rule says: at least 5 + 0 + 7)
+    assert by_label(pathway, "Reach-in") == ("—†", "—‡", "7", "", "at least 12†")
     assert by_label(pathway, "Reach-out") == ("<5*", "—‡", "0", "", "at least 1†")
     assert by_label(pathway, "Total referrals (cases)") == ("12", "<5*", "7", "", "20 to 23†")
     assert found.member_survey is None
@@ -131,12 +132,13 @@ BIG = 10_000
 
 
 def bounds(cell: Cell, t: int) -> tuple[int, int]:
-    """What a reader knows of a published cell, the rule in hand ("—" as 0 and up, generously)."""
+    """What a reader knows of a published cell, the rule in hand ("—" of a breakdown not withheld
+    entirely as t and up, the smallest being withheld first; else 0 and up)."""
     if cell.value is not None:
         return cell.value, cell.value
     if cell.reason == "small":
         return 1, t - 1
-    return 0, BIG
+    return cell.least, BIG
 
 
 def tighten(cells: dict[object, list[int]], groups: list[tuple[list[object], tuple[int, int]]]) -> None:
@@ -210,3 +212,15 @@ def test_a_year_not_begun_and_a_year_ended(store: Store) -> None:
     assert {c.state for c in later.columns} == {"not begun"}
     assert earlier.heading == "Fiscal year 2025–26 (April 2025 to March 2026)"
     assert by_label(earlier.table("key"), "Referrals received") == ("0", "0", "0", "0", "0")
+
+
+def test_the_year_of_withheld_quarters_starts_from_their_known_bounds() -> None:
+    """A "—†" quarter of a breakdown is at least the threshold: the year beside it says so, where it
+    once counted it as 0 ("Declined at least 2†" beside a Q4 of at least 5)."""
+    q2, q3, q4 = protect([3, 20], 23, 5)[0], protect([2, 25], 27, 5)[0], protect([20, 9], 29, 5)[1]
+    assert (q2.text, q3.text, q4.text) == ("<5*", "<5*", "9")
+    withheld = protect([3, 7, 19], 29, 5)[1]  # 7 withheld so the 3 cannot be worked out
+    assert withheld.text == "—†" and withheld.least == 5
+    assert year_cell([q2, q3, withheld, None], 5).text == "at least 7†"  # 1 + 1 + 5
+    everything = protect([1, 1, 1, 1, 1], 5, 5)[0]  # a breakdown withheld entirely: could be 0
+    assert everything.least == 0

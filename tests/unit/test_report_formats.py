@@ -25,6 +25,7 @@ from p2p_tui.services.people.training import HonorariumLine
 from p2p_tui.services.reporting import quarterly, statement
 from p2p_tui.services.reporting import render as reporting
 from p2p_tui.services.reporting.formats import to_csv, to_json, to_markdown, write_private
+from p2p_tui.services.reporting.formats import trend_rows as fmt_trend_rows
 from p2p_tui.services.reporting.letterhead import Letterhead
 from p2p_tui.services.reporting.pdf import render, render_statement
 from p2p_tui.services.reporting.quarterly import Summary, summarize
@@ -293,9 +294,9 @@ def test_the_statement_is_identifying_on_every_page_and_prints_names_as_typed() 
         "the CSV statement (p2p-tui honoraria --format csv) holds every name exactly" in t for t in texts
     )
     assert "$540.00" in texts and "$6,665.10" in texts  # the total: 540 + 125.10 + 60 x 100
-    rows = list(csv.reader(io.StringIO(statement.to_csv(found))))
-    assert rows[2] == ["Zoë Ñúñez 李", "5", "540.00"]  # the CSV holds every name exactly
-    assert rows[3] == ["'=Ben | Pipe", "1.25", "125.10"]  # never a spreadsheet formula
+    rows = [row[:3] for row in csv.reader(io.StringIO(statement.to_csv(found)))]
+    assert rows[1] == ["Zoë Ñúñez 李", "5", "540.00"]  # the CSV holds every name exactly
+    assert rows[2] == ["'=Ben | Pipe", "1.25", "125.10"]  # never a spreadsheet formula
     assert rows[-1] == ["Total", "66.25", "6665.10"]
 
 
@@ -383,3 +384,49 @@ def test_every_string_drawn_in_a_pdf_is_made_drawable_and_fpdf_never_warns(
         assert not common.CONTROL.search(text) and all(c == " " or not c.isspace() for c in text)
         assert "\u200b" not in text and "李" not in text
     assert not [r for r in caplog.records if "missing the following glyphs" in r.getMessage()]
+
+
+@contextmanager
+def overflowing() -> Iterator[list[str]]:
+    """The single-line texts drawn wider than their cell, or past the page's right margin."""
+    found: list[str] = []
+    cell = FPDF.cell
+
+    def check_cell(self: FPDF, w: Any = None, h: Any = None, text: str = "", *a: Any, **k: Any) -> Any:
+        room = (self.w - self.r_margin - self.x) if not w else w
+        if text and self.get_string_width(str(text)) > room + 0.01:
+            found.append(str(text))
+        return cell(self, w, h, text, *a, **k)
+
+    FPDF.cell = check_cell  # type: ignore[method-assign]
+    try:
+        yield found
+    finally:
+        FPDF.cell = cell  # type: ignore[method-assign]
+
+
+@pytest.mark.parametrize("paper", ["Letter", "A4"])
+def test_a_long_organisation_name_stays_on_the_page(store: Store, paper: str) -> None:
+    name = (
+        "The Very Long Name of a Provincial Medical Association and Its Affiliated Physician Health "
+        "Services Inc"
+    )
+    assert len(name) == 103
+    with store.atomic():
+        settings.put("organisation_name", name)
+        settings.put("paper_size", paper)
+    add_activity(store)
+    set_utilization(store, q3_rows())
+    with store.lock:
+        summary, found = summarize("2026Q3"), statement.statement(Quarter(2026, 3))
+    with overflowing() as wide, drawn() as texts:
+        render(summary, compress=False)
+        render_statement(found, compress=False)
+    assert not wide, wide
+    assert sum(name in text for text in texts) == 2  # every word of it printed, on each document
+
+
+def test_the_trend_says_none_for_a_quarter_without_referrals(golden: tuple[Summary, Statement]) -> None:
+    summary, _ = golden
+    first = fmt_trend_rows(summary)[0]  # 2025Q3: no referral, so no median (not a withheld one)
+    assert first[:3] == ("Jul–Sep 2025 (2025Q3)", "0", "none")

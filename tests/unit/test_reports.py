@@ -333,7 +333,7 @@ def test_a_quarter_of_fewer_than_five_referrals_withholds_every_count(golden: St
         assert all(cell == Cell(None, DASH) for _, cell in table.rows), table.name
         assert table.total == Cell(None, "<5")
     assert s.php_referrals == Cell(None, DASH)  # all 3 were referred: not even "<5"
-    assert s.follow_up_completion == Proportion(Cell(None, DASH), Cell(None, DASH), DASH)
+    assert s.follow_up_completion == Proportion(Cell(None, DASH), Cell(None, DASH), DASH + "‡")
     assert s.follow_up_completion.part.reason == "whole"  # marked: its whole is withheld
     assert all(f.median is None for f in s.standards)
     assert any("every count about referred physicians is withheld" in note for note in s.notes)

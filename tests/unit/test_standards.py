@@ -136,10 +136,10 @@ def test_suppressed_standards_say_why(crafted: Store) -> None:
     with crafted.lock:
         s = summarize(Q3, on=TODAY)  # threshold 5: 6 referrals, every base below 5
     match = s.standard("match")
-    # 3 met, 2 not: both small, each 1 to 4 of 5; the share only as far as that allows
-    assert (match.met.text, match.base.text, match.share) == ("<5*", "5", "at most 80%")
-    first = s.standard("first_contact")
-    assert (first.met.text, first.base.text, first.share) == ("—‡", "<5*", "—")
+    # 5 in the base beside 6 referrals would show that 1 case (F, declined) was left out: withheld
+    assert (match.met.text, match.base.text, match.share) == ("—‡", "—†", "—‡")
+    first = s.standard("first_contact")  # bounded by the cases with a first contact, "<5" here
+    assert (first.met.text, first.base.text, first.share) == ("—‡", "<5*", "—‡")
     assert first.median is None  # fewer than 5 cases: no median
     assert s.per_100 == "1.5"
 

@@ -11,13 +11,19 @@ whose mark alone allows two (under a threshold of 2, "<2" is 1 by its mark: the 
 from __future__ import annotations
 
 import tempfile
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from p2p_tui.services.cases.clocks import ClockLengths
+from p2p_tui.services.reporting import standards
 from p2p_tui.services.reporting.quarterly import Cell, part_cell, protect, summarize
+from p2p_tui.services.reporting.standards import StandardFigure
+from p2p_tui.services.reporting.suppression import count_cell
 from p2p_tui.store import Store
 from p2p_tui.store.vocab import SOURCES
 from tests.conftest import CHEAP_KDF, PASSPHRASE
@@ -207,3 +213,110 @@ def test_a_summary_never_publishes_what_its_rows_would_give_away(sources: list[s
         if table.name in truth:
             cells = [cell for _, cell in table.rows]
             assert cells == check(truth[table.name], total, threshold)
+
+
+# -- the standards beside the headline counts -------------------------------------------------------
+
+
+def _quarter(cases: Sequence[tuple[int, bool, tuple[bool, ...]]]) -> standards.QuarterTallies:
+    """Tallies of a closed quarter from cases (the last step reached 0-4: none, matched, contacted,
+    followed up, surveyed; declined after it; each step on time) as `standards.tallies` counts them."""
+    made = {}
+    for at, name in enumerate(standards.STANDARDS):  # the clock starts at step `at`, ends at at + 1
+        started = [c for c in cases if c[0] >= at]
+        done = [c for c in started if c[0] > at]
+        base = [c for c in started if c[0] > at or not c[1]]
+        met = sum(c[2][at] for c in done)
+        made[name] = standards.Tally(met, len(base), 0, Counter({1: len(done)}))
+    return standards.QuarterTallies(
+        len(cases),
+        made,
+        sum(c[1] for c in cases),
+        0,
+        sum(c[0] >= 2 for c in cases),
+        sum(c[0] >= 3 for c in cases),
+    )
+
+
+def _published(found: standards.QuarterTallies, t: int) -> tuple[standards.Headline, list[StandardFigure]]:
+    lengths = ClockLengths(1, 2, 7, 14)
+
+    def times(took: Counter[int], t: int) -> tuple[float | None, float | None]:  # shown from t cases
+        return (1.0, 1.0) if sum(took.values()) >= t else (None, None)
+
+    return standards.headline(found, t), list(standards.figures(found, t, lengths, times))
+
+
+def _reads(top: standards.Headline) -> tuple[str, str, str]:
+    return top.contacted.text, top.follow_up.part.text, top.follow_up.share
+
+
+cases_strategy = st.lists(
+    st.tuples(st.integers(0, 4), st.booleans(), st.tuples(*[st.booleans()] * 4)), min_size=0, max_size=32
+).map(lambda cs: [(reach, declined and reach < 4, on_time) for reach, declined, on_time in cs])
+
+
+@settings(max_examples=150, deadline=None)
+@given(cases=cases_strategy, t=st.integers(2, 6))
+def test_the_standards_never_narrow_a_withheld_headline_count(
+    cases: list[tuple[int, bool, tuple[bool, ...]]], t: int
+) -> None:
+    """A reader who knows the rule re-runs it on every (contacted, followed) the headline allows and
+    keeps those the published standards also allow (the follow-up's base are cases with a first
+    contact, its met ones with a follow-up, and so on; the cases left out of a base were declined, so
+    the declines are at least what they add up to). The standards must leave the hidden headline
+    counts exactly as open as the headline alone does, and never pin the declines."""
+    found = _quarter(cases)
+    top, rows = _published(found, t)
+    r = found.referrals
+    row = {f.name: (f.met.value, f.base.value) for f in rows}
+    timed = {f.name for f in rows if f.median is not None}  # shown: t cases or more took the step
+    declined_cell = count_cell(found.declined, t)
+    before: set[tuple[int, int]] = set()
+    after: set[tuple[int, int, int]] = set()
+    for c in range(r + 1):
+        for f in range(c + 1):
+            if _reads(standards.headline(replace(found, contacted=c, followed=f), t)) != _reads(top):
+                continue
+            before.add((c, f))
+            m_fc, _ = row["first_contact"]
+            m_fu, b_fu = row["follow_up"]
+            _, b_sv = row["survey"]
+            _, b_m = row["match"]
+            if (m_fc is not None and m_fc > c) or (b_fu is not None and not f <= b_fu <= c):
+                continue
+            if (m_fu is not None and m_fu > f) or (b_sv is not None and b_sv > f):
+                continue
+            if ("first_contact" in timed and c < t) or ({"follow_up", "survey"} & timed and f < t):
+                continue
+            least = sum(
+                gap for gap in ((r - b_m) if b_m is not None else 0, (c - b_fu) if b_fu is not None else 0,
+                                (f - b_sv) if b_sv is not None else 0)
+            )  # fmt: skip
+            for d in range(r + 1):
+                if d >= least and count_cell(d, t) == declined_cell:
+                    after.add((c, f, d))
+    assert (found.contacted, found.followed, found.declined) in after
+    assert {(c, f) for c, f, _ in after} == before, "the standards narrow a withheld headline count"
+    declines = {d for _, _, d in after}
+    alone = [d for d in range(r + 1) if count_cell(d, t) == declined_cell]
+    if len(alone) >= 2:  # under a threshold of 2, "<2" is 1 by its mark alone
+        assert len(declines) >= 2, f"the declines can only be {declines}"
+
+
+def test_a_standard_beside_a_withheld_headline_count_is_withheld() -> None:
+    """The demo's 2026Q3: 27 referrals, 26 with a first contact (so "—†"), 20 of them followed up on
+    time. A follow-up base of 26 would pin the hidden 26; a survey base of 22 would narrow the
+    follow-ups done; a match base of 26 beside 27 referrals would show 1 case left out."""
+    cases = [(4, False, (True,) * 4)] * 20 + [(3, False, (True, False, False, True))] * 2
+    cases += [(2, False, (True, True, False, True))] * 4 + [(0, True, (False,) * 4)]
+    found = _quarter(cases)
+    top, rows = _published(found, 5)
+    assert top.referrals.text == "27" and top.contacted.text == "—†"
+    assert top.follow_up.text == "—‡ of —† (—‡)"  # the share says why it is withheld too
+    shown = {f.name: (f.met.text, f.base.text, f.share) for f in rows}
+    assert shown["follow_up"] == ("—‡", "—†", "—‡")
+    timings = {f.name: f.median is not None for f in rows}  # 26 took the first contact: "26 or more"
+    assert timings == {"match": True, "first_contact": False, "follow_up": False, "survey": False}
+    assert shown["survey"] == ("—‡", "—†", "—‡")
+    assert shown["match"] == ("—‡", "—†", "—‡")  # 26 of 27: the one left out would show

@@ -192,15 +192,16 @@ class Annual:
 
 
 def interval(cell: Cell | None, threshold: int) -> Interval:
-    """What a published cell tells of its count: exact, 1 to t - 1 ("<5"), or 0 and up (withheld:
-    complemented cells can be zero when a whole breakdown is withheld). None: a quarter not begun."""
+    """What a published cell tells of its count: exact, 1 to t - 1 ("<5"), or its known bound and up
+    (withheld: a complemented cell of a breakdown is at least t, but one of a breakdown withheld
+    entirely, or a part of a withheld whole, can be zero). None: a quarter not begun."""
     if cell is None:
         return 0, 0
     if cell.value is not None:
         return cell.value, cell.value
     if cell.reason == SMALL:
         return 1, threshold - 1
-    return 0, None
+    return cell.least, None
 
 
 def year_cell(cells: Sequence[Cell | None], threshold: int) -> Cell:

@@ -23,6 +23,7 @@ from p2p_tui.services.reporting.quarterly import (
     suppression_rule,
 )
 from p2p_tui.services.reporting.standards import StandardFigure
+from p2p_tui.services.reporting.suppression import MARKS, WHOLE, WITHHELD
 from p2p_tui.vault import private_file
 
 TITLE = "Quarterly utilization summary"
@@ -130,7 +131,10 @@ def met_text(figure: StandardFigure) -> str:
 
 
 def timing_text(figure: StandardFigure) -> str:
-    """ "1 · 2": the median and 90th percentile of working days taken, or "—" (too few cases)."""
+    """ "1 · 2": the median and 90th percentile of working days taken, or "—" (too few cases; "—‡"
+    when withheld with the row)."""
+    if figure.timings_withheld:
+        return WITHHELD + MARKS[WHOLE]
     if figure.median is None:
         return "— (too few cases)"
     return f"{days(figure.median)} · {days(figure.p90)}"
@@ -229,7 +233,7 @@ def _standard(f: StandardFigure) -> dict[str, Any]:
         "met": _cell(f.met),
         "of": _cell(f.base),
         "percent": f.share,
-        "working_days_taken": {"median": f.median, "p90": f.p90},
+        "working_days_taken": {"median": f.median, "p90": f.p90, "withheld": f.timings_withheld},
     }
 
 
@@ -335,9 +339,15 @@ def _md_breakdown(table: Breakdown) -> list[str]:
 
 
 def trend_rows(summary: Summary) -> list[tuple[str, ...]]:
-    """The trend as rows: quarter, referrals, median working days to match, each standard's share."""
+    """The trend as rows: quarter, referrals, median working days to match, each standard's share
+    ("none" for a quarter without referrals, so it does not read as withheld)."""
     return [
-        (f"{p.heading} ({p.quarter})", p.referrals.text, days(p.median_days_to_match), *p.standards_met)
+        (
+            f"{p.heading} ({p.quarter})",
+            p.referrals.text,
+            "none" if p.referrals.value == 0 else days(p.median_days_to_match),
+            *p.standards_met,
+        )
         for p in summary.trend
     ]
 
@@ -405,8 +415,9 @@ def summary_rows(summary: Summary) -> Iterator[tuple[str, str, str]]:
     for f in summary.standards:
         yield from [(f"standard_{f.name}", "met", f.met.text), (f"standard_{f.name}", "of", f.base.text)]
         yield (f"standard_{f.name}", "percent", f.share)
-        yield (f"standard_{f.name}", "median_working_days", days(f.median))
-        yield (f"standard_{f.name}", "p90_working_days", days(f.p90))
+        withheld = WITHHELD + MARKS[WHOLE] if f.timings_withheld else None
+        yield (f"standard_{f.name}", "median_working_days", withheld or days(f.median))
+        yield (f"standard_{f.name}", "p90_working_days", withheld or days(f.p90))
     follow = summary.follow_up_completion
     yield from [
         ("follow_up", "done", follow.part.text),

@@ -1,7 +1,8 @@
 """k-anonymity of the de-identified export (ARCHITECTURE.md §5, "Reports").
 
 Each exported row is one physician's case. Its quasi-identifiers (what someone who knows the physician
-could know: the month received, county, career stage, pathway, source and stressors) must be shared by
+could know: the month received and its quarter, county, career stage, pathway, source and stressors;
+`QUASI_IDENTIFIERS`, the one list the export and `--check` both count over) must be shared by
 at least k rows (k from Settings, default 5, never below 3), as Ontario's IPC de-identification
 guidance and CIHI's practice treat smaller groups as identifying. Rows are generalised one step at a
 time, for every row alike, until every combination occurs k times or more:
@@ -28,7 +29,7 @@ from typing import Any
 
 from p2p_tui.services.reporting import csv_text
 
-QUASI_IDENTIFIERS = ("month_received", "county", "career_stage", "pathway", "source", "stressors")
+QUASI_IDENTIFIERS = ("month_received", "quarter", "county", "career_stage", "pathway", "source", "stressors")
 STEPS = (
     "month to quarter",
     "county to PEI",
@@ -57,9 +58,14 @@ class Anonymised:
         names = ", ".join(name.replace("_", " ") for name in QUASI_IDENTIFIERS)
         done = f"generalised {', '.join(self.steps)}" if self.steps else "nothing generalised"
         return (
-            f"k-anonymity with k = {self.k} over {names}: {done}; {len(self.rows)} rows written, "
+            f"k-anonymity with k = {self.k} over {names}: {done}; {rows(len(self.rows))} written, "
             f"{self.withheld} withheld (in a group smaller than {self.k} even then)."
         )
+
+
+def rows(n: int) -> str:
+    """ "1 row", "12 rows"."""
+    return f"{n} row{'' if n == 1 else 's'}"
 
 
 def _quarter(month: str) -> str:

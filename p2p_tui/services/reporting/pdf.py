@@ -129,6 +129,11 @@ class _Pdf(FPDF):
         self.set_font(FONT, style, size)
         self.cell(self.width, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
+    def wrapped(self, text: str, size: float, style: str, height: float) -> None:
+        """Text across the page, wrapped onto more lines when it is wider (a long organisation name)."""
+        self.set_font(FONT, style, size)
+        self.multi_cell(self.width, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
     def paragraph(
         self, text: str, size: float = 8.5, fill: bool = False, color: tuple[int, ...] = INK
     ) -> None:
@@ -169,10 +174,18 @@ class _Pdf(FPDF):
         body = [(list(r), "") for r in rows] + ([(list(total), "B")] if total else [])
         for n, (cells, style) in enumerate(body, 1):
             self.set_xy(x, y + n * ROW)
-            self.set_font(FONT, style, 8.5)
             for k, (text, width) in enumerate(zip(cells, widths, strict=True)):
+                self.fit_font(text, style, width)
                 self.cell(width, ROW, text, border="" if style else "B", align="L" if k == 0 else "R")
         return y + (len(body) + 1) * ROW
+
+    def fit_font(self, text: str, style: str, width: float, size: float = 8.5, least: float = 6.0) -> None:
+        """The table's font, a little smaller for a text that would not fit its cell otherwise."""
+        self.set_font(FONT, style, size)
+        room = width - 2 * self.c_margin
+        while size > least and self.get_string_width(text) > room:
+            size -= 0.5
+            self.set_font(FONT, style, size)
 
 
 def _two(pdf: _Pdf, width: float) -> list[float]:
@@ -279,12 +292,21 @@ def _two_tables(
     pdf.set_xy(LEFT, bottom + 2)
 
 
-def _title(pdf: _Pdf, head: Letterhead, first: str, second: str) -> None:
+def _letterhead(pdf: _Pdf, head: Letterhead) -> None:
+    """The organisation and program on one line when they fit, else each on its own, wrapped."""
     pdf.set_text_color(*FAINT)
-    pdf.text_line(f"{head.organisation} · {head.program}", 9, "", 5)
+    pdf.set_font(FONT, "", 9)
+    joined = f"{head.organisation} · {head.program}"
+    for text in [joined] if pdf.get_string_width(joined) <= pdf.width else [head.organisation, head.program]:
+        pdf.wrapped(text, 9, "", 4.4)
+    pdf.ln(0.6)
     pdf.set_text_color(*INK)
-    pdf.text_line(first, 17, "B", 9)
-    pdf.text_line(second, 11.5, "", 6)
+
+
+def _title(pdf: _Pdf, head: Letterhead, first: str, second: str) -> None:
+    _letterhead(pdf, head)
+    pdf.wrapped(first, 17, "B", 9)
+    pdf.wrapped(second, 11.5, "", 6)
     pdf.set_text_color(*FAINT)
     pdf.text_line(f"Made {head.made}", 8.5, "", 5)
     pdf.set_text_color(*INK)
@@ -367,7 +389,7 @@ def drawable(pdf: _Pdf, text: str) -> tuple[str, bool]:
 def render_statement(found: stmt.Statement, *, compress: bool = True) -> bytes:
     """The statement's PDF bytes: IDENTIFYING on every page."""
     title = f"Honorarium statement: {found.heading} ({found.quarter})"
-    footer = f"{stmt.IDENTIFYING.upper()} — honorarium statement {found.quarter}"
+    footer = stmt.marking(found)
     pdf = _Pdf(found.letterhead, title, footer, identifying=True)
     pdf.set_compression(compress)
     pdf.set_text_color(*INK)

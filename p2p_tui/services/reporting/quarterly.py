@@ -25,7 +25,7 @@ from p2p_tui.services.reporting import letterhead
 from p2p_tui.services.reporting.letterhead import Letterhead
 from p2p_tui.services.reporting.peers import PeerFigures, peer_figures
 from p2p_tui.services.reporting.quarters import Quarter
-from p2p_tui.services.reporting.standards import StandardFigure, figures, tallies
+from p2p_tui.services.reporting.standards import StandardFigure, figures, headline, tallies
 from p2p_tui.services.reporting.suppression import (
     WITHHELD,
     Breakdown,
@@ -191,13 +191,13 @@ def _has(stressor: str) -> str:
 
 
 def _quarter_counts(quarter: Quarter) -> tuple[int, dict[str, Rows], Rows, list[int]]:
-    """The quarter's total, rows by column, stressor rows, and [PHP, safety, first contact, follow-up
-    done], in one pass over `utilization` (values outside the known lists in a second)."""
+    """The quarter's total, rows by column, stressor rows, and [PHP, safety], in one pass over
+    `utilization` (values outside the known lists in a second). The cases with a first contact and
+    the follow-ups done are the standards' (`standards.headline`), counted once."""
     dims = _dimensions()
     params = [value for known in dims.values() for value in known] + [*STRESSORS]
     tests = [f"{column} = ?" for column, known in dims.items() for _ in known] + [_has(s) for s in STRESSORS]
-    tests += ["php_referred != 0", "safety_escalation != 0", "days_to_first_contact IS NOT NULL"]
-    tests += ["follow_up_done != 0 AND days_to_first_contact IS NOT NULL"]
+    tests += ["php_referred != 0", "safety_escalation != 0"]
     # the columns and tests are this module's constants; every value is a parameter
     exprs = ", ".join(["COUNT(*)", *(f"COUNT(*) FILTER (WHERE {test})" for test in tests)])
     sql = f"SELECT {exprs} FROM utilization WHERE quarter = ?"  # noqa: S608
@@ -237,11 +237,6 @@ def _times(histogram: Counter[int], threshold: int) -> tuple[float | None, float
         raise ValueError(k)
 
     return (kth((n + 1) // 2) + kth(n // 2 + 1)) / 2, float(kth((9 * n + 9) // 10))
-
-
-def _follow_up(referrals: Cell, total: int, contacted: int, followed: int, t: int) -> Proportion:
-    """Follow-ups done, of referrals that had a first contact, and the share."""
-    return proportion(followed, part_cell(contacted, referrals, total, t), contacted, t)
 
 
 def _survey(quarter: Quarter, threshold: int) -> SurveyAggregate:
@@ -328,7 +323,7 @@ def summarize(
         raise ValidationError("trend_quarters", "must be 0 or more")
     today = on or clock.today()
     served = clean_served(settings.get("physicians_served"))
-    total, by, stressors, (php, safety, contacted, followed) = _quarter_counts(q)
+    total, by, stressors, (php, safety) = _quarter_counts(q)
     referrals = count_cell(total, t)
     tables = [breakdown(column, rows, total, t) for column, rows in by.items()]
     tables.insert(2, breakdown("stressor", stressors, total, t, partition=False))
@@ -375,7 +370,7 @@ def summarize(
         referrals=referrals,
         breakdowns=tuple(tables),
         standards=shown[str(q)],
-        follow_up_completion=_follow_up(referrals, total, contacted, followed, t),
+        follow_up_completion=headline(mine, t).follow_up,
         php_referrals=part_cell(php, referrals, total, t),
         safety_escalations=part_cell(safety, referrals, total, t),
         declined=declined,

@@ -32,7 +32,18 @@ from datetime import date, timedelta
 
 from p2p_tui.services.cases.clocks import ClockLengths, add_working_days, working_days_between
 from p2p_tui.services.reporting.quarters import Quarter
-from p2p_tui.services.reporting.suppression import Cell, count_cell, proportion
+from p2p_tui.services.reporting.suppression import (
+    COMPLEMENT,
+    MARKS,
+    WHOLE,
+    WITHHELD,
+    Cell,
+    Proportion,
+    count_cell,
+    part_cell,
+    proportion,
+    withheld,
+)
 from p2p_tui.store import query
 
 STANDARDS = ("match", "first_contact", "follow_up", "survey")
@@ -54,7 +65,8 @@ SELECT u.quarter, u.outcome, r.received_on,
     (SELECT min(c.contact_on) FROM contact c
         WHERE c.kind = 'follow_up' AND c.referral_id = u.referral_id AND c.voided_on IS NULL),
     (SELECT min(s.submitted_on) FROM survey s WHERE s.referral_id = u.referral_id AND s.voided_on IS NULL),
-    r.consent = 'refused'
+    r.consent = 'refused', u.days_to_first_contact IS NOT NULL,
+    u.follow_up_done != 0 AND u.days_to_first_contact IS NOT NULL
 FROM utilization u JOIN referral r ON r.id = u.referral_id
 WHERE u.quarter IN ({marks})"""
 
@@ -72,12 +84,15 @@ class Tally:
 
 @dataclass(frozen=True)
 class QuarterTallies:
-    """The four standards of one quarter, and its declines (of which for no consent)."""
+    """The four standards of one quarter, its declines (of which for no consent), and, as the
+    de-identified record counts them, the cases with a first contact and of those with a follow-up."""
 
     referrals: int
     tallies: dict[str, Tally]
     declined: int
     no_consent: int
+    contacted: int = 0
+    followed: int = 0
 
 
 class _Days:
@@ -138,10 +153,15 @@ def tallies(
     per: dict[str, list[tuple[str | None, ...]]] = {name: [] for name in names}
     declines: Counter[str] = Counter()
     refusals: Counter[str] = Counter()
-    for quarter, outcome, received, consented, matched, contacted, followed, surveyed, refused in rows:
+    reached: Counter[str] = Counter()  # a first contact, as the de-identified record has it
+    checked: Counter[str] = Counter()  # and a follow-up done
+    for row in rows:
+        quarter, outcome, received, consented, matched, contacted, followed, surveyed = row[:8]
         declined = outcome == "declined"
         declines[quarter] += declined
-        refusals[quarter] += bool(declined and refused)
+        refusals[quarter] += bool(declined and row[8])
+        reached[quarter] += bool(row[9])
+        checked[quarter] += bool(row[10])
         per[quarter].append(
             (consented or received, matched, contacted, followed, surveyed, "1" if declined else "")
         )
@@ -154,7 +174,9 @@ def tallies(
         for at, standard in enumerate(STANDARDS):
             length: int = getattr(lengths, LENGTH_OF[standard])
             made[standard] = _tally([(c[at], c[at + 1], bool(c[5])) for c in cases], length, days, now)
-        found[name] = QuarterTallies(len(cases), made, declines[name], refusals[name])
+        found[name] = QuarterTallies(
+            len(cases), made, declines[name], refusals[name], reached[name], checked[name]
+        )
     return found
 
 
@@ -179,6 +201,36 @@ def working_days(n: int) -> str:
 
 
 @dataclass(frozen=True)
+class Headline:
+    """The quarter's protected counts that the standards sit beside: one set, published once (the
+    summary prints these very cells). Referrals stand alone; the cases with a first contact are a part
+    of them; the follow-ups done a part of those."""
+
+    referrals: Cell
+    contacted: Cell
+    follow_up: Proportion
+
+
+def headline(found: QuarterTallies, threshold: int) -> Headline:
+    """The quarter's referrals, cases with a first contact and follow-ups done, protected."""
+    referrals = count_cell(found.referrals, threshold)
+    contacted = part_cell(found.contacted, referrals, found.referrals, threshold)
+    return Headline(referrals, contacted, proportion(found.followed, contacted, found.contacted, threshold))
+
+
+# The headline counts each standard's counts are bounded by: the first contact's met are cases with a
+# first contact; the follow-up's base are cases with a first contact and its met cases with a
+# follow-up; the survey's base are cases with a follow-up. Published beside a withheld one, they
+# would narrow it (26 in the base of a "—†" of 27 pins it), so such a row is withheld.
+LINKED = {
+    "match": (),
+    "first_contact": ("contacted",),
+    "follow_up": ("contacted", "followed"),
+    "survey": ("followed",),
+}
+
+
+@dataclass(frozen=True)
 class StandardFigure:
     """One standard as published: met of base (suppressed as counts are), the share as far as the
     published cells allow, and the median and 90th percentile of working days taken (None below the
@@ -191,6 +243,40 @@ class StandardFigure:
     share: str
     median: float | None
     p90: float | None
+    timings_withheld: bool = False  # with the row, beside a withheld headline count (else: too few)
+
+
+def _near(value: int | None, totals: Sequence[int], threshold: int) -> bool:
+    """Whether a count is 1 to threshold - 1 away from a published total (the difference would be a
+    small count: 26 cases in a standard's base beside 27 referrals shows that 1 was left out)."""
+    return value is not None and any(0 < abs(total - value) < threshold for total in totals)
+
+
+def _linked_hidden(name: str, top: Headline) -> bool:
+    """Whether a headline count that bounds the standard's counts is withheld (the referrals, when
+    fewer than the threshold, bound them all)."""
+    cells = {"contacted": top.contacted, "followed": top.follow_up.part}
+    return top.referrals.value is None or any(cells[link].value is None for link in LINKED[name])
+
+
+def _guarded(
+    name: str, met: Cell, base: Cell, share: str, top: Headline, threshold: int
+) -> tuple[Cell, Cell, str]:
+    """A standard's met, base and share, withheld where the headline's protection needs it: a row
+    bounded by a withheld headline count, or whose base is 1 to threshold - 1 from a published
+    headline count, is withheld (base "—†", met and share "—‡"); a met that near one, with its share.
+    Beside fewer referrals than the threshold, every row is withheld ("—‡"), as every other count is."""
+    shown = [top.referrals, top.contacted, top.follow_up.part]
+    totals = [cell.value for cell in shown if cell.value is not None]
+    if threshold <= 1:
+        return met, base, share
+    if top.referrals.value is None:  # fewer referrals than the threshold: every count withheld
+        return withheld(WHOLE), withheld(WHOLE), WITHHELD + MARKS[WHOLE]
+    if _linked_hidden(name, top) or _near(base.value, totals, threshold):
+        return withheld(WHOLE), base if base.value is None else withheld(COMPLEMENT), WITHHELD + MARKS[WHOLE]
+    if _near(met.value, totals, threshold):
+        return withheld(COMPLEMENT), base, WITHHELD + MARKS[COMPLEMENT]
+    return met, base, share
 
 
 def figures(
@@ -199,13 +285,19 @@ def figures(
     lengths: ClockLengths,
     times: Callable[[Counter[int], int], tuple[float | None, float | None]],
 ) -> tuple[StandardFigure, ...]:
-    """The four standards of one quarter as published (`times`: median and p90 of a histogram)."""
+    """The four standards of one quarter as published (`times`: median and p90 of a histogram), each
+    protected together with the quarter's headline counts (`headline`)."""
+    top = headline(found, threshold)
     made = []
     for name in STANDARDS:
         tally = found.tallies[name]
         base = count_cell(tally.base, threshold)
-        met = proportion(tally.met, base, tally.base, threshold)
-        median, p90 = times(tally.took, threshold)
+        share = proportion(tally.met, base, tally.base, threshold)
+        met, base, shown = _guarded(name, share.part, base, share.share, top, threshold)
+        # the timings need `threshold` cases where the step happened: shown, they would tell that the
+        # withheld headline count bounding them (cases with a first contact, say) is that many or more
+        hidden = threshold > 1 and _linked_hidden(name, top)
+        median, p90 = (None, None) if hidden else times(tally.took, threshold)
         label = standard_label(name, lengths, working_days)
-        made.append(StandardFigure(name, label, met.part, base, met.share, median, p90))
+        made.append(StandardFigure(name, label, met, base, shown, median, p90, timings_withheld=hidden))
     return tuple(made)

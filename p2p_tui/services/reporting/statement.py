@@ -55,18 +55,28 @@ def totals(lines: Sequence[HonorariumLine]) -> tuple[Decimal, Decimal]:
     return total_hours, total_amount
 
 
-def rows(found: Statement) -> Iterator[tuple[str, str, str]]:
-    """The statement as (supporter, hours, amount) rows, the notice first and the total last."""
-    yield (IDENTIFYING.upper(), f"{found.heading} ({found.quarter})", found.letterhead.organisation)
+CSV_HEAD = ("supporter", "hours", "amount", "document")
+
+
+def marking(found: Statement) -> str:
+    """What the document is, as its every page and row says: "IDENTIFYING: FOR PAYMENT ONLY — ..."."""
+    return f"{IDENTIFYING.upper()} — honorarium statement {found.quarter}"
+
+
+def rows(found: Statement) -> Iterator[tuple[str, str, str, str]]:
+    """The statement as (supporter, hours, amount, document) rows, the total last. The marking is a
+    column of every row, not a row of its own: a spreadsheet reads no supporter called "IDENTIFYING",
+    and a row copied elsewhere still says what it is."""
+    mark = marking(found)
     for line in found.lines:
-        yield (line.name, hours(line.hours), f"{Decimal(str(line.amount)):.2f}")
+        yield (line.name, hours(line.hours), f"{Decimal(str(line.amount)):.2f}", mark)
     total_hours, total_amount = totals(found.lines)
-    yield ("Total", hours(total_hours), f"{total_amount:.2f}")
+    yield ("Total", hours(total_hours), f"{total_amount:.2f}", mark)
 
 
 def to_csv(found: Statement) -> str:
-    """The statement as CSV, `supporter,hours,amount`, every cell formula-safe."""
-    return table_csv(rows(found), ("supporter", "hours", "amount"))
+    """The statement as CSV, `supporter,hours,amount,document`, every cell formula-safe."""
+    return table_csv(rows(found), CSV_HEAD)
 
 
 def render(found: Statement, fmt: str) -> bytes:

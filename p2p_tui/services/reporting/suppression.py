@@ -24,12 +24,15 @@ class Cell:
     """A published count: `value` is None when suppressed; `shown` is the number, "<5" or "—".
 
     `reason` (small, complement or whole; "" when published) says why, and `mark` is its footnote
-    sign; they are left out of equality, which compares what is published.
+    sign; `least` is what the rule itself tells a reader of a withheld count (a complemented cell of a
+    breakdown is at least the threshold, the smallest being withheld first); they are left out of
+    equality, which compares what is published.
     """
 
     value: int | None
     shown: str
     reason: str = field(default="", compare=False)
+    least: int = field(default=0, compare=False)
 
     @property
     def mark(self) -> str:
@@ -146,7 +149,7 @@ def protect(counts: Sequence[int], total: int, threshold: int, *, partition: boo
     return tuple(
         Cell(None, f"<{threshold}", SMALL)
         if i in primary
-        else withheld(COMPLEMENT)
+        else Cell(None, WITHHELD, COMPLEMENT, least=threshold)
         if i in comp
         else Cell(c, str(c))
         for i, c in enumerate(counts)
@@ -173,11 +176,14 @@ def proportion(part: int, whole: Cell, whole_count: int, threshold: int) -> Prop
     """`part` of a published whole, with the share only as far as the published cells allow.
 
     The share of a withheld part is given as the bound its mark already tells: "at most 14%" for a
-    small part, "at least 87%" when the rest is small (the part withheld with it); "—" otherwise.
+    small part, "at least 87%" when the rest is small (the part withheld with it); otherwise "—" with
+    the mark of why ("—‡" when the whole is withheld, "—†" when the part is).
     """
     cell = part_cell(part, whole, whole_count, threshold)
-    if whole.value is None or whole_count == 0:
-        return Proportion(cell, whole, WITHHELD if whole.value is None else "n/a")
+    if whole.value is None:
+        return Proportion(cell, whole, WITHHELD + MARKS[WHOLE])
+    if whole_count == 0:
+        return Proportion(cell, whole, "n/a")
     if cell.value is not None:
         return Proportion(cell, whole, percent(cell.value, whole_count))
     rest = protect([part, whole_count - part], whole_count, threshold)[1]
@@ -185,7 +191,7 @@ def proportion(part: int, whole: Cell, whole_count: int, threshold: int) -> Prop
         return Proportion(cell, whole, f"at most {-(-100 * (threshold - 1) // whole_count)}%")
     if rest.reason == SMALL:
         return Proportion(cell, whole, f"at least {100 * (whole_count - threshold + 1) // whole_count}%")
-    return Proportion(cell, whole, WITHHELD)
+    return Proportion(cell, whole, WITHHELD + MARKS[COMPLEMENT])
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Report: the quarterly utilization summary of one quarter, de-identified, small counts suppressed.
 
-[ and ] move between quarters (the current one first); e exports the summary shown (PDF, Markdown, CSV
+[ and ] move between quarters (the last complete one first); e exports the summary shown (PDF, Markdown, CSV
 or JSON) into the documents folder. y switches to the annual view of the fiscal year (there [ and ]
 move by a year, and m enters the year's Member Survey results) and back. The summary is computed in a
 worker thread (it takes up to half a second at 100,000 referrals) and drawn on the event loop. Every
@@ -116,9 +116,14 @@ def days(pair: tuple[float | None, float | None]) -> str:
     return f"median {number(mid)} · p90 {number(high)}"
 
 
-def after(value: float | None) -> str:
-    """Median days to match in a chart's note: "1 d", or "—"."""
-    return "—" if value is None else f"{number(value)} d"
+def after(value: float | None, referrals: Cell | None = None) -> str:
+    """Median working days to match in a chart's note: "1 working day", "none" for a quarter without
+    referrals, "too few" below the threshold (never a bare "—", which would read as withheld)."""
+    if referrals is not None and referrals.value == 0:
+        return "none"
+    if value is None:
+        return "too few"
+    return f"{number(value)} working day{'' if value == 1 else 's'}"
 
 
 def money(amount: float) -> str:
@@ -170,10 +175,10 @@ def figures(summary: Summary) -> RenderableType:
         f"{summary.declined.text} · no consent {summary.no_consent.text}",
     )
     for figure in summary.standards:
+        timing = formats.timing_text(figure) if figure.timings_withheld else days((figure.median, figure.p90))
         grid.add_row(
             STANDARD_TITLES.get(figure.name, figure.name),
-            f"{figure.met.text} of {figure.base.text} ({figure.share}) · "
-            f"working days {days((figure.median, figure.p90))}",
+            f"{figure.met.text} of {figure.base.text} ({figure.share}) · working days {timing}",
         )
     grid.add_row("Follow-up done", f"{summary.follow_up_completion.text} with a first contact")
     grid.add_row(
@@ -207,9 +212,14 @@ class ReportScreen(AreaScreen):
     BINDINGS = [
         Binding("left_square_bracket", "quarter(-1)", "Previous quarter", id="report.prev"),
         Binding("right_square_bracket", "quarter(1)", "Next quarter", id="report.next"),
+        Binding("left_square_bracket", "year(-1)", "Previous year", id="report.prev_year"),
+        Binding("right_square_bracket", "year(1)", "Next year", id="report.next_year"),
         Binding("e", "export", "Export", id="report.export"),
-        Binding("y", "annual", "Year/quarter", id="report.annual"),
-        Binding("m", "member_survey", "Member Survey", show=False, id="report.member_survey"),
+        Binding("y", "annual", "Year", id="report.annual"),
+        Binding("y", "quarterly", "Quarter", id="report.quarterly"),
+        Binding(
+            "m", "member_survey", "Survey", tooltip="The year's Member Survey", id="report.member_survey"
+        ),
         Binding("r", "recompute", "Recompute", show=False, id="report.recompute"),
     ]
 
@@ -244,7 +254,7 @@ class ReportScreen(AreaScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.quarter = Quarter.of(clock.today())
+        self.quarter = Quarter.last_complete(clock.today())  # as `p2p-tui report` does
         self.summary: Summary | None = None
         self.computed: tuple[Quarter, int] | None = None  # what `summary` was computed from
         self.fiscal_year: FiscalYear | None = None  # the annual view's year (None: the quarter's view)
@@ -408,8 +418,8 @@ class ReportScreen(AreaScreen):
         )
         self.query_one("#report-figures", Static).update(figures(s))
         self.query_one("#trend-bars", Bars).show(
-            [cell_bar(p.quarter, p.referrals, after(p.median_days_to_match)) for p in s.trend],
-            title="Referrals per quarter · median days to match",
+            [cell_bar(p.quarter, p.referrals, after(p.median_days_to_match, p.referrals)) for p in s.trend],
+            title="Referrals per quarter · median working days to match",
         )
         source = [cell_bar(label, cell) for label, cell in s.breakdown("source").rows] if not s.empty else []
         self.query_one("#source-bars", Bars).show(source, title=f"Referrals by source, {s.quarter}")
@@ -425,6 +435,23 @@ class ReportScreen(AreaScreen):
         self.query_one("#report-notes", Static).update("\n" * s.empty + "\n".join([*notes, *marks]))
 
     # -- keys -------------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """[ and ] move by quarter in the quarter's view and by year in the annual view, and y goes to
+        the other view (the footer says which); m (the year's Member Survey) is for the annual view."""
+        if action in ("quarter", "annual"):
+            return self.fiscal_year is None
+        if action in ("year", "quarterly", "member_survey"):
+            return self.fiscal_year is not None
+        return True
+
+    def action_quarterly(self) -> None:
+        """Back from the annual view to the quarter's summary."""
+        self.action_annual()
+
+    def action_year(self, step: int) -> None:
+        """The previous or next fiscal year (the annual view)."""
+        self.action_quarter(step)
 
     def action_quarter(self, step: int) -> None:
         """The previous or next quarter (in the annual view: year)."""
@@ -455,6 +482,7 @@ class ReportScreen(AreaScreen):
                 self.notify(exc.message, title="No annual report", severity="error", timeout=10)
                 return
         self.query_one("#report-body", VerticalScroll).scroll_home(animate=False)
+        self.refresh_bindings()  # the footer's [ and ] say quarter or year
         self.reload()
         summary = self.shown_report()
         if isinstance(summary, Summary):
@@ -532,12 +560,12 @@ class ReportScreen(AreaScreen):
         with contextlib.suppress(Exception):  # the file is written; a failed entry must not hide it
             with self.store.atomic():
                 audit.record("export", table="report")
-        self.export_done(path)
+        self.export_done(path, what="Annual report" if isinstance(summary, Annual) else "Summary")
 
-    def export_done(self, path: Path | None, problem: str = "") -> None:
+    def export_done(self, path: Path | None, problem: str = "", what: str = "Summary") -> None:
         """From the export worker: the toast (App.notify is thread-safe), then the screen's state."""
         if path is not None:
-            self.app.notify(f"Summary written to {path}", title="Exported", timeout=15)
+            self.app.notify(f"{what} written to {path}", title="Exported", timeout=15)
         else:
             self.app.notify(problem, title=NOT_EXPORTED, severity="error", timeout=15)
         self.post_message(self.Exported(path))

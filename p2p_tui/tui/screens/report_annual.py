@@ -13,13 +13,14 @@ from p2p_tui.services.reporting import annual_formats
 from p2p_tui.services.reporting.annual import NOT_BEGUN, Annual, Column, Table
 
 LABEL_WIDTH = 24
+LABEL_LEAST = 18  # the label column never narrower: "Supporters who had a conversation" wraps by word
 SHOWN = ("key", "standards", "pathway", "source", "outcome", "activity")  # the rest: in the export
 
 
 def head(column: Column) -> str:
     """ "Apr–Jun\\n2026", with "to date" or "not begun" below."""
     months, _, year = column.label.rpartition(" ")
-    state = "" if not column.state else NOT_BEGUN if column.state == NOT_BEGUN else "to date"
+    state = "" if not column.state else "not\nbegun" if column.state == NOT_BEGUN else "to date"
     return "\n".join(part for part in (months, year, state) if part)
 
 
@@ -28,7 +29,7 @@ def year_table(annual: Annual, table: Table) -> RichTable:
     out = RichTable(
         title=table.title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, padding=(0, 1)
     )
-    out.add_column("", max_width=LABEL_WIDTH, overflow="fold")
+    out.add_column("", min_width=LABEL_LEAST, max_width=LABEL_WIDTH, overflow="fold")
     heads = [*(head(c) for c in annual.columns), annual.year_head.replace(", ", "\n")]
     for text in heads:
         out.add_column(right(text), justify="right", no_wrap=True)
@@ -47,8 +48,10 @@ def right(text: str, style: str = "") -> Text:
 
 
 def compact(cells: tuple[str, ...]) -> list[str]:
-    """A row in the screen's narrow columns: "at least 12†" as "≥12†", "10 to 16†" as "10–16†"."""
-    return [cells[0], *(c.replace("at least ", "≥").replace(" to ", "–") for c in cells[1:])]
+    """A row in the screen's narrow columns: "at least 12†" as "≥12†", "10 to 16†" as "10–16†", and
+    whole dollars without their cents ("$10,750.00" as "$10,750"; the export keeps the cents)."""
+    shown = (c.replace("at least ", "≥").replace(" to ", "–") for c in cells[1:])
+    return [cells[0], *(c.removesuffix(".00") if c.startswith("$") else c for c in shown)]
 
 
 def survey_table(annual: Annual) -> RenderableType:

@@ -32,7 +32,11 @@ def _line(e: Encounter) -> str:
 @group.command("add")
 @common_options
 @click.option(
-    "--supporter", "supporter_id", type=click.IntRange(1), required=True, help="The supporter's id."
+    "--supporter",
+    "supporter_id",
+    type=click.IntRange(1, common.MAX_ID),
+    required=True,
+    help="The supporter's id.",
 )
 @click.option("--on", "met_on", required=True, metavar="YYYY-MM-DD", help="The day of the encounter.")
 @click.option("--stage", type=click.Choice(CAREER_STAGES), help="The peer's career stage.")
@@ -62,7 +66,9 @@ def add(
 
 @group.command("list")
 @common_options
-@click.option("--supporter", "supporter_id", type=click.IntRange(1), help="Only this supporter's.")
+@click.option(
+    "--supporter", "supporter_id", type=click.IntRange(1, common.MAX_ID), help="Only this supporter's."
+)
 @vault_command
 def list_(supporter_id: int | None) -> None:
     """The informal encounters, newest first."""
@@ -77,7 +83,7 @@ def list_(supporter_id: int | None) -> None:
 
 @group.command("remove")
 @common_options
-@click.argument("encounter_id", type=click.IntRange(1))
+@click.argument("encounter_id", type=click.IntRange(1, common.MAX_ID))
 @click.option("--yes", is_flag=True, help="Remove without asking.")
 @vault_command
 def remove(encounter_id: int, yes: bool) -> None:

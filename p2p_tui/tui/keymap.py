@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+import stat
 import tomllib
 import unicodedata
 from collections.abc import Iterator, Mapping
@@ -170,7 +171,10 @@ def parse(text: str, known: Mapping[str, Entry]) -> dict[str, str]:
 
 
 def clashes(keymap: Mapping[str, str], known: Mapping[str, Entry]) -> list[str]:
-    """Two bindings of one place (a screen, a dialog, or everywhere) left on the same key."""
+    """Two bindings of one place (a screen, a dialog, or everywhere) left on the same key by the file.
+
+    Bindings that share a key by default are alternates shown one at a time (the Report's [ and ] move
+    by quarter or by year, as its view is): they clash only when the file moves one of them there."""
     by_place: dict[tuple[str, str], list[str]] = {}
     for entry in known.values():
         for key in keymap.get(entry.id, entry.keys).split(","):
@@ -178,7 +182,7 @@ def clashes(keymap: Mapping[str, str], known: Mapping[str, Entry]) -> list[str]:
     return [
         f"{' and '.join(ids)}: both on {display_key(key)} ({place})"
         for (place, key), ids in by_place.items()
-        if len(ids) > 1 and any(i in keymap for i in ids)
+        if len(ids) > 1 and any(keymap.get(i, known[i].keys) != known[i].keys for i in ids)
     ]
 
 
@@ -191,9 +195,16 @@ def normal(key: str) -> str:
     return KEY_NAME_REPLACEMENTS.get(name, name)
 
 
+KEYMAP_MAX = 256 * 1024  # bytes: a keymap is a few lines
+
+
 def load(path: Path, known: Mapping[str, Entry] | None = None) -> dict[str, str]:
     """The keymap in the file at `path` ({} when there is none); KeymapError when it cannot be used."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a pipe would block the console for ever
+            raise KeymapError(["is not a regular file"])
+        if path.stat().st_size > KEYMAP_MAX:
+            raise KeymapError([f"is larger than {KEYMAP_MAX // 1024} KiB"])
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         return {}

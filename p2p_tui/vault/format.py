@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import struct
 from dataclasses import dataclass
 from enum import IntEnum
@@ -212,9 +213,13 @@ def peek_generation(path: Path) -> int | None:
     backup listings, which look at every backup.
     """
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a pipe or a device would block or never end
+            return None
         with open(path, "rb") as file:
+            info = os.fstat(file.fileno())
+            if not stat.S_ISREG(info.st_mode):  # replaced between the two looks
+                return None
             head = file.read(HEAD_READ)
-            size = os.fstat(file.fileno()).st_size
-        return parse_header(memoryview(head), size)[0].generation
+        return parse_header(memoryview(head), info.st_size)[0].generation
     except (OSError, VaultDamaged):
         return None

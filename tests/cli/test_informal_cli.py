@@ -40,3 +40,13 @@ def test_informal_add_list_and_remove(tmp_path: Path) -> None:
     gone = run("informal", "remove", *vault, "1", stdin="y\n")
     assert gone.exit_code == 0 and "Removed informal encounter #1." in gone.output
     assert "No informal encounters" in run("informal", "list", *vault).output
+
+
+def test_a_supporter_id_too_large_for_the_database_is_a_usage_error() -> None:
+    """Atk 9 (second round): a 20-digit id gave an OverflowError traceback."""
+    from click.testing import CliRunner
+
+    from p2p_tui.cli import main
+
+    result = CliRunner().invoke(main, ["informal", "add", "--supporter", "9" * 20, "--on", "2026-01-05"])
+    assert result.exit_code == 2 and "Traceback" not in result.output and "--supporter" in result.output

@@ -201,3 +201,14 @@ async def test_a_backup_is_restored_from_the_console(make_app: AppFactory, vault
         await pilot.press("ctrl+q")
     kept = [b.generation for b in backups.listing(vault_path)]
     assert max(kept) >= 2  # the file that was replaced is among the backups
+
+
+def test_stored_settings_are_shown_printable() -> None:
+    """Atk 9 (second round): an old vault's county with an OSC sequence reached the terminal raw."""
+    from p2p_tui.tui.screens.settings import as_text
+
+    shown = as_text("counties", ["Kings", "Prince\x1b]0;PWNED\x07"]) + as_text(
+        "organisation_name", "Org\x9b1m"
+    )
+    assert "\x1b" not in shown and "\x07" not in shown and "\x9b" not in shown
+    assert shown.startswith("Kings, Prince\ufffd]0;PWNED\ufffd")

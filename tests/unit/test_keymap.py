@@ -99,3 +99,13 @@ def test_keys_command_prints_the_default_keymap_and_checks_a_file(tmp_path: Path
     checked = runner.invoke(main, ["keys", "--check", "--keymap", str(bad)])
     assert checked.exit_code == 1
     assert "today.done: unknown key 'f99'" in checked.output
+
+
+def test_a_keymap_that_is_a_pipe_is_refused_without_reading_it(tmp_path: Path) -> None:
+    """Atk 9 (second round): `--keymap FIFO` hung the console and `keys --check`."""
+    import os
+
+    fifo = tmp_path / "keymap.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(keymap.KeymapError, match="not a regular file"):
+        keymap.load(fifo)

@@ -298,3 +298,14 @@ def test_a_naive_now_is_taken_as_local_time(tmp_path: Path) -> None:
     vault.save(b"three", now=datetime(2026, 1, 3, 3, 4, 5))  # noqa: DTZ001
     assert [b.generation for b in backups.listing(path)] == [2, 1]
     vault.close()
+
+
+def test_a_pipe_named_like_a_backup_is_passed_over_not_read(tmp_path: Path) -> None:
+    """Atk 9 (second round): `check` hung for ever on a FIFO in the backups folder."""
+    import os
+
+    from p2p_tui.vault.format import peek_generation
+
+    fifo = tmp_path / "20261202T150300.000000Z-g0000000010.p2pvault"
+    os.mkfifo(fifo)
+    assert peek_generation(fifo) is None  # returns at once: opening it would block

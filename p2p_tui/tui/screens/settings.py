@@ -147,11 +147,11 @@ def clean_settings(texts: dict[str, str]) -> dict[str, Any]:
 def as_text(key: str, value: Any) -> str:
     """A stored value as the field shows it."""
     kind = SPECS[key].kind
-    if kind == "counties":
-        return ", ".join(str(v) for v in value)
+    if kind == "counties":  # stored text is made printable: an old vault may hold a control character
+        return ", ".join(common.printable(str(v)) for v in value)
     if kind == "rate":
         return f"{float(value):.2f}"
-    return str(value)
+    return common.printable(str(value))
 
 
 class SettingsScreen(AreaScreen):

@@ -219,3 +219,20 @@ def test_settings_take_a_retention_of_zero() -> None:
     with pytest.raises(ValidationError, match="from 0 to 3650"):
         clean_setting("retention_days", "-1")
     assert "reopened" in RETENTION_NOTE
+
+
+def test_saving_the_settings_records_only_the_key_that_changed(store: Store) -> None:
+    with store.atomic():
+        for key, value in settings.all_settings().items():
+            settings.put(key, value)
+    with store.lock:
+        before = audit.count()
+    with store.atomic():
+        for key, value in settings.all_settings().items():  # the Settings screen saves every key
+            settings.put(key, 30 if key == "retention_days" else value)
+    with store.lock:
+        added = audit.entries(limit=50, offset=before)
+        assert settings.get("retention_days") == 30
+    assert [(e.kind, e.table, e.record_ids, e.fields) for e in added] == [
+        ("update", "setting", ("retention_days",), ("value",))
+    ]

@@ -9,8 +9,8 @@ change it was not asked to.
 
 Tables named in `PRESERVED_ON_UNDO` are append-only records (the audit log of another branch): their
 rows added since the image was taken are carried across the restore, so an undo never erases the
-record of what happened; a table that does not exist is skipped. `record_undo` records
-the undo itself in that audit log.
+record of what happened; a table that does not exist is skipped. `record_undo` then records
+the undo in that audit log: one `undo` entry per carried entry, naming what was reverted.
 
 The images live in memory only, with the store: locking or closing the vault drops them.
 """
@@ -49,20 +49,30 @@ class Step:
     changes_after: int
 
 
-def record_undo(conn: sqlite3.Connection, label: str) -> None:
+def record_undo(conn: sqlite3.Connection, label: str, since: int = 0) -> None:
     """Record in the audit trail that a change was undone, inside the undo's transaction.
 
-    The entry names no value (not even `label`, which may hold a name): kind `undo` only. The restored
-    image's chain head predates the entries carried across the restore, so it is pointed at the last
-    of them first, then the new entry is sealed onto it.
+    The entries carried across the restore with an id above `since` are the undone change's own: each
+    gets an `undo` entry naming the same table, records, fields and case (a revert of that entry), so
+    the log and the case page show what the undo put back (a purged name, a closed case). With none
+    carried, one bare `undo` entry still says an undo happened. No value is named (not even `label`,
+    which may hold a name). The restored image's chain head predates the carried entries, so it is
+    pointed at the last of them first, then the new entries are sealed onto it.
     """
     del label
     if not audit.has_trail(conn):
         return
     audit.rehead(conn)
-    conn.execute(
-        "INSERT INTO audit_entry (kind, table_name, record_ids, fields) VALUES ('undo', NULL, '', '')"
-    )
+    reverted = conn.execute(
+        "SELECT table_name, record_ids, fields, referral_id FROM audit_entry WHERE id > ? ORDER BY id",
+        (since,),
+    ).fetchall()
+    for table, ids, fields, referral_id in reverted or [(None, "", "", None)]:
+        conn.execute(
+            "INSERT INTO audit_entry (kind, table_name, record_ids, fields, referral_id) "
+            "VALUES ('undo', ?, ?, ?, ?)",
+            (table, ids, fields, referral_id),
+        )
     audit.seal(conn)
 
 
@@ -151,7 +161,7 @@ class UndoLog:
         conn.execute("BEGIN IMMEDIATE")
         try:
             _put_back(conn, added)
-            record_undo(conn, step.label)
+            record_undo(conn, step.label, step.before.marks.get("audit_entry", 0))
             # a change the screens see (they redraw when the change count moves); the row is unchanged
             conn.execute("UPDATE meta SET value = value WHERE key = 'sentinel'")
             conn.execute("COMMIT")

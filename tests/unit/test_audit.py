@@ -219,6 +219,9 @@ def test_settings_take_a_retention_of_zero() -> None:
     with pytest.raises(ValidationError, match="from 0 to 3650"):
         clean_setting("retention_days", "-1")
     assert "reopened" in RETENTION_NOTE
+    assert "cannot be undone" in RETENTION_NOTE and "backups keep older copies until they rotate out" in (
+        RETENTION_NOTE.replace("The backups", "backups")
+    )
 
 
 def test_saving_the_settings_records_only_the_key_that_changed(store: Store) -> None:

@@ -95,3 +95,25 @@ def test_the_audit_trail_keeps_the_change_and_records_its_undo(store: Store) -> 
         assert any(row[3] == "referral" and row[6] == rid for row in reverts)
         assert audit.verify(conn).ok and audit.head(conn) == audit.digest(tuple(after[-1]))
         assert Referral.get_by_id(rid).status == "new"
+
+
+def test_a_close_that_purged_cannot_be_undone_and_says_why(store: Store) -> None:
+    from p2p_tui.store import settings
+    from p2p_tui.store.models import Physician
+    from p2p_tui.store.undo import PURGED
+
+    rid = new_case(store)
+    with store.atomic():
+        settings.put("retention_days", 0)
+    with store.atomic(undo="Case closed"):
+        lifecycle.end_case(rid, "closed")
+    assert store.last_change_final() and store.undo_log.available() is None
+    with pytest.raises(NothingToUndo, match="purge is final") as refused:
+        store.undo_last()
+    assert str(refused.value) == PURGED
+    with store.lock:
+        assert Physician.get_by_id(Referral.get_by_id(rid).physician_id).name == ""  # still purged
+        assert Referral.get_by_id(rid).status == "closed"
+    with store.atomic(undo="Note"):  # an ordinary change after it is undoable again
+        lifecycle.set_logistics_note(rid, "after")
+    assert not store.last_change_final() and store.undo_log.available() == "Note"

@@ -284,6 +284,9 @@ def verify(conn: sqlite3.Connection) -> Verdict:
     if previous != head(conn):
         if last_id is None:
             return Verdict(0, 0, "the trail is empty, but its head says it had entries: they were removed")
-        why = f"the last entry, {last_id}, is not the one the head names: entries after it were removed, or it was changed"
+        why = (
+            f"the last entry, {last_id}, is not the one the head names: entries after it were removed, "
+            "or it was changed"
+        )
         return Verdict(count, last_id, why)
     return Verdict(count, None)

@@ -77,8 +77,14 @@ def test_check_passes_an_intact_chain(vault: Path) -> None:
 @pytest.mark.parametrize(
     ("sql", "why"),
     [
-        ("DELETE FROM audit_entry WHERE id = 2", "entry 3 does not follow entry 1: an entry between was removed"),
-        ("UPDATE audit_entry SET fields = 'email' WHERE id = 3", "entry 4 does not follow entry 3: one of the"),
+        (
+            "DELETE FROM audit_entry WHERE id = 2",
+            "entry 3 does not follow entry 1: an entry between was removed",
+        ),
+        (
+            "UPDATE audit_entry SET fields = 'email' WHERE id = 3",
+            "entry 4 does not follow entry 3: one of the",
+        ),
         ("DELETE FROM audit_entry WHERE id = 5", "the last entry, 4, is not the one the head names"),
         ("DELETE FROM audit_entry", "the trail is empty, but its head says it had entries"),
     ],

@@ -246,8 +246,7 @@ class CaseScreen(CaseCorrections):
             lines = [f"Case #{self.referral_id}:  {ENDING_LABELS[status]}"]
             if supporter:
                 lines += [
-                    f"Recorded:  on {self._today().isoformat()}; the match with "
-                    f"{self.shown(supporter)} ends",
+                    f"Recorded:  on {self._today().isoformat()}; the match with {self.shown(supporter)} ends",
                     "           (their open cases drop by one).",
                 ]
             else:

@@ -65,7 +65,7 @@ def current_trail(path: Path, secret: str, *, recovery: bool = False) -> list[tu
         return []
     try:
         vault, image = Vault.open(path, secret, recovery=recovery, lock=False)
-    except VaultError:
+    except (VaultError, OSError):
         return None
     vault.close()
     try:

@@ -297,3 +297,19 @@ def test_a_restore_of_another_vaults_backup_keeps_this_vaults_trail_whole(
     after, intact = _trail_of(vault_path)
     assert intact and after[: len(before)] == before and len(after) == len(before) + 1
     assert after[-1][2] == "restore" and after[-1][5] == restoring.OTHER_VAULT
+
+
+def test_a_restore_over_a_damaged_vault_says_its_trail_was_not_read(store: Store, vault_path: Path) -> None:
+    from p2p_tui.store import restore as restoring
+
+    with store.atomic():
+        referral()
+    store.close()
+    copy = vault_path.with_name("copy.p2pvault")
+    copy.write_bytes(vault_path.read_bytes())
+    data = bytearray(vault_path.read_bytes())
+    data[-40] ^= 0xFF  # the ciphertext no longer authenticates
+    vault_path.write_bytes(bytes(data))
+    restoring.restore_from(vault_path, copy, PASSPHRASE)
+    after, intact = _trail_of(vault_path)
+    assert intact and after[-1][2] == "restore" and after[-1][5] == restoring.CURRENT_UNREAD

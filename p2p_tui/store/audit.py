@@ -241,7 +241,12 @@ def seal(conn: sqlite3.Connection) -> int:
 
 @dataclass(frozen=True)
 class Verdict:
-    """What `verify` found: the entries read, and the first broken one (None: the chain holds)."""
+    """What `verify` found: the entries read, and the first broken one (None: the chain holds).
+
+    `why` is a whole sentence naming the entries concerned (`entry 4284 does not follow entry 4282:
+    an entry between was removed or changed`); `broken_at` is 0 when the trail is empty but its head
+    says it had entries.
+    """
 
     entries: int
     broken_at: int | None
@@ -253,22 +258,35 @@ class Verdict:
         return self.broken_at is None
 
 
+def _unlinked(entry: int, before: int | None) -> str:
+    """Why `entry` does not chain to the entry read before it (`before`, None: it is the first)."""
+    if before is None:
+        if entry == 1:
+            return "entry 1 does not start the trail: it was changed"
+        return f"entry {entry} does not start the trail: the entries before it were removed or changed"
+    if before == entry - 1:
+        return f"entry {entry} does not follow entry {before}: one of the two was changed"
+    return f"entry {entry} does not follow entry {before}: an entry between was removed or changed"
+
+
 def verify(conn: sqlite3.Connection) -> Verdict:
     """Walk the chain from the genesis: the first entry whose link fails, and why."""
     if not has_trail(conn):
         return Verdict(0, None)
-    previous, count, last_id = GENESIS, 0, 0
+    previous, count, last_id = GENESIS, 0, None
     for row in conn.execute(f"SELECT {COLUMNS} FROM {TABLE} ORDER BY id"):  # noqa: S608
         count += 1
-        last_id = row[0]
         if row[7] is None:
-            return Verdict(count, row[0], "it was never sealed (written outside the program)")
+            return Verdict(count, row[0], f"entry {row[0]} was never sealed (written outside the program)")
         if row[7] != previous:
-            return Verdict(
-                count, row[0], "it does not follow the entry before it (one was changed or removed)"
-            )
-        previous = digest(row)
+            return Verdict(count, row[0], _unlinked(row[0], last_id))
+        last_id, previous = row[0], digest(row)
     if previous != head(conn):
-        why = "it, or entries after it, were changed or removed" if count else "entries were removed"
+        if last_id is None:
+            return Verdict(0, 0, "the trail is empty, but its head says it had entries: they were removed")
+        why = (
+            f"the last entry, {last_id}, is not the one the head names: entries after it were removed, "
+            "or it was changed"
+        )
         return Verdict(count, last_id, why)
     return Verdict(count, None)

@@ -1,11 +1,13 @@
 """Restoring a vault from one of its backups (or any copy), for `p2p-tui restore` and the unlock screen.
 
 The file being replaced is kept as a backup first, and the restored vault is saved with a generation
-above every one seen, so the generation never goes back.
+above every one seen, so the generation never goes back. Its audit trail is carried into the restored
+vault (`carry_trail`), then a `restore` entry naming the generation restored is sealed onto it.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,9 +52,65 @@ def newest_that_opens(path: Path, secret: str, *, recovery: bool = False) -> vau
     return None
 
 
-def with_restore_entry(db: MemoryDatabase) -> bytes:
-    """The image brought to this schema, with a `restore` entry at the end of its audit trail; closes
-    `db`."""
+# Marks of a `restore` entry (its `fields`) when the restored trail is not the vault's own history
+# continued: the backup came from another vault, or the file replaced could not be read.
+OTHER_VAULT = "other_vault"
+CURRENT_UNREAD = "current_trail_unread"
+
+
+def current_trail(path: Path, secret: str, *, recovery: bool = False) -> list[tuple[object, ...]] | None:
+    """Every audit entry of the vault at `path` as stored (`audit.COLUMNS`), [] for a vault with no
+    trail yet, or None when it is missing or does not open with this secret (then it cannot be read)."""
+    if not path.exists():
+        return []
+    try:
+        vault, image = Vault.open(path, secret, recovery=recovery, lock=False)
+    except (VaultError, OSError):
+        return None
+    vault.close()
+    try:
+        db = Store.load_image(image, path)
+    except VaultError:
+        return None
+    try:
+        conn = db.raw()
+        if not audit.has_trail(conn):
+            return []
+        sql = f"SELECT {audit.COLUMNS} FROM {audit.TABLE} ORDER BY id"  # noqa: S608 - fixed names
+        return [tuple(row) for row in conn.execute(sql)]
+    finally:
+        db.close()
+
+
+def carry_trail(conn: sqlite3.Connection, current: list[tuple[object, ...]]) -> bool:
+    """Give the restored image's trail every entry of the current one, so a restore loses none;
+    whether the backup was of the same lineage.
+
+    Same lineage (the backup's last entry is, by hash, the current entry with that id; an empty
+    backup trail counts as the start of any): the current entries after it are added, and they chain
+    on as they are. Another lineage (a backup of another vault): the current trail replaces the
+    backup's whole, since it is this vault file's history (the backup's own stays in its file).
+    """
+    last = conn.execute(f"SELECT {audit.COLUMNS} FROM {audit.TABLE} ORDER BY id DESC LIMIT 1").fetchone()  # noqa: S608
+    if last is None:
+        same, later = True, current
+    else:
+        match = next((row for row in current if row[0] == last[0]), None)
+        same = match is not None and audit.digest(match) == audit.digest(tuple(last))
+        later = [row for row in current if int(str(row[0])) > int(last[0])] if same else current
+    if not same:
+        conn.execute(f"DELETE FROM {audit.TABLE}")  # noqa: S608 - a fixed name
+    marks = ", ".join("?" * len(audit.COLUMNS.split(", ")))
+    conn.executemany(f"INSERT INTO {audit.TABLE} ({audit.COLUMNS}) VALUES ({marks})", later)  # noqa: S608
+    return same
+
+
+def with_restore_entry(
+    db: MemoryDatabase, generation: int = 0, current: list[tuple[object, ...]] | None = None
+) -> bytes:
+    """The image brought to this schema, its trail carrying the current vault's (`carry_trail`; None:
+    the current one could not be read), and a `restore` entry at the end naming the generation
+    restored; closes `db`."""
     try:
         with db.lock:
             conn = db.raw()
@@ -60,7 +118,11 @@ def with_restore_entry(db: MemoryDatabase) -> bytes:
             audit.install(conn)
             conn.execute("BEGIN IMMEDIATE")
             try:
-                audit.add(conn, "restore")
+                marks: tuple[str, ...] = (CURRENT_UNREAD,)
+                if current is not None:
+                    marks = () if carry_trail(conn, current) else (OTHER_VAULT,)
+                audit.rehead(conn)
+                audit.add(conn, "restore", ids=(generation,), fields=marks)
                 audit.seal(conn)
                 conn.execute("COMMIT")
             except BaseException:
@@ -74,14 +136,22 @@ def with_restore_entry(db: MemoryDatabase) -> bytes:
 def restore_from(path: Path, source: Path, secret: str, *, recovery: bool = False) -> int:
     """Replace the vault at `path` with `source` (which must open with `secret`); the new generation.
 
-    Raises the vault's named errors (VaultLocked while the vault is open elsewhere).
+    The audit trail of the vault replaced is carried into the restored one when it opens with the
+    same secret (`with_restore_entry`): a restore never erases the record of what happened since the
+    backup. Raises the vault's named errors (VaultLocked while the vault is open elsewhere).
     """
     restored, image = Vault.open(source, secret, recovery=recovery, lock=False)
     try:
-        image = with_restore_entry(Store.load_image(image, source))  # refuses a file of no p2p-tui data
+        db = Store.load_image(image, source)  # refuses a file of no p2p-tui data
         lock = VaultLock(path)
-        lock.acquire()
         try:
+            lock.acquire()
+        except BaseException:
+            db.close()
+            raise
+        try:
+            trail = current_trail(path, secret, recovery=recovery)
+            image = with_restore_entry(db, restored.generation, trail)
             current = peek_generation(path) or 0
             generations = [b.generation for b in vault_backups.listing(path)]
             generations += [restored.generation, current]

@@ -6,6 +6,8 @@ import json
 import re
 from typing import Any
 
+from peewee import EXCLUDED
+
 from p2p_tui.store.models import Setting
 
 DEFAULTS: dict[str, Any] = {
@@ -113,7 +115,14 @@ def put(key: str, value: Any) -> None:
     wrong = problem(key, value)
     if wrong is not None:
         raise ValueError(f"setting {key}: {wrong}")
-    Setting.insert(key=key, value=json.dumps(value)).on_conflict_replace().execute()
+    # An upsert that writes only a changed value: the audit trail then records an update of the one
+    # key whose value changed (a REPLACE would delete and insert every key saved, changed or not).
+    encoded = json.dumps(value)
+    Setting.insert(key=key, value=encoded).on_conflict(
+        conflict_target=[Setting.key],
+        update={Setting.value: EXCLUDED.value},
+        where=(Setting.value != EXCLUDED.value),
+    ).execute()
 
 
 def all_settings() -> dict[str, Any]:

@@ -142,6 +142,11 @@ class Store:
                 self.undo_log.keep(before, undo)
         self.saver.request()
 
+    def last_change_final(self) -> bool:
+        """Whether the session's last change purged, so Ctrl+Z cannot undo it (`store/undo.py`)."""
+        with self.lock:
+            return self.undo_log.final()
+
     def undo_last(self) -> str:
         """Undo the session's last undoable change and save; returns what it was (`NothingToUndo`)."""
         with self.lock:

@@ -75,20 +75,34 @@ def test_check_passes_an_intact_chain(vault: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("sql", "first"),
+    ("sql", "why"),
     [
-        ("DELETE FROM audit_entry WHERE id = 2", 3),
-        ("UPDATE audit_entry SET fields = 'email' WHERE id = 3", 4),
-        ("DELETE FROM audit_entry WHERE id = 5", 4),
+        (
+            "DELETE FROM audit_entry WHERE id = 2",
+            "entry 3 does not follow entry 1: an entry between was removed",
+        ),
+        (
+            "UPDATE audit_entry SET fields = 'email' WHERE id = 3",
+            "entry 4 does not follow entry 3: one of the",
+        ),
+        ("DELETE FROM audit_entry WHERE id = 5", "the last entry, 4, is not the one the head names"),
+        ("DELETE FROM audit_entry", "the trail is empty, but its head says it had entries"),
     ],
-    ids=["deleted", "altered", "last-deleted"],
+    ids=["deleted", "altered", "last-deleted", "all-deleted"],
 )
-def test_check_finds_an_entry_deleted_or_altered_in_the_image(vault: Path, sql: str, first: int) -> None:
+def test_check_finds_an_entry_deleted_or_altered_in_the_image(vault: Path, sql: str, why: str) -> None:
     tamper(vault, sql)
     result = run("check", "--vault", str(vault))
     assert result.exit_code == 4, result.output
-    assert "BROKEN" in result.stdout
-    assert f"the audit trail is broken at entry {first}" in result.stderr
+    assert result.stdout.splitlines()[-1].endswith("entries, BROKEN")
+    assert result.stderr.startswith(f"Error: the audit trail is broken: {why}")
+    assert "entry 0" not in result.stderr
+    assert "\nError: the audit trail is broken" in result.output  # on a line of its own
+
+
+def test_check_help_says_a_passphrase_holder_can_rechain(vault: Path) -> None:
+    said = " ".join(run("check", "--help").output.split())
+    assert "recompute the chain" in said and "passphrase" in said
 
 
 def test_dictionary_prints_markdown_and_csv_without_a_vault(tmp_path: Path) -> None:

@@ -10,7 +10,8 @@ from textual.widgets import Button, Input, Select, SelectionList
 
 from p2p_tui.services.cases.intake import PhysicianInput
 from p2p_tui.services.people import roster
-from p2p_tui.store.models import Contact, Match, Referral, Survey
+from p2p_tui.store import settings
+from p2p_tui.store.models import Contact, Match, Physician, Referral, Survey
 from p2p_tui.tui import compat
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
 from p2p_tui.tui.dialogs.confirm import ConfirmDialog
@@ -101,13 +102,28 @@ async def test_the_whole_day_by_keys(make_app: AppFactory, tmp_path: Path) -> No
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CaseScreen))
 
-        # close the case
+        # close the case, under a retention of 0 days: the dialog says the name goes at once
+        with app.store.atomic():
+            settings.put("retention_days", 0)
         await pilot.press("x")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoiceDialog))
         await pilot.press("enter")  # "Close the case" is first
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))  # it ends the match: asked
+        said = " ".join(screen_text(pilot).split())
+        assert "Purged at once: the physician's name and contacts" in said
+        assert "Ctrl+Z cannot bring them back" in said
         await pilot.press("enter")
         await wait_for(pilot, lambda: "CLOSED" in screen_text(pilot))
+        assert any("cannot be undone" in str(n.message) for n in compat.notifications(app))
+        await pilot.press("ctrl+z")  # a purge is final: refused, with why
+        await wait_for(
+            pilot, lambda: any("purge is final" in str(n.message) for n in compat.notifications(app))
+        )
+        with app.store.lock:
+            assert (
+                Referral.get().status == "closed"
+                and Physician.get_by_id(Referral.get().physician_id).name == ""
+            )
 
         # the queue is empty again
         await pilot.press("escape")

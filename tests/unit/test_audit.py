@@ -219,3 +219,97 @@ def test_settings_take_a_retention_of_zero() -> None:
     with pytest.raises(ValidationError, match="from 0 to 3650"):
         clean_setting("retention_days", "-1")
     assert "reopened" in RETENTION_NOTE
+    assert "cannot be undone" in RETENTION_NOTE and "backups keep older copies until they rotate out" in (
+        RETENTION_NOTE.replace("The backups", "backups")
+    )
+
+
+def test_saving_the_settings_records_only_the_key_that_changed(store: Store) -> None:
+    with store.atomic():
+        for key, value in settings.all_settings().items():
+            settings.put(key, value)
+    with store.lock:
+        before = audit.count()
+    with store.atomic():
+        for key, value in settings.all_settings().items():  # the Settings screen saves every key
+            settings.put(key, 30 if key == "retention_days" else value)
+    with store.lock:
+        added = audit.entries(limit=50, offset=before)
+        assert settings.get("retention_days") == 30
+    assert [(e.kind, e.table, e.record_ids, e.fields) for e in added] == [
+        ("update", "setting", ("retention_days",), ("value",))
+    ]
+
+
+def _trail_of(path: Path) -> tuple[list[tuple[object, ...]], bool]:
+    reopened = Store.open(path, PASSPHRASE)
+    try:
+        with reopened.lock:
+            return trail(reopened), audit.verify().ok
+    finally:
+        reopened.close()
+
+
+def test_a_restore_from_an_older_backup_keeps_every_later_entry(store: Store, vault_path: Path) -> None:
+    from p2p_tui.store import restore as restoring
+    from p2p_tui.vault import peek_generation
+
+    with store.atomic():
+        rid = referral()
+    store.save_now()
+    copy = vault_path.with_name("older.p2pvault")
+    copy.write_bytes(vault_path.read_bytes())
+    with store.atomic():
+        lifecycle.set_logistics_note(rid, "Zelda: after clinic")
+        lifecycle.end_case(rid, "closed", TODAY)
+        settings.put("retention_days", 0)
+        retention.purge(dry_run=False)
+    with store.lock:
+        before = trail(store)
+    store.close()
+    restoring.restore_from(vault_path, copy, PASSPHRASE)
+    after, intact = _trail_of(vault_path)
+    assert intact
+    assert after[: len(before)] == before  # the close, the purge and the rest are all still there
+    assert len(after) == len(before) + 1
+    last = after[-1]
+    assert last[2] == "restore" and last[4] == str(peek_generation(copy)) and last[5] == ""
+
+
+def test_a_restore_of_another_vaults_backup_keeps_this_vaults_trail_whole(
+    store: Store, vault_path: Path, tmp_path: Path
+) -> None:
+    from p2p_tui.store import restore as restoring
+    from tests.conftest import CHEAP_KDF
+
+    other_path = tmp_path / "other" / "other.p2pvault"
+    other, _ = Store.create(other_path, PASSPHRASE, kdf=CHEAP_KDF)
+    with other.atomic():
+        settings.put("retention_days", 7)
+    other.close()
+    store.bind()  # the models point at this test's vault again
+    with store.atomic():
+        referral()
+    with store.lock:
+        before = trail(store)
+    store.close()
+    restoring.restore_from(vault_path, other_path, PASSPHRASE)
+    after, intact = _trail_of(vault_path)
+    assert intact and after[: len(before)] == before and len(after) == len(before) + 1
+    assert after[-1][2] == "restore" and after[-1][5] == restoring.OTHER_VAULT
+
+
+def test_a_restore_over_a_damaged_vault_says_its_trail_was_not_read(store: Store, vault_path: Path) -> None:
+    from p2p_tui.store import restore as restoring
+
+    with store.atomic():
+        referral()
+    store.close()
+    copy = vault_path.with_name("copy.p2pvault")
+    copy.write_bytes(vault_path.read_bytes())
+    data = bytearray(vault_path.read_bytes())
+    data[-40] ^= 0xFF  # the ciphertext no longer authenticates
+    vault_path.write_bytes(bytes(data))
+    restoring.restore_from(vault_path, copy, PASSPHRASE)
+    after, intact = _trail_of(vault_path)
+    assert intact and after[-1][2] == "restore" and after[-1][5] == restoring.CURRENT_UNREAD

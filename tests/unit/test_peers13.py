@@ -107,6 +107,21 @@ def test_a_wellbeing_item_follows_a_safety_escalation_and_leaves_with_its_check_
     assert supporter_kinds(D("2027-02-09")) == []
 
 
+def test_a_paused_supporter_owes_no_routine_check_in_but_one_after_an_escalation(
+    store: Store, sam: int
+) -> None:
+    later = D("2027-02-10")  # 12 weeks and more after Sam's training
+    with store.atomic():
+        rid = referral(1)
+        matching.confirm_match(rid, sam, on=D("2026-11-16"))
+        roster.pause_until(sam, "2027-03-01")
+    assert supporter_kinds(later) == []  # paused: the routine check-in waits for the return
+    assert supporter_kinds(D("2027-03-01")) == [("wellbeing", sam)]
+    with store.atomic():
+        safety.escalate(rid, "php", on=D("2026-11-18"), at="09:00")
+    assert supporter_kinds() == [("wellbeing", sam)]  # the case's supporter, paused or not
+
+
 def test_a_break_sets_unavailable_until_and_the_matcher_leaves_them_out(store: Store, sam: int) -> None:
     with store.atomic():
         rid = referral(1)
@@ -154,7 +169,7 @@ def test_an_outside_match_runs_the_case_to_closed_with_its_clocks(store: Store, 
         lifecycle.record_contact(rid, "follow_up", "phone", TODAY)
         lifecycle.end_case(rid, "closed", TODAY)
     assert lifecycle.get_referral(rid).status == "closed"
-    assert [i.kind for i in followups.items_for(rid, TODAY)] == ["survey"]
+    assert followups.items_for(rid, TODAY) == []  # no supporter, so no supporter survey to ask for
     (record,) = deidentify.records()
     assert (record.outside_resource, record.days_to_match, record.follow_up_done) == (
         "other_province",

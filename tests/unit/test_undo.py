@@ -75,6 +75,8 @@ def test_a_refused_change_keeps_nothing_to_undo(store: Store) -> None:
 
 def test_the_audit_trail_keeps_the_change_and_records_its_undo(store: Store) -> None:
     rid = new_case(store)
+    with store.lock:
+        before = store.db.raw().execute("SELECT max(id) FROM audit_entry").fetchone()[0]
     with store.atomic(undo="Case closed"):
         lifecycle.end_case(rid, "closed")
     with store.lock:
@@ -85,6 +87,33 @@ def test_the_audit_trail_keeps_the_change_and_records_its_undo(store: Store) -> 
         conn = store.db.raw()
         after = conn.execute("SELECT * FROM audit_entry ORDER BY id").fetchall()
         assert after[: len(kept)] == kept  # nothing of the trail is undone
-        assert [row[2] for row in after[len(kept) :]] == ["undo"]
+        change = [row for row in kept if row[0] > before]  # the close's own entries
+        reverts = after[len(kept) :]
+        assert change and [row[2] for row in reverts] == ["undo"] * len(change)
+        # each names what it reverted: the same table, records, fields and case (the case page shows it)
+        assert [row[3:7] for row in reverts] == [row[3:7] for row in change]
+        assert any(row[3] == "referral" and row[6] == rid for row in reverts)
         assert audit.verify(conn).ok and audit.head(conn) == audit.digest(tuple(after[-1]))
         assert Referral.get_by_id(rid).status == "new"
+
+
+def test_a_close_that_purged_cannot_be_undone_and_says_why(store: Store) -> None:
+    from p2p_tui.store import settings
+    from p2p_tui.store.models import Physician
+    from p2p_tui.store.undo import PURGED
+
+    rid = new_case(store)
+    with store.atomic():
+        settings.put("retention_days", 0)
+    with store.atomic(undo="Case closed"):
+        lifecycle.end_case(rid, "closed")
+    assert store.last_change_final() and store.undo_log.available() is None
+    with pytest.raises(NothingToUndo, match="purge is final") as refused:
+        store.undo_last()
+    assert str(refused.value) == PURGED
+    with store.lock:
+        assert Physician.get_by_id(Referral.get_by_id(rid).physician_id).name == ""  # still purged
+        assert Referral.get_by_id(rid).status == "closed"
+    with store.atomic(undo="Note"):  # an ordinary change after it is undoable again
+        lifecycle.set_logistics_note(rid, "after")
+    assert not store.last_change_final() and store.undo_log.available() == "Note"

@@ -6,8 +6,9 @@ no trigger sees is recorded here with `record(kind, ...)`, inside the caller's `
 - `record("export", table="report")`: an output left the vault (`table` names what: `report`,
   `deidentified`, `honoraria`, `backup`);
 - `record("import", table="physician")`, `record("purge")`, `record("unlock")`, `record("restore")`;
-- `record("undo", table=..., ids=..., fields=...)`: for the session's undo (the undone change's own
-  rows are recorded by the triggers as they are reverted; this entry says they were an undo).
+- `undo` entries are written by `store/undo.record_undo`, not here: an undo restores the database
+  image from before the change, which no trigger sees, so it adds one `undo` entry per entry of the
+  undone change, with the same table, records, fields and case (what the undo put back).
 
 Every argument is a name or an id, never a value of a person: `record` refuses a kind outside
 `vocab.AUDIT_KINDS` and a table or field that is not a plain identifier. The log reads back through

@@ -269,8 +269,11 @@ DESCRIPTIONS: dict[str, dict[str, tuple[str, str, str]]] = {
         "at": _f("when, UTC"),
         "kind": _f("insert, update, delete, export, import, purge, restore, passphrase, unlock or undo"),
         "table_name": _f("the table changed, or what was exported or imported"),
-        "record_ids": _f("the record's id or key (never a value)"),
-        "fields": _f("names of the fields an update changed (never their values)"),
+        "record_ids": _f("the record's id or key; for a restore, the generation restored (never a value)"),
+        "fields": _f(
+            "names of the fields an update changed (never their values); for a restore, other_vault or "
+            "current_trail_unread when the trail before it is not this vault's continued"
+        ),
         "referral_id": _f("the case the record belongs to, if any"),
         "prev_hash": _f("SHA-256 of the previous entry (the chain)"),
     },

@@ -91,6 +91,11 @@ def retention_days() -> int:
     return value
 
 
+def purges_at_close() -> bool:
+    """Whether ending a case purges its physician's identifying fields at once (a retention of 0)."""
+    return retention_days() == 0
+
+
 def plan(on: date | None = None) -> PurgePlan:
     """What a purge on `on` (default today) would remove; changes nothing."""
     on = on or clock.today()

@@ -159,7 +159,9 @@ def lateness(due: date, on: date) -> int:
 # - first contact (a matched case): the active match's date;
 # - check-in (a contacted case): the last real contact, so each contact restarts it;
 # - survey: the last follow-up contact with no survey on or after it, on any case, closed included,
-#   unless the physician was purged (a follow-up with no survey since means the last one has none);
+#   unless the physician was purged (a follow-up with no survey since means the last one has none),
+#   and only when the case's match at that follow-up was a program supporter's: the survey is theirs,
+#   so an outside match (`outside.py`, no supporter) asks for none;
 # - consent pending, on open cases: the first-contact clock on a matched case, else the match clock
 #   from the day the case took its status (its receipt, reopening or last contact);
 # - safety: the first escalation not yet acknowledged, due that day, on any case (a safety item never
@@ -196,6 +198,8 @@ FROM (SELECT c.referral_id, max(c.contact_on) AS last_on FROM contact c
 JOIN referral r ON r.id = f.referral_id
 JOIN physician p ON p.id = r.physician_id
 WHERE p.purged_on IS NULL
+    AND (SELECT m.supporter_id FROM "match" m WHERE m.referral_id = r.id AND m.matched_on <= f.last_on
+         ORDER BY m.id DESC LIMIT 1) IS NOT NULL
 UNION ALL
 SELECT e.referral_id, 0, min(e.escalated_on), r.received_on
 FROM escalation e JOIN referral r ON r.id = e.referral_id

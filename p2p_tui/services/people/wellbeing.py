@@ -1,6 +1,7 @@
 """Supporters' own wellbeing (issue 13 item 3) and the debriefs they ask for (issue 10 item 6).
 
-- A check-in with each active supporter every `wellbeing_check_in_weeks` weeks (a setting, default 12)
+- A check-in with each active supporter (not paused, not on a break: `routine_due`) every
+  `wellbeing_check_in_weeks` weeks (a setting, default 12)
   counted from their last check-in (else their training, else their record's creation), and within
   `WITHIN_WORKING_DAYS` working days after a case of theirs had a safety escalation or a survey that
   asked for a debrief, when no check-in has been recorded since. One item per supporter: the earliest due.
@@ -150,9 +151,11 @@ def record_debrief(supporter_id: int, on: date | None = None) -> int:
 
 # -- the queue's items -----------------------------------------------------------------------------
 
-# Supporters who may be due a check-in: (id, status, last check-in, training completed, record created).
+# Supporters who may be due a check-in: (id, status, unavailable until, last check-in, training
+# completed, record created).
 SUPPORTERS_SQL = """
-SELECT s.id, s.status, (SELECT max(c.checked_on) FROM wellbeing_check_in c WHERE c.supporter_id = s.id),
+SELECT s.id, s.status, s.unavailable_until,
+    (SELECT max(c.checked_on) FROM wellbeing_check_in c WHERE c.supporter_id = s.id),
     s.training_completed_on, p.created_on
 FROM supporter s JOIN physician p ON p.id = s.physician_id
 WHERE s.status IN ('active', 'paused')
@@ -190,6 +193,15 @@ def since() -> str:
     return str(found) if found else ""
 
 
+def routine_due(status: str, unavailable_until: str | None, on: date) -> bool:
+    """Whether the routine check-in applies: an active supporter taking cases, not one paused or on a
+    break (unavailable until after `on`). A check-in after an escalation or a debrief asked for is owed
+    to whoever supported the case, paused or not."""
+    return status == "active" and (
+        unavailable_until is None or date.fromisoformat(unavailable_until[:10]) <= on
+    )
+
+
 def due_items(on: date | None = None) -> list[SupporterDue]:
     """Every supporter item on `on`: the check-ins due (routine ones once due, after an event at once)
     and the debriefs waiting, by supporter id."""
@@ -198,12 +210,12 @@ def due_items(on: date | None = None) -> list[SupporterDue]:
     start_from = since()
     triggers = {sid: date.fromisoformat(day) for sid, day in query.rows(TRIGGERS_SQL, start_from)}
     items: list[SupporterDue] = []
-    for sid, status, last, trained, created in query.rows(SUPPORTERS_SQL):
+    for sid, status, unavailable, last, trained, created in query.rows(SUPPORTERS_SQL):
         candidates: list[tuple[date, date]] = []  # (due, started)
         if sid in triggers:
             start = triggers[sid]
             candidates.append((add_working_days(start, WITHIN_WORKING_DAYS), start))
-        if status == "active":
+        if routine_due(status, unavailable, on):
             anchor = date.fromisoformat(max(last or trained or created, start_from)[:10])
             if anchor + every <= on:
                 candidates.append((anchor + every, anchor))

@@ -95,11 +95,16 @@ class AreaScreen(KeptStyles, Screen[None]):
     def apply(self, change: Callable[[], T], done: str = "") -> T:
         """Like `act`, but a refusal is raised (a dialog shows it beside its field and stays open).
 
-        Every change made here is the one Ctrl+Z undoes (`store/undo.py`); its toast says so.
+        Every change made here is the one Ctrl+Z undoes (`store/undo.py`), but one that purged (a close
+        under a retention of 0 days); its toast says which.
         """
         with self.store.atomic(undo=done.rstrip(".") or "the last change"):
             result = change()
-        self.notify(f"{done}  Ctrl+Z undoes it." if done else "Recorded.  Ctrl+Z undoes it.")
+        final = (
+            "  It cannot be undone: names and contacts were purged." if self.store.last_change_final() else ""
+        )
+        undo = final or "  Ctrl+Z undoes it."
+        self.notify(f"{done or 'Recorded.'}{undo}")
         self.reload()
         return result
 

@@ -15,7 +15,7 @@ from textual.markup import escape
 from textual.widgets import Label, Static
 
 from p2p_tui.services import clock, common, labels
-from p2p_tui.services.admin import audit
+from p2p_tui.services.admin import audit, retention
 from p2p_tui.services.cases import corrections, lifecycle, safety, surveys, views
 from p2p_tui.services.cases.views import CaseView
 from p2p_tui.services.errors import ValidationError
@@ -35,6 +35,11 @@ NOTE_WARNING = (
     "Logistics only (when, where, how to reach). Never what happened or what was said: "
     "notes are legally discoverable and the program keeps none."
 )
+# The close dialog under a retention of 0 days (Settings): what goes at once, and that it is final.
+PURGE_AT_CLOSE = [
+    "Purged at once:  the physician's name and contacts (retention of 0 days).",
+    "           Ctrl+Z cannot bring them back; only the backups made before do.",
+]
 AUDIT_SHOWN = 8  # the case page's newest audit entries
 ENDING_LABELS = {
     "closed": "Close the case (support completed)",
@@ -234,18 +239,24 @@ class CaseScreen(CaseCorrections):
         def chosen(status: str | None) -> None:
             if status is None:
                 return
-            if not supporter or status in ("reopen", "new"):  # the choice said what it records
+            purges = status in ENDED_STATUSES and self.read(retention.purges_at_close)
+            if (not supporter and not purges) or status in ("reopen", "new"):  # the choice said it
                 change(status)
                 return
+            lines = [f"Case #{self.referral_id}:  {ENDING_LABELS[status]}"]
+            if supporter:
+                lines += [
+                    f"Recorded:  on {self._today().isoformat()}; the match with {self.shown(supporter)} ends",
+                    "           (their open cases drop by one).",
+                ]
+            else:
+                lines.append(f"Recorded:  on {self._today().isoformat()}.")
+            if purges:
+                lines += PURGE_AT_CLOSE
             self.app.push_screen(
                 ConfirmDialog(
-                    "This ends the match",
-                    [
-                        f"Case #{self.referral_id}:  {ENDING_LABELS[status]}",
-                        f"Recorded:  on {self._today().isoformat()}; the match with "
-                        f"{self.shown(supporter)} ends",
-                        "           (their open cases drop by one).",
-                    ],
+                    "This ends the match" if supporter else "This ends the case",
+                    lines,
                     "Enter: record it    Escape: cancel, nothing recorded",
                 ),
                 lambda yes: change(status) if yes else None,

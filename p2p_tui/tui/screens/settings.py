@@ -85,8 +85,9 @@ NOTE = (
     "rate applies to events added from now on. Removing a county changes no record already on file."
 )
 RETENTION_NOTE = (
-    "0 purges names and contacts the day a case ends: nothing then says who it was (the counts stay), "
-    "and the case can never be reopened. Longer keeps a follow-up possible."
+    "0 purges names and contacts the moment a case ends: nothing then says who it was (the counts "
+    "stay), the close cannot be undone (Ctrl+Z) and the case can never be reopened. The backups keep "
+    "older copies until they rotate out (the Backups settings). Longer keeps a follow-up possible."
 )
 KEYS_NOTE = (
     "P change the passphrase · B list the backups (Enter on one restores it: the console saves, locks "

@@ -109,8 +109,16 @@ def test_a_voided_survey_and_consent(store: Store) -> None:
         corrections.void_survey(survey.id, "wrong_case")
         assert not record(referral).survey_done and views.case_view(referral.id).surveys == 0
         assert "survey" in [i.kind for i in followups.items_for(referral.id)]
-        corrections.void_consent(referral.id, "by_mistake")
-        assert lifecycle.get_referral(referral.id).consent == "pending"
+        with pytest.raises(ValidationError) as refused:  # followed up on it: void the check-in first
+            corrections.void_consent(referral.id, "by_mistake", move_case=True)
+        assert "follow-up" in refused.value.message
+        corrections.void_contact(Contact.get(Contact.kind == "follow_up").id, "by_mistake")
+        with pytest.raises(ValidationError) as refused:  # the case is being worked: confirm the end
+            corrections.void_consent(referral.id, "by_mistake")
+        assert "ends the case's match" in refused.value.message
+        corrections.void_consent(referral.id, "by_mistake", move_case=True)
+        after = lifecycle.get_referral(referral.id)
+        assert (after.consent, after.status, lifecycle.active_match(after)) == ("pending", "new", None)
         voided = ConsentVoid.get(ConsentVoid.referral == referral.id)
         assert (voided.consent, voided.reason) == ("given", "by_mistake")
         with pytest.raises(ValidationError):
@@ -118,6 +126,44 @@ def test_a_voided_survey_and_consent(store: Store) -> None:
         words = [e.line() for e in history.timeline(referral.id)]
         assert "supporter survey received (voided 2026-11-18: recorded on the wrong case)" in words
         assert "consent given voided (recorded by mistake): pending again" in words
+
+
+def test_no_correction_leaves_a_worked_case_without_consent(store: Store) -> None:
+    """The invariant: a case whose consent is pending or refused is never matched, contacted or
+    followed up, whatever voids and reopens did (issue 10 review, F1 a to c)."""
+    with store.atomic():
+        sam = helper()
+        referral = matched(sam, pathway="reach_out", source="leadership", consent="given")
+        # (a) a given consent voided on a matched case: the match ends in the same confirmed step
+        assert corrections.void_consent_moves(referral.id) is not None
+        corrections.void_consent(referral.id, "by_mistake", move_case=True)
+        assert lifecycle.get_referral(referral.id).status == "new"
+        assert lifecycle.active_case_count(sam) == 0
+        with pytest.raises(ValidationError) as refused:
+            lifecycle.transition(lifecycle.get_referral(referral.id), "matched", date(2026, 11, 5))
+        assert refused.value.field == "consent"
+        # (b) refused, so declined: reopening offers no supporter and asks for consent again
+        lifecycle.set_consent(referral.id, "refused", date(2026, 11, 5))
+        assert lifecycle.get_referral(referral.id).status == "declined"
+        assert corrections.reopen_plan(referral.id) == ("new", None)
+        corrections.reopen_case(referral.id)
+        reopened = lifecycle.get_referral(referral.id)
+        assert (reopened.status, reopened.consent) == ("new", "pending")
+        lifecycle.set_consent(referral.id, "given", date(2026, 11, 9))  # k works: pending again
+        # (c) a refusal voided on the case it declined: reopened as new, consent pending
+        other = matched(
+            helper("Ola Other", "ola@example.org"), pathway="reach_out", source="colleague", consent="given"
+        )
+        corrections.void_consent(other.id, "by_mistake", move_case=True)
+        lifecycle.set_consent(other.id, "refused", date(2026, 11, 6))
+        with pytest.raises(ValidationError):
+            corrections.void_consent(other.id, "by_mistake")  # it would reopen the case: confirm
+        corrections.void_consent(other.id, "by_mistake", move_case=True)
+        after = lifecycle.get_referral(other.id)
+        assert (after.status, after.consent) == ("new", "pending")
+        for r in Referral.select():
+            assert not (r.status in lifecycle.WORKED_STATUSES and r.consent in lifecycle.NO_CONSENT)
+        assert deidentify.check_consistency() == []
 
 
 def test_an_evaluator_added_after_the_match_is_flagged_for_reassignment(store: Store) -> None:

@@ -36,6 +36,7 @@ FORMS = {
     "check_in": ContactDialog,
     "survey": SurveyDialog,
     "consent_pending": ConsentDialog,
+    "reassign": CaseScreen,  # the case, with what to do (d, then m)
 }
 
 
@@ -69,6 +70,11 @@ def every_kind(vault_path: Path) -> Iterator[Path]:
         lifecycle.record_contact(surveyed, "initial", "phone", TODAY - timedelta(days=8))
         lifecycle.record_contact(surveyed, "follow_up", "phone", TODAY - timedelta(days=7))
         safety.escalate(matched(6), "php", on=TODAY - timedelta(days=1), at="10:00")
+        evaluated = matched(7)
+        sid = lifecycle.active_match(lifecycle.get_referral(evaluated)).supporter_id  # type: ignore[union-attr]
+        roster.add_conflict(
+            sid, "Physician Number7", physician_id=lifecycle.get_referral(evaluated).physician_id
+        )
     store.close()
     yield vault_path
 
@@ -97,9 +103,14 @@ async def test_each_queue_kind_shows_its_form_and_escape_records_nothing(every_k
         assert {k.split(":")[1] for k in app.screen.items} == set(FORMS)  # type: ignore[attr-defined]
         before = dump(app)
         for n, (kind, form) in enumerate(FORMS.items()):
-            await on_item(pilot, app, kind)
+            rid = await on_item(pilot, app, kind)
             await pilot.press("d" if n % 2 else "enter")
             await wait_for(pilot, lambda f=form: isinstance(app.screen, f))  # type: ignore[misc]
+            if kind == "survey":  # the form names the case and the supporter, as from the case (v)
+                title = app.screen.title_text()  # type: ignore[attr-defined]
+                assert f"case #{rid}" in title and "from Supporter Person" in title, title
+            if kind == "reassign":
+                assert any("Press d to end the match" in n.message for n in compat.notifications(app))
             await pilot.press("escape")
             await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
             assert dump(app) == before, kind

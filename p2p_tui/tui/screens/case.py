@@ -292,7 +292,8 @@ class CaseScreen(CaseCorrections):
                 self.act(lambda: surveys.record_survey(self.referral_id, answers), "Survey recorded.")
 
         name = self.view.supported.name if self.view and self.view.supported else ""
-        self.app.push_screen(SurveyDialog(self.shown(name) if name else ""), record)
+        supporter = self.shown(name) if name else ""
+        self.app.push_screen(SurveyDialog(supporter, case=f"case #{self.referral_id}"), record)
 
     def action_safety(self) -> None:
         """Show the crisis resources and record that, when and to whom confidentiality was broken."""

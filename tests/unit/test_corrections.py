@@ -161,6 +161,17 @@ def test_no_correction_leaves_a_worked_case_without_consent(store: Store) -> Non
         corrections.void_consent(other.id, "by_mistake", move_case=True)
         after = lifecycle.get_referral(other.id)
         assert (after.status, after.consent) == ("new", "pending")
+        # F4: the timeline says every answer, its void, and why the case was declined
+        words = [(e.on.isoformat(), e.line()) for e in history.timeline(referral.id)]
+        assert words[0] == ("2026-11-02", "referral received")
+        assert ("2026-11-05", "consent refused") in words
+        assert ("2026-11-05", "status new → declined: no consent") in words
+        assert words.index(("2026-11-05", "consent refused")) < words.index(
+            ("2026-11-05", "status new → declined: no consent")
+        )
+        assert ("2026-11-18", "consent given voided (recorded by mistake): pending again") in words
+        assert ("2026-11-09", "consent given") in words
+        assert ("2026-11-18", "consent refused set aside: the case reopened, consent pending again") in words
         for r in Referral.select():
             assert not (r.status in lifecycle.WORKED_STATUSES and r.consent in lifecycle.NO_CONSENT)
         assert deidentify.check_consistency() == []

@@ -10,6 +10,7 @@ __all__ = ["TimelineEntry", "timeline"]  # the timeline lives in history; kept h
 
 from p2p_tui.services import clock, common
 from p2p_tui.services.admin import retention
+from p2p_tui.services.cases import history
 from p2p_tui.services.cases.history import TimelineEntry, timeline
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.labels import label
@@ -43,7 +44,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 ENDINGS = ENDED_STATUSES
 WORKED_STATUSES = ("matched", "contacted", "followed_up")  # a supporter is on the case
 NO_CONSENT = ("pending", "refused")  # a consent that stops the case being worked
-REOPENED = "case_reopened"  # why a refusal was set aside: the case reopened, consent asked again
+REOPENED = history.REOPENED  # why a refusal was set aside: the case reopened, consent asked again
 
 
 SUPPORTED = ("contacted", "followed_up")  # support happened: matched, and a first contact made

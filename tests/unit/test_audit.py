@@ -219,3 +219,13 @@ def test_settings_take_a_retention_of_zero() -> None:
     with pytest.raises(ValidationError, match="from 0 to 3650"):
         clean_setting("retention_days", "-1")
     assert "reopened" in RETENTION_NOTE
+
+
+def test_an_entry_says_its_record_ids_and_fields_in_plain_words() -> None:
+    from p2p_tui.services.admin.audit import EntryView
+
+    stressor = EntryView(1, None, "insert", "referral_stressor", ("6:adverse_event",), (), 6)
+    assert (stressor.records, stressor.what) == ("6: adverse event", "added case stressor")
+    edited = EntryView(2, None, "update", "physician", ("3",), ("preferred_contact", "career_stage"), None)
+    assert (edited.records, edited.changed) == ("3", "preferred contact, career stage")
+    assert stressor.as_json()["record_ids"] == ["6:adverse_event"]  # --json keeps the codes

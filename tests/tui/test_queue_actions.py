@@ -181,3 +181,37 @@ def test_the_header_counts_what_is_snoozed_and_says_the_key(store: Store) -> Non
     assert [i.referral_id for i in followups.queue(TODAY)] == [second]
     assert "1 to do, 1 overdue, 1 snoozed, not shown." in summary(TODAY, items, False)
     assert "1 snoozed, shown." in summary(TODAY, items, True)
+
+
+async def test_todays_cursor_stays_on_its_item_and_home_and_end_move_it(every_kind: Path) -> None:
+    """Issue 10 review: s, a form's Escape or a reload never send the cursor back to the top (the
+    next d would act on the SAFETY item); Home and End go to the first and last rows; a snoozed row
+    says why it was snoozed."""
+    from p2p_tui.services.cases import followups
+    from p2p_tui.tui.widgets.table import Table
+
+    store = Store.open(every_kind, PASSPHRASE)
+    with store.atomic():
+        followups.snooze(referral(8), "unmatched", TODAY + timedelta(days=3), "awaiting_reply")
+    store.close()
+    app = P2PApp(every_kind, passphrase=PASSPHRASE)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen) and app.screen.items)
+        table = app.screen.query_one("#queue", Table)
+        await pilot.press("end")
+        assert table.cursor_row == table.row_count - 1 > 0
+        kept = table.selected_key()
+        await pilot.press("s")  # the snoozed item is shown: one row more, the cursor on its item
+        await wait_for(pilot, lambda: "snoozed to" in screen_text(pilot))
+        assert "awaiting a reply" in screen_text(pilot)
+        assert table.selected_key() == kept
+        await pilot.press("d")
+        await wait_for(pilot, lambda: not isinstance(app.screen, TodayScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
+        await pilot.press("r")
+        await pilot.pause()
+        assert table.selected_key() == kept
+        await pilot.press("home")
+        assert table.cursor_row == 0
+        await pilot.press("ctrl+q")

@@ -244,3 +244,11 @@ def newest_case_id(status: str) -> int | None:
     """The id of the newest case (highest id) in `status`, or None when there is none."""
     found = Referral.select(pw.fn.MAX(Referral.id)).where(Referral.status == status).scalar()
     return cast(int | None, found)
+
+
+def snooze_reasons(on: date) -> dict[tuple[int, str], str]:
+    """Why each queue item snoozed on `on` was put off ({(referral id, kind): reason code}): the
+    newest snooze of each item, still running (as the queue reads them)."""
+    sql = """SELECT s.referral_id, s.item, s.reason FROM snooze s
+WHERE s.id IN (SELECT max(id) FROM snooze GROUP BY referral_id, item) AND s.until > ?"""
+    return {(int(r[0]), str(r[1])): str(r[2]) for r in query.rows(sql, on.isoformat())}

@@ -103,12 +103,16 @@ class TodayScreen(AreaScreen):
         shown = items if self.show_snoozed else [i for i in items if i.snoozed_until is None]
         # The most urgent first; a table of thousands would take seconds to fill (0.15 ms a row).
         self.items = {f"{i.referral_id}:{i.kind}": i for i in shown[:SHOWN]}
+        why = self.read(lambda: views.snooze_reasons(today)) if self.show_snoozed else {}
         table = self.query_one("#queue", Table)
+        kept, row = table.selected_key(), table.cursor_row  # the cursor stays on its item
         table.clear()
         for key, item in self.items.items():
             late = f"OVERDUE {item.overdue_days}d" if item.overdue_days > 0 else ""
             if item.snoozed_until is not None:
+                reason = why.get((item.referral_id, item.kind))
                 late = f"snoozed to {item.snoozed_until.isoformat()}"
+                late += f": {labels.label('snooze_reason', reason)}" if reason else ""
             table.add_row(
                 f"{item.urgency:5.1f}",
                 kind_label(item.kind),
@@ -117,6 +121,7 @@ class TodayScreen(AreaScreen):
                 late,
                 key=key,
             )
+        table.put_cursor(kept, row)
         text = summary(today, items, self.show_snoozed)
         if len(shown) > SHOWN:
             text += f"  The {SHOWN} most urgent are shown."

@@ -285,3 +285,15 @@ def test_a_corrected_name_is_found_by_search(store: Store) -> None:
         corrections.edit_physician(pid, PhysicianInput("Ann Smîth", "mid", "Kings", email="ann@example.org"))
     with store.lock:
         assert [row.id for row in case_list.search("all", name="smith").rows] == [rid]
+
+
+def test_the_cases_list_names_who_supported_an_ended_case_and_the_page_dates_consent(store: Store) -> None:
+    from p2p_tui.services.cases import case_list
+
+    with store.atomic():
+        referral = matched(helper(), pathway="reach_out", source="leadership", consent="given")
+        assert views.case_view(referral.id).consent_on == RECEIVED  # given at receipt: its date shown
+        lifecycle.record_contact(referral.id, "initial", "phone", date(2026, 11, 4))
+        lifecycle.end_case(referral.id, "closed", on=date(2026, 11, 10))
+    with store.lock:
+        assert [row.supporter for row in case_list.search("all").rows] == ["Sam Support"]

@@ -78,6 +78,7 @@ class CaseView:
     surveys: int
     maybe_self: int = 0  # supporters who may be this physician, not yet confirmed as another person
     supported: SupportedBy | None = None  # the active match, or on an ended case the last one
+    consent_on: date | None = None  # the day consent was given or refused
     conflicted: bool = False  # the active match's supporter evaluates (or is conflicted with) the physician
     records: tuple[RecordLine, ...] = ()  # the real contacts and surveys, oldest first (to void one)
 
@@ -176,6 +177,7 @@ def case_view(referral_id: int) -> CaseView:
         surveys=len(surveys.surveys_of(referral_id)),
         maybe_self=len(same_person.flagged(referral_id)) if referral.status == "new" else 0,
         supported=supported,
+        consent_on=referral.consent_on,
         conflicted=supporter_id is not None and conflicted(referral),
         records=records_of(referral_id),
     )

@@ -100,6 +100,8 @@ class CaseScreen(CaseCorrections):
         consent = {"pending": "PENDING: no contact until given"}.get(v.consent) or labels.label(
             "consent", v.consent
         )
+        if v.consent_on is not None and v.consent in ("given", "refused"):
+            consent += f" {v.consent_on.isoformat()}"
         lines = [
             f"Case #{v.id}   status: {labels.label('case_status', v.status).upper()}",
             "",

@@ -125,8 +125,11 @@ async def test_each_queue_kind_shows_its_form_and_escape_records_nothing(every_k
         await pilot.press("enter")
         await wait_for(pilot, lambda: "before the referral" in text_of(app, "#date-error"))
         assert isinstance(app.screen, ContactDialog) and date_field.value == "2020-01-01"  # kept open
+        assert app.focused is date_field and date_field.cursor_position == len("2020-01-01")
+        assert "Not saved" in text_of(app, "#form-error")
         assert dump(app) == before
         date_field.value = TODAY.isoformat()
+        await wait_for(pilot, lambda: "Not saved" not in text_of(app, "#form-error"))  # fixed: it goes
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
         await wait_for(pilot, lambda: f"{rid}:no_first_contact" not in app.screen.items)  # type: ignore[attr-defined]

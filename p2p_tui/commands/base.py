@@ -161,6 +161,9 @@ def exit_codes() -> Iterator[None]:
         if next_step:
             click.echo(next_step, err=True)
         sys.exit(exc.exit_code)
+    except BrokenPipeError:  # the reader went away (`p2p-tui log | head`): nothing went wrong
+        _quiet_stdout()
+        sys.exit(0)
     except OSError as exc:  # a folder that cannot be written, a path through a file, a full disk ...
         where = f" ({exc.filename})" if exc.filename else ""
         click.echo(f"Error: {exc.strerror or type(exc).__name__}{where}.", err=True)
@@ -169,6 +172,16 @@ def exit_codes() -> Iterator[None]:
             err=True,
         )
         sys.exit(1)
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so the interpreter's last flush into the closed
+    pipe says nothing either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real descriptor (a captured stream): nothing left to flush
+        pass
 
 
 def vault_command(func: F) -> F:

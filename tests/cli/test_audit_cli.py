@@ -98,3 +98,13 @@ def test_dictionary_prints_markdown_and_csv_without_a_vault(tmp_path: Path) -> N
     csv = run("dictionary", "--format", "csv")
     assert csv.output.splitlines()[0] == "table,field,meaning,identifies,purged"
     assert "physician,email,email address,yes," in csv.output
+
+
+def test_a_closed_pipe_ends_the_command_quietly(capsys: pytest.CaptureFixture[str]) -> None:
+    """`p2p-tui log | head`: the reader went away; no "Nothing was changed" error, exit 0."""
+    from p2p_tui.commands.base import exit_codes
+
+    with pytest.raises(SystemExit) as ended, exit_codes():
+        raise BrokenPipeError(32, "Broken pipe")
+    assert ended.value.code == 0
+    assert capsys.readouterr().err == ""

@@ -297,3 +297,13 @@ def test_the_cases_list_names_who_supported_an_ended_case_and_the_page_dates_con
         lifecycle.end_case(referral.id, "closed", on=date(2026, 11, 10))
     with store.lock:
         assert [row.supporter for row in case_list.search("all").rows] == ["Sam Support"]
+
+
+def test_a_retired_supporters_open_cases_ask_for_reassignment(store: Store) -> None:
+    with store.atomic():
+        sam = helper()
+        referral = matched(sam)
+        assert "reassign" not in [i.kind for i in followups.items_for(referral.id)]
+        roster.set_status(sam.id, "retired")
+        assert views.case_view(referral.id).conflicted  # the case page says: reassign
+        assert "reassign" in [i.kind for i in followups.items_for(referral.id)]

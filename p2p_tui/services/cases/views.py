@@ -206,13 +206,14 @@ def supported_by(referral: Referral) -> SupportedBy | None:
 
 
 def conflicted(referral: Referral) -> bool:
-    """Whether the active match's supporter has a conflict with the case's physician (added after the
-    match: matching never offers such a supporter), so the case must be reassigned."""
+    """Whether the case must be reassigned: the active match's supporter has a conflict with the
+    case's physician (added after the match: matching never offers such a supporter) or retired."""
     sql = """SELECT 1 FROM "match" m JOIN referral r ON r.id = m.referral_id
         JOIN physician p ON p.id = r.physician_id
-        JOIN conflict k ON k.supporter_id = m.supporter_id
+        JOIN supporter s ON s.id = m.supporter_id
+        LEFT JOIN conflict k ON k.supporter_id = m.supporter_id
             AND (k.physician_id = p.id OR k.name_key = p.name_key)
-        WHERE m.referral_id = ? AND m.active = 1 LIMIT 1"""
+        WHERE m.referral_id = ? AND m.active = 1 AND (k.id IS NOT NULL OR s.status = 'retired') LIMIT 1"""
     return query.scalar(sql, referral.id) is not None
 
 

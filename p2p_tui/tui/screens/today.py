@@ -201,8 +201,8 @@ class TodayScreen(AreaScreen):
         elif item.kind == "reassign":
             self.post_message(OpenCase(rid))
             self.notify(
-                f"Case #{rid}: its supporter evaluates this physician. Press d to end the match "
-                "(the supporter hands the case back), then m to match someone else.",
+                f"Case #{rid}: its supporter evaluates this physician or retired. Press d to end "
+                "the match (the supporter hands the case back), then m to match someone else.",
                 timeout=12,
             )
 

@@ -203,7 +203,7 @@ def _which(count: int) -> int:
             )
         except click.Abort:
             raise click.UsageError(NO_ANSWER) from None
-    answer = click.get_text_stream("stdin").readline().strip()
+    answer = sys.stdin.readline().strip()
     if not answer:
         raise click.UsageError(NO_ANSWER)
     if not answer.isdigit() or not 1 <= int(answer) <= count:

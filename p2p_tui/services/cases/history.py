@@ -213,7 +213,10 @@ def timeline(referral_id: int) -> list[TimelineEntry]:
     for v in ConsentVoid.select().where(ConsentVoid.referral == referral).order_by(ConsentVoid.id):
         day = days.get(v.voided_on, _Day([], set()))
         moved = day.before("new")  # the void (or the reopen) that moved the case: just before it
-        slot = moved + 3 if moved is not None and v.reason == REOPENED else moved
-        entries.append(TimelineEntry(v.voided_on, "consent", _void_text(v), order=slot or day.loose()))
+        if moved is None:
+            moved = day.loose()
+        elif v.reason == REOPENED:
+            moved += 3  # set aside by the reopen: just after it
+        entries.append(TimelineEntry(v.voided_on, "consent", _void_text(v), order=moved))
     entries.sort(key=lambda e: (e.on, e.order))  # stable: equal places keep their order of id
     return entries

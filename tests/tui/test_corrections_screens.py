@@ -165,3 +165,42 @@ async def test_a_voided_consent_ends_the_match_once_confirmed_and_x_never_closes
         await wait_for(pilot, lambda: isinstance(app.screen, CaseScreen))
         assert now() == ("new", "pending")
         await pilot.press("ctrl+q")
+
+
+async def test_a_case_declined_for_no_consent_reopens_only_as_new_with_consent_asked_again(
+    make_app: AppFactory, vault_path: Path
+) -> None:
+    """Issue 10 review F1 (b): no "reopen as it stood: matched" for a refusal; the reopen says that
+    consent is asked again, and k records the new answer."""
+    from p2p_tui.tui.dialogs.confirm import ConfirmDialog
+    from p2p_tui.tui.dialogs.consent import ConsentDialog
+
+    referral_id = make_consented_vault(vault_path)
+    store = Store.open(vault_path, PASSPHRASE)
+    with store.atomic():
+        from p2p_tui.services.cases import corrections
+
+        corrections.void_consent(referral_id, "by_mistake", move_case=True)
+        lifecycle.set_consent(referral_id, "refused", date(2026, 11, 16))
+    store.close()
+    app = make_app(vault_path, passphrase=PASSPHRASE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
+        app.open_case(referral_id)
+        await wait_for(pilot, lambda: isinstance(app.screen, CaseScreen))
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceDialog))
+        assert [value for value, _ in app.screen.options] == ["new"]  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert "consent is pending again" in str(app.screen.query_one("#confirm-lines").render())
+        await pilot.press("enter")
+        await wait_for(
+            pilot, lambda: stored(app, lambda: Referral.get_by_id(referral_id).consent) == "pending"
+        )
+        assert stored(app, lambda: Referral.get_by_id(referral_id).status) == "new"
+        await wait_for(pilot, lambda: isinstance(app.screen, CaseScreen))
+        await pilot.press("k")  # consent pending: k records the answer
+        await wait_for(pilot, lambda: isinstance(app.screen, ConsentDialog))
+        await pilot.press("escape")
+        await pilot.press("ctrl+q")

@@ -267,7 +267,7 @@ def test_the_timeline_is_in_date_order(store: Store) -> None:
             (14, "status"),
             (14, "match"),  # the match the ending ended, just after it
         ]
-        assert entries[0].line() == "status received → new"
+        assert entries[0].line() == "referral received"
         assert entries[-2].line() == "status followed up → closed"
         assert entries[3].line() == "first contact by phone"
         assert entries[1].line() == f"matched to {helper.physician.name}"

@@ -234,8 +234,7 @@ def exit_codes() -> Iterator[None]:
             click.echo(shown(next_step), err=True)
         sys.exit(exc.exit_code)
     except BrokenPipeError:  # the reader went away (`check | head -2`): quiet, as a shell's own tools are
-        with contextlib.suppress(OSError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        _quiet_stdout()
         sys.exit(BROKEN_PIPE)
     except OSError as exc:  # a folder that cannot be written, a path through a file, a full disk ...
         where = f" ({shown(exc.filename)})" if exc.filename else ""
@@ -245,6 +244,16 @@ def exit_codes() -> Iterator[None]:
             err=True,
         )
         sys.exit(1)
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so the interpreter's last flush into the closed
+    pipe says nothing either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real descriptor (a captured stream): nothing left to flush
+        pass
 
 
 def vault_command(func: F) -> F:

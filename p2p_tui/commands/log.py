@@ -1,7 +1,8 @@
 """`p2p-tui log [--since YYYY-MM-DD] [--json]`: the audit trail, oldest first, never a value.
 
 Read-only. Each line is one entry: its number, when (UTC), what kind, which table and record ids, and
-which fields an update changed. The chain is checked by `p2p-tui check`.
+which fields an update changed, in plain words (`--json` keeps the codes). The chain is checked by
+`p2p-tui check`.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ HEADER = f"{'#':>6}  {'when (UTC)':<20}  {'kind':<10}  {'table':<18}  {'record':
 
 
 def line(entry: EntryView) -> str:
-    """One entry as a line of text (its codes, printable)."""
+    """One entry as a line of text, in plain words (`--json` keeps the codes)."""
     at = "-" if entry.at is None else entry.at.strftime("%Y-%m-%dT%H:%M:%SZ")
-    ids = common.printable(",".join(entry.record_ids)) or "-"
-    fields = common.printable(",".join(entry.fields)) or "-"
-    table = common.printable(entry.table) or "-"
+    ids = common.printable(entry.records)
+    fields = common.printable(entry.changed)
+    table = common.printable(entry.table_words)
     return f"{entry.id:>6}  {at:<20}  {entry.kind:<10}  {table:<18}  {ids:<12}  {fields}"
 
 

@@ -190,13 +190,7 @@ def restore(source: Path | None, newest: bool) -> None:
                 raise InvalidInput("none of the backups opens with this passphrase: nothing restored")
             source = opening[0].path
         else:
-            try:
-                choice = click.prompt(
-                    "Restore which (number; Ctrl+C to cancel)", type=click.IntRange(1, len(found)), err=True
-                )
-            except click.Abort:
-                raise click.UsageError(NO_ANSWER) from None
-            source = found[choice - 1].path
+            source = found[_which(len(found)) - 1].path
     restore_from(path, source, passphrase)
 
 
@@ -204,6 +198,26 @@ NO_ANSWER = (
     "nothing restored: no answer to which backup (without a terminal, pass --from FILE, one of those "
     "listed, or --yes for the newest that opens)"
 )
+
+
+def _which(count: int) -> int:
+    """The number of the backup to restore: asked on a terminal; read from standard input without
+    one (no question printed, and no answer is the usage error that says what to pass)."""
+    if sys.stdin.isatty():
+        try:
+            return int(
+                click.prompt(
+                    "Restore which (number; Ctrl+C to cancel)", type=click.IntRange(1, count), err=True
+                )
+            )
+        except click.Abort:
+            raise click.UsageError(NO_ANSWER) from None
+    answer = sys.stdin.readline().strip()
+    if not answer:
+        raise click.UsageError(NO_ANSWER)
+    if not answer.isdigit() or not 1 <= int(answer) <= count:
+        raise click.UsageError(f"nothing restored: answer a number from 1 to {count}")
+    return int(answer)
 
 
 def _opens(candidate: vault_backups.Backup, passphrase: str) -> str:

@@ -105,7 +105,7 @@ LABELS: dict[str, dict[str, str]] = {
         "check_in": "follow-up check-in",
         "survey": "supporter survey",
         "consent_pending": "consent pending",
-        "reassign": "the supporter evaluates this physician: reassign",
+        "reassign": "reassign: the supporter is conflicted or retired",
         "wellbeing": "wellbeing check-in",
         "debrief": "offer a debrief",
     },

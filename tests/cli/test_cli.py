@@ -186,7 +186,7 @@ def test_restore_without_a_terminal_says_what_to_pass_and_yes_takes_the_newest_t
     unanswered = run("restore", "--vault", str(vault), stdin="")
     assert unanswered.exit_code == 2
     assert "--from" in unanswered.output and "--yes" in unanswered.output
-    assert "Aborted" not in unanswered.output
+    assert "Aborted" not in unanswered.output and "Restore which" not in unanswered.output
     assert counties(vault) == ["Fourth"]  # nothing restored
     result = run("restore", "--vault", str(vault), "--yes", stdin="")
     assert result.exit_code == 0, result.output

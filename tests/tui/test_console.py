@@ -221,7 +221,9 @@ async def test_privacy_mode_hides_every_name_on_every_screen(populated: Path) ->
         await pilot.press(*"Quinn")
         await wait_for(pilot, lambda: "off while names are masked" in screen_text(pilot))
         assert NAMES[0] not in screen_text(pilot).replace("Quinn", "")
-        await pilot.press("escape", "f3")
+        await pilot.press("escape")  # typed in: asked before it is thrown away
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmDialog")
+        await pilot.press("enter", "f3")
         screens = [app.screen]
         await pilot.press("f8")
         await wait_for(pilot, lambda: NAMES[0] in screen_text(pilot))
@@ -347,7 +349,14 @@ async def test_the_intake_form_starts_empty_each_time_and_is_gone_after_lock(pop
         await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen))
         await pilot.press("Z", "e", "d")
         assert app.screen.query_one("#name", TextInput).value == "Zed"
+        await pilot.press("escape")  # filled: it asks before throwing the input away
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmDialog")
+        await pilot.press("escape")  # keep editing
+        await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen))
+        assert app.screen.query_one("#name", TextInput).value == "Zed"
         await pilot.press("escape")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmDialog")
+        await pilot.press("enter")  # throw it away
         await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
         await pilot.press("f7")
         await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen))

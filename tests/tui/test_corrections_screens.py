@@ -96,3 +96,111 @@ async def test_correct_a_phone_and_void_a_contact_by_keys(make_app: AppFactory, 
         assert "first contact by phone (voided 2026-11-18: recorded by mistake)" in lines
         assert lines[-1] == "status contacted → matched"
         await pilot.press("ctrl+q")
+
+
+def make_consented_vault(path: Path) -> int:
+    """A vault with one reach-out from leadership, consent given on 2026-11-13, matched, not yet
+    contacted; its referral id."""
+    store, _ = Store.create(path, PASSPHRASE, kdf=CHEAP_KDF)
+    with store.atomic():
+        person = PhysicianInput("Sam Support", "late", "Prince", email="sam@example.org")
+        sam = roster.add_supporter(roster.SupporterInput(person, status="active"))
+        pat = PhysicianInput("Pat Peer", "mid", "Kings", email="pat@example.org")
+        referral = create_referral(
+            ReferralInput(pat, date(2026, 11, 12), "reach_out", "leadership", ("burnout",), consent="pending")
+        )
+        lifecycle.set_consent(referral.id, "given", date(2026, 11, 13))
+        Match.create(
+            referral=referral, supporter=sam, matched_on=date(2026, 11, 13), score=0, explanation="[]"
+        )
+        lifecycle.transition(referral, "matched", date(2026, 11, 13))
+    store.close()
+    return referral.id
+
+
+async def test_a_voided_consent_ends_the_match_once_confirmed_and_x_never_closes_unsupported(
+    make_app: AppFactory, vault_path: Path
+) -> None:
+    """Issue 10 review F1 (a) and F2: voiding a given consent on a matched case says the match ends
+    and records nothing on Escape; x offers no "support completed" before a first contact, and every
+    status change waits for Enter."""
+    from p2p_tui.tui.dialogs.confirm import ConfirmDialog
+
+    referral_id = make_consented_vault(vault_path)
+    app = make_app(vault_path, passphrase=PASSPHRASE)
+
+    def now() -> tuple[str, str]:
+        return stored(app, lambda: (lambda r: (r.status, r.consent))(Referral.get_by_id(referral_id)))  # type: ignore[return-value]
+
+    async def choices(key: str) -> list[str]:
+        await pilot.press(key)
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceDialog))
+        assert isinstance(app.screen, ChoiceDialog)
+        return [value for value, _text in app.screen.options]
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
+        await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(app.screen, CaseScreen))
+        assert await choices("x") == ["new", "declined", "unreachable"]  # matched: no "closed"
+        await pilot.press("escape")
+        for answer, expected in (("escape", ("matched", "given")), ("enter", ("new", "pending"))):
+            await wait_for(pilot, lambda: isinstance(app.screen, CaseScreen))
+            assert await choices("u") == ["consent:0"]
+            await pilot.press("enter")
+            await wait_for(
+                pilot, lambda: isinstance(app.screen, ChoiceDialog) and "why" in app.screen.title_text
+            )
+            await pilot.press("enter")  # recorded by mistake
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+            assert "ends the case's match" in str(app.screen.query_one("#confirm-lines").render())
+            await pilot.press(answer)
+            await wait_for(pilot, lambda e=expected: now() == e)  # type: ignore[misc]
+        await wait_for(pilot, lambda: isinstance(app.screen, CaseScreen))
+        assert await choices("x") == ["declined", "unreachable"]  # new: never "support completed"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert "new → declined" in str(app.screen.query_one("#confirm-lines").render())
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, CaseScreen))
+        assert now() == ("new", "pending")
+        await pilot.press("ctrl+q")
+
+
+async def test_a_case_declined_for_no_consent_reopens_only_as_new_with_consent_asked_again(
+    make_app: AppFactory, vault_path: Path
+) -> None:
+    """Issue 10 review F1 (b): no "reopen as it stood: matched" for a refusal; the reopen says that
+    consent is asked again, and k records the new answer."""
+    from p2p_tui.tui.dialogs.confirm import ConfirmDialog
+    from p2p_tui.tui.dialogs.consent import ConsentDialog
+
+    referral_id = make_consented_vault(vault_path)
+    store = Store.open(vault_path, PASSPHRASE)
+    with store.atomic():
+        from p2p_tui.services.cases import corrections
+
+        corrections.void_consent(referral_id, "by_mistake", move_case=True)
+        lifecycle.set_consent(referral_id, "refused", date(2026, 11, 16))
+    store.close()
+    app = make_app(vault_path, passphrase=PASSPHRASE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
+        app.open_case(referral_id)
+        await wait_for(pilot, lambda: isinstance(app.screen, CaseScreen))
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceDialog))
+        assert [value for value, _ in app.screen.options] == ["new"]  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert "consent is pending again" in str(app.screen.query_one("#confirm-lines").render())
+        await pilot.press("enter")
+        await wait_for(
+            pilot, lambda: stored(app, lambda: Referral.get_by_id(referral_id).consent) == "pending"
+        )
+        assert stored(app, lambda: Referral.get_by_id(referral_id).status) == "new"
+        await wait_for(pilot, lambda: isinstance(app.screen, CaseScreen))
+        await pilot.press("k")  # consent pending: k records the answer
+        await wait_for(pilot, lambda: isinstance(app.screen, ConsentDialog))
+        await pilot.press("escape")
+        await pilot.press("ctrl+q")

@@ -38,6 +38,7 @@ FORMS = {
     "survey": SurveyDialog,
     "consent_pending": ConsentDialog,
     "wellbeing": SupporterScreen,  # the safety escalation's supporter: recorded on their page (w)
+    "reassign": CaseScreen,  # the case, with what to do (d, then m)
 }
 
 
@@ -71,6 +72,11 @@ def every_kind(vault_path: Path) -> Iterator[Path]:
         lifecycle.record_contact(surveyed, "initial", "phone", TODAY - timedelta(days=8))
         lifecycle.record_contact(surveyed, "follow_up", "phone", TODAY - timedelta(days=7))
         safety.escalate(matched(6), "php", on=TODAY - timedelta(days=1), at="10:00")
+        evaluated = matched(7)
+        sid = lifecycle.active_match(lifecycle.get_referral(evaluated)).supporter_id  # type: ignore[union-attr]
+        roster.add_conflict(
+            sid, "Physician Number7", physician_id=lifecycle.get_referral(evaluated).physician_id
+        )
     store.close()
     yield vault_path
 
@@ -99,9 +105,14 @@ async def test_each_queue_kind_shows_its_form_and_escape_records_nothing(every_k
         assert {k.split(":")[1] for k in app.screen.items} == set(FORMS)  # type: ignore[attr-defined]
         before = dump(app)
         for n, (kind, form) in enumerate(FORMS.items()):
-            await on_item(pilot, app, kind)
+            rid = await on_item(pilot, app, kind)
             await pilot.press("d" if n % 2 else "enter")
             await wait_for(pilot, lambda f=form: isinstance(app.screen, f))  # type: ignore[misc]
+            if kind == "survey":  # the form names the case and the supporter, as from the case (v)
+                title = app.screen.title_text()  # type: ignore[attr-defined]
+                assert f"case #{rid}" in title and "from Supporter Person" in title, title
+            if kind == "reassign":
+                assert any("Press d to end the match" in n.message for n in compat.notifications(app))
             await pilot.press("escape")
             await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
             assert dump(app) == before, kind
@@ -116,8 +127,11 @@ async def test_each_queue_kind_shows_its_form_and_escape_records_nothing(every_k
         await pilot.press("enter")
         await wait_for(pilot, lambda: "before the referral" in text_of(app, "#date-error"))
         assert isinstance(app.screen, ContactDialog) and date_field.value == "2020-01-01"  # kept open
+        assert app.focused is date_field and date_field.cursor_position == len("2020-01-01")
+        assert "Not saved" in text_of(app, "#form-error")
         assert dump(app) == before
         date_field.value = TODAY.isoformat()
+        await wait_for(pilot, lambda: "Not saved" not in text_of(app, "#form-error"))  # fixed: it goes
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
         await wait_for(pilot, lambda: f"{rid}:no_first_contact" not in app.screen.items)  # type: ignore[attr-defined]
@@ -172,3 +186,37 @@ def test_the_header_counts_what_is_snoozed_and_says_the_key(store: Store) -> Non
     assert [i.referral_id for i in followups.queue(TODAY)] == [second]
     assert "1 to do, 1 overdue, 1 snoozed, not shown." in summary(TODAY, items, False)
     assert "1 snoozed, shown." in summary(TODAY, items, True)
+
+
+async def test_todays_cursor_stays_on_its_item_and_home_and_end_move_it(every_kind: Path) -> None:
+    """Issue 10 review: s, a form's Escape or a reload never send the cursor back to the top (the
+    next d would act on the SAFETY item); Home and End go to the first and last rows; a snoozed row
+    says why it was snoozed."""
+    from p2p_tui.services.cases import followups
+    from p2p_tui.tui.widgets.table import Table
+
+    store = Store.open(every_kind, PASSPHRASE)
+    with store.atomic():
+        followups.snooze(referral(8), "unmatched", TODAY + timedelta(days=3), "awaiting_reply")
+    store.close()
+    app = P2PApp(every_kind, passphrase=PASSPHRASE)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen) and app.screen.items)
+        table = app.screen.query_one("#queue", Table)
+        await pilot.press("end")
+        assert table.cursor_row == table.row_count - 1 > 0
+        kept = table.selected_key()
+        await pilot.press("s")  # the snoozed item is shown: one row more, the cursor on its item
+        await wait_for(pilot, lambda: "snoozed to" in screen_text(pilot))
+        assert "awaiting a reply" in screen_text(pilot)
+        assert table.selected_key() == kept
+        await pilot.press("d")
+        await wait_for(pilot, lambda: not isinstance(app.screen, TodayScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
+        await pilot.press("r")
+        await pilot.pause()
+        assert table.selected_key() == kept
+        await pilot.press("home")
+        assert table.cursor_row == 0
+        await pilot.press("ctrl+q")

@@ -313,3 +313,13 @@ def test_a_restore_over_a_damaged_vault_says_its_trail_was_not_read(store: Store
     restoring.restore_from(vault_path, copy, PASSPHRASE)
     after, intact = _trail_of(vault_path)
     assert intact and after[-1][2] == "restore" and after[-1][5] == restoring.CURRENT_UNREAD
+
+
+def test_an_entry_says_its_record_ids_and_fields_in_plain_words() -> None:
+    from p2p_tui.services.admin.audit import EntryView
+
+    stressor = EntryView(1, None, "insert", "referral_stressor", ("6:adverse_event",), (), 6)
+    assert (stressor.records, stressor.what) == ("6: adverse event", "added case stressor")
+    edited = EntryView(2, None, "update", "physician", ("3",), ("preferred_contact", "career_stage"), None)
+    assert (edited.records, edited.changed) == ("3", "preferred contact, career stage")
+    assert stressor.as_json()["record_ids"] == ["6:adverse_event"]  # --json keeps the codes

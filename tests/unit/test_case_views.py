@@ -75,13 +75,15 @@ def test_the_case_view_carries_the_referral_its_physician_and_its_match(store: S
     assert (view.supporter_id, view.supporter_name) == (sam.id, "Sam Support")
     assert [(e.on, e.kind) for e in view.timeline] == [
         (RECEIVED, "status"),
+        (RECEIVED, "consent"),  # given at receipt (issue 10 review F4)
         (date(2026, 11, 3), "match"),
         (date(2026, 11, 3), "status"),
         (date(2026, 11, 4), "contact"),
         (date(2026, 11, 4), "status"),
         (date(2026, 11, 5), "survey"),
     ]
-    assert view.timeline[1].line() == f"matched to Sam Support (override: {WHY})"
+    assert view.timeline[1].line() == "consent given"
+    assert view.timeline[2].line() == f"matched to Sam Support (override: {WHY})"
     assert view.surveys == 1
     with pytest.raises(dataclasses.FrozenInstanceError):
         view.status = "closed"  # type: ignore[misc]

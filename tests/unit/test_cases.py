@@ -10,6 +10,7 @@ import pytest
 from p2p_tui.services.cases import lifecycle
 from p2p_tui.services.cases.intake import PhysicianInput, ReferralInput, create_referral
 from p2p_tui.services.errors import ValidationError
+from p2p_tui.services.labels import label
 from p2p_tui.services.people.roster import SupporterInput, add_supporter
 from p2p_tui.store import Store
 from p2p_tui.store.models import Escalation, Match, Referral, StatusChange, Supporter, Survey
@@ -37,8 +38,19 @@ def supporter(name: str = "Sam Support") -> Supporter:
 def matched_case(helper: Supporter, on: date = date(2026, 7, 2), **kw: str) -> Referral:
     referral = new_case(**kw)
     Match.create(referral=referral, supporter=helper, matched_on=on, score=0, explanation="[]")
+    if referral.consent in lifecycle.NO_CONSENT:  # refused now; an older build could leave it so
+        Referral.update(status="matched", status_on=on).where(Referral.id == referral.id).execute()
+        return lifecycle.get_referral(referral.id)
     lifecycle.transition(referral, "matched", on)
     return referral
+
+
+def test_closing_as_support_completed_is_offered_only_once_support_happened() -> None:
+    assert lifecycle.offered_steps("new") == ("matched", "declined", "unreachable")
+    assert "closed" not in lifecycle.offered_steps("matched")
+    assert "closed" in lifecycle.offered_steps("contacted") and "closed" in lifecycle.offered_steps(
+        "followed_up"
+    )
 
 
 def test_the_transition_table_covers_every_status() -> None:
@@ -76,7 +88,8 @@ def test_every_legal_step_succeeds_and_every_illegal_one_lists_the_legal_steps(
                 with pytest.raises(ValidationError) as caught:
                     lifecycle.transition(referral, target, on)
                 assert caught.value.field == "status"
-                assert caught.value.message.endswith("it can become: " + ", ".join(legal))
+                said = ", ".join(label("case_status", s) for s in legal)
+                assert caught.value.message.endswith("it can become: " + said)
                 assert lifecycle.get_referral(referral.id).status == start
 
 
@@ -254,7 +267,7 @@ def test_the_timeline_is_in_date_order(store: Store) -> None:
             (14, "status"),
             (14, "match"),  # the match the ending ended, just after it
         ]
-        assert entries[0].line() == "status received → new"
+        assert entries[0].line() == "referral received"
         assert entries[-2].line() == "status followed up → closed"
         assert entries[3].line() == "first contact by phone"
         assert entries[1].line() == f"matched to {helper.physician.name}"

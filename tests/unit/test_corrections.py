@@ -109,8 +109,16 @@ def test_a_voided_survey_and_consent(store: Store) -> None:
         corrections.void_survey(survey.id, "wrong_case")
         assert not record(referral).survey_done and views.case_view(referral.id).surveys == 0
         assert "survey" in [i.kind for i in followups.items_for(referral.id)]
-        corrections.void_consent(referral.id, "by_mistake")
-        assert lifecycle.get_referral(referral.id).consent == "pending"
+        with pytest.raises(ValidationError) as refused:  # followed up on it: void the check-in first
+            corrections.void_consent(referral.id, "by_mistake", move_case=True)
+        assert "follow-up" in refused.value.message
+        corrections.void_contact(Contact.get(Contact.kind == "follow_up").id, "by_mistake")
+        with pytest.raises(ValidationError) as refused:  # the case is being worked: confirm the end
+            corrections.void_consent(referral.id, "by_mistake")
+        assert "ends the case's match" in refused.value.message
+        corrections.void_consent(referral.id, "by_mistake", move_case=True)
+        after = lifecycle.get_referral(referral.id)
+        assert (after.consent, after.status, lifecycle.active_match(after)) == ("pending", "new", None)
         voided = ConsentVoid.get(ConsentVoid.referral == referral.id)
         assert (voided.consent, voided.reason) == ("given", "by_mistake")
         with pytest.raises(ValidationError):
@@ -118,6 +126,55 @@ def test_a_voided_survey_and_consent(store: Store) -> None:
         words = [e.line() for e in history.timeline(referral.id)]
         assert "supporter survey received (voided 2026-11-18: recorded on the wrong case)" in words
         assert "consent given voided (recorded by mistake): pending again" in words
+
+
+def test_no_correction_leaves_a_worked_case_without_consent(store: Store) -> None:
+    """The invariant: a case whose consent is pending or refused is never matched, contacted or
+    followed up, whatever voids and reopens did (issue 10 review, F1 a to c)."""
+    with store.atomic():
+        sam = helper()
+        referral = matched(sam, pathway="reach_out", source="leadership", consent="given")
+        # (a) a given consent voided on a matched case: the match ends in the same confirmed step
+        assert corrections.void_consent_moves(referral.id) is not None
+        corrections.void_consent(referral.id, "by_mistake", move_case=True)
+        assert lifecycle.get_referral(referral.id).status == "new"
+        assert lifecycle.active_case_count(sam) == 0
+        with pytest.raises(ValidationError) as refused:
+            lifecycle.transition(lifecycle.get_referral(referral.id), "matched", date(2026, 11, 5))
+        assert refused.value.field == "consent"
+        # (b) refused, so declined: reopening offers no supporter and asks for consent again
+        lifecycle.set_consent(referral.id, "refused", date(2026, 11, 5))
+        assert lifecycle.get_referral(referral.id).status == "declined"
+        assert corrections.reopen_plan(referral.id) == ("new", None)
+        corrections.reopen_case(referral.id)
+        reopened = lifecycle.get_referral(referral.id)
+        assert (reopened.status, reopened.consent) == ("new", "pending")
+        lifecycle.set_consent(referral.id, "given", date(2026, 11, 9))  # k works: pending again
+        # (c) a refusal voided on the case it declined: reopened as new, consent pending
+        other = matched(
+            helper("Ola Other", "ola@example.org"), pathway="reach_out", source="colleague", consent="given"
+        )
+        corrections.void_consent(other.id, "by_mistake", move_case=True)
+        lifecycle.set_consent(other.id, "refused", date(2026, 11, 6))
+        with pytest.raises(ValidationError):
+            corrections.void_consent(other.id, "by_mistake")  # it would reopen the case: confirm
+        corrections.void_consent(other.id, "by_mistake", move_case=True)
+        after = lifecycle.get_referral(other.id)
+        assert (after.status, after.consent) == ("new", "pending")
+        # F4: the timeline says every answer, its void, and why the case was declined
+        words = [(e.on.isoformat(), e.line()) for e in history.timeline(referral.id)]
+        assert words[0] == ("2026-11-02", "referral received")
+        assert ("2026-11-05", "consent refused") in words
+        assert ("2026-11-05", "status new → declined: no consent") in words
+        assert words.index(("2026-11-05", "consent refused")) < words.index(
+            ("2026-11-05", "status new → declined: no consent")
+        )
+        assert ("2026-11-18", "consent given voided (recorded by mistake): pending again") in words
+        assert ("2026-11-09", "consent given") in words
+        assert ("2026-11-18", "consent refused set aside: the case reopened, consent pending again") in words
+        for r in Referral.select():
+            assert not (r.status in lifecycle.WORKED_STATUSES and r.consent in lifecycle.NO_CONSENT)
+        assert deidentify.check_consistency() == []
 
 
 def test_an_evaluator_added_after_the_match_is_flagged_for_reassignment(store: Store) -> None:
@@ -228,3 +285,25 @@ def test_a_corrected_name_is_found_by_search(store: Store) -> None:
         corrections.edit_physician(pid, PhysicianInput("Ann Smîth", "mid", "Kings", email="ann@example.org"))
     with store.lock:
         assert [row.id for row in case_list.search("all", name="smith").rows] == [rid]
+
+
+def test_the_cases_list_names_who_supported_an_ended_case_and_the_page_dates_consent(store: Store) -> None:
+    from p2p_tui.services.cases import case_list
+
+    with store.atomic():
+        referral = matched(helper(), pathway="reach_out", source="leadership", consent="given")
+        assert views.case_view(referral.id).consent_on == RECEIVED  # given at receipt: its date shown
+        lifecycle.record_contact(referral.id, "initial", "phone", date(2026, 11, 4))
+        lifecycle.end_case(referral.id, "closed", on=date(2026, 11, 10))
+    with store.lock:
+        assert [row.supporter for row in case_list.search("all").rows] == ["Sam Support"]
+
+
+def test_a_retired_supporters_open_cases_ask_for_reassignment(store: Store) -> None:
+    with store.atomic():
+        sam = helper()
+        referral = matched(sam)
+        assert "reassign" not in [i.kind for i in followups.items_for(referral.id)]
+        roster.set_status(sam.id, "retired")
+        assert views.case_view(referral.id).conflicted  # the case page says: reassign
+        assert "reassign" in [i.kind for i in followups.items_for(referral.id)]

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from p2p_tui.services import labels
+from p2p_tui.services import common, labels
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import audit as chain
 from p2p_tui.store import query
@@ -47,13 +47,23 @@ class EntryView:
     @property
     def what(self) -> str:
         """The kind in plain words, with its table: `changed case`, `exported report`."""
-        noun = TABLE_WORDS.get(self.table, self.table.replace("_", " "))
+        noun = self.table_words if self.table else ""
         return f"{labels.label('audit_kind', self.kind)} {noun}".strip()
 
     @property
     def changed(self) -> str:
-        """The fields changed, in words (`logistics note, status`), `-` for none."""
-        return ", ".join(f.replace("_", " ") for f in self.fields) or "-"
+        """The fields changed, in words (`logistics note, preferred contact`), `-` for none."""
+        return ", ".join(labels.field(f) for f in self.fields) or "-"
+
+    @property
+    def records(self) -> str:
+        """The record ids in words: a number, then its key's codes (`6: adverse event`); `-` for none."""
+        return ", ".join(_record_words(key) for key in self.record_ids) or "-"
+
+    @property
+    def table_words(self) -> str:
+        """The table in plain words (`case status`), `-` for none."""
+        return TABLE_WORDS.get(self.table, labels.field(self.table)) if self.table else "-"
 
     @property
     def when(self) -> str:
@@ -71,6 +81,11 @@ class EntryView:
             "fields": list(self.fields),
             "referral_id": self.referral_id,
         }
+
+
+def _record_words(key: str) -> str:
+    """One record id in words: `6:adverse_event` → `6: adverse event` (short, printable, no code)."""
+    return ": ".join(common.printable(part).replace("_", " ") for part in key.split(":"))
 
 
 # The tables in plain words (a table missing here is shown with its underscores as spaces).

@@ -8,11 +8,11 @@ from datetime import date
 from typing import Any, cast
 
 from p2p_tui.services import common
-from p2p_tui.services.cases import intake, lifecycle
+from p2p_tui.services.cases import intake
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.store.models import Match, Physician, Referral, Supporter
-from p2p_tui.store.vocab import CASE_STATUSES, OPEN_STATUSES
+from p2p_tui.store.vocab import CASE_STATUSES, ENDED_STATUSES, OPEN_STATUSES
 
 PAGE = 100  # rows a page: about 28 are visible, and filling a table costs 0.15 ms a row
 
@@ -63,8 +63,8 @@ def search(
         Match.select(Physician.name)
         .join(Supporter, on=(Match.supporter == Supporter.id))
         .join(Physician, on=(Supporter.physician == Physician.id))
-        .where(lifecycle.is_active_match_of(Referral.id))
-        .order_by(Match.id.desc())
+        .where((Match.referral == Referral.id) & ((Match.active == True) | _supported_ended()))  # noqa: E712
+        .order_by(Match.active.desc(), Match.id.desc())
         .limit(1)
     )
     page = (
@@ -99,3 +99,10 @@ def search(
         for r in cast(Iterable[tuple[Any, ...]], page)
     ]
     return CasePage(rows, total, offset)
+
+
+def _supported_ended() -> Any:
+    """On an ended case, a match that ended with it: who supported the case (as its page says, never
+    a supporter who declined it)."""
+    gave = Match.ended_reason.is_null() | (Match.ended_reason != "supporter_declined")
+    return Referral.status.in_(ENDED_STATUSES) & gave

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from p2p_tui.services import clock, common
+from p2p_tui.services import clock, common, labels
 from p2p_tui.services.cases import intake, lifecycle, same_person
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store.models import (
@@ -31,7 +31,7 @@ from p2p_tui.store.models import (
 from p2p_tui.store.vocab import ENDED_STATUSES, OPEN_STATUSES, VOID_REASONS
 
 # The status a case's real contacts support while it is being worked (matched: none yet).
-MATCHED_STATUSES = ("matched", "contacted", "followed_up")
+MATCHED_STATUSES = lifecycle.WORKED_STATUSES
 
 
 def edit_physician(physician_id: int, data: intake.PhysicianInput) -> Physician:
@@ -86,6 +86,7 @@ def _correct_status(referral: Referral, to_status: str, on: date, status_on: dat
     its timeline like every other change."""
     if to_status == referral.status:
         return
+    lifecycle.require_consistent(to_status, referral.consent)
     StatusChange.create(referral=referral, changed_on=on, from_status=referral.status, to_status=to_status)
     referral.status, referral.status_on = to_status, status_on
     referral.closed_on = None
@@ -138,24 +139,46 @@ def void_survey(survey_id: int, reason: str, on: date | None = None) -> Survey:
     return survey
 
 
-def void_consent(referral_id: int, reason: str, on: date | None = None) -> ConsentVoid:
+def void_consent_moves(referral_id: int) -> str | None:
+    """What voiding the case's consent also does to the case, which the coordinator must confirm:
+    "ends the match" (a given consent on a case being worked: it is new again, its match ended, as
+    consent is pending), "reopens" (a refusal that declined the case: new again, consent pending), or
+    None (only the consent changes)."""
+    referral = lifecycle.get_referral(referral_id)
+    if referral.consent == "given" and referral.status == "followed_up":
+        raise ValidationError(
+            "consent", "the case was followed up on this consent: void its follow-up check-ins first"
+        )
+    if referral.consent == "given" and referral.status in MATCHED_STATUSES:
+        return "ends the case's match (consent pending: the case is new again)"
+    if referral.consent == "refused" and referral.status == "declined":
+        return "reopens the case it declined (as new, consent pending)"
+    return None
+
+
+def void_consent(
+    referral_id: int, reason: str, on: date | None = None, *, move_case: bool = False
+) -> ConsentVoid:
     """Void a consent answer (given or refused) recorded by mistake: consent is pending again, and the
-    answer it replaced is kept with the day and the reason."""
+    answer it replaced is kept with the day and the reason.
+
+    A case whose consent is pending is never worked, so where the void moves the case too
+    (`void_consent_moves`) it is refused unless `move_case` says the coordinator confirmed it: a case
+    being worked goes back to new (its match ended), a case the refusal declined reopens as new.
+    """
     on = on or clock.today()
     reason = _reason(reason)
     referral = lifecycle.get_referral(referral_id)
     if referral.consent not in ("given", "refused"):
         raise ValidationError("consent", "only a consent recorded as given or refused can be voided")
-    voided: ConsentVoid = ConsentVoid.create(
-        referral=referral,
-        consent=referral.consent,
-        consent_on=referral.consent_on,
-        voided_on=on,
-        reason=reason,
-    )
-    referral.consent, referral.consent_on = "pending", None
-    referral.save(only=[Referral.consent, Referral.consent_on])
-    return voided
+    moves = void_consent_moves(referral_id)
+    if moves is not None and not move_case:
+        raise ValidationError("consent", f"voiding this consent {moves}, so it must be confirmed as such")
+    if referral.status == "declined":
+        lifecycle.refuse_purged(referral)
+    if moves is not None:
+        lifecycle.transition(referral, "new", on)  # a match the case had ends with the step
+    return lifecycle.set_aside_consent(referral, reason, on)
 
 
 def _status_before_ending(referral: Referral) -> str:
@@ -192,7 +215,10 @@ def reopen_plan(referral_id: int) -> tuple[str, int | None]:
     match comes back (None: the case is new, to be matched again)."""
     referral = lifecycle.get_referral(referral_id)
     if referral.status not in ENDED_STATUSES:
-        raise ValidationError("status", f"only an ended case can be reopened (this one is {referral.status})")
+        said = labels.label("case_status", referral.status)
+        raise ValidationError("status", f"only an ended case can be reopened (this one is {said})")
+    if referral.consent in lifecycle.NO_CONSENT:
+        return "new", None  # consent pending or refused: never back with a supporter
     if _status_before_ending(referral) not in MATCHED_STATUSES:
         return "new", None
     match = _match_to_restore(referral)
@@ -209,8 +235,7 @@ def reopen_case(referral_id: int, on: date | None = None) -> Referral:
     status, supporter_id = reopen_plan(referral_id)
     referral = lifecycle.get_referral(referral_id)
     if supporter_id is None:
-        lifecycle.transition(referral, "new", on)
-        return referral
+        return lifecycle.reopen(referral_id, on)
     match = _match_to_restore(referral)
     if match is None:  # reopen_plan found it: cannot happen within one transaction
         raise ValidationError("status", "the case's supporter can no longer take it")

@@ -55,7 +55,7 @@ KIND_DETAILS: dict[str, str] = {
     "check_in": "follow-up check-in after the last contact",
     "survey": "supporter survey not yet received after the follow-up",
     "consent_pending": "the physician's consent is needed before any contact",
-    "reassign": "the supporter evaluates this physician (a conflict added after the match): reassign",
+    "reassign": "the supporter evaluates this physician (a conflict added after the match) or retired",
     "wellbeing": "a check-in with the supporter on their own wellbeing",
     "debrief": "the supporter asked for a debrief",
 }
@@ -165,7 +165,9 @@ def lateness(due: date, on: date) -> int:
 # - consent pending, on open cases: the first-contact clock on a matched case, else the match clock
 #   from the day the case took its status (its receipt, reopening or last contact);
 # - safety: the first escalation not yet acknowledged, due that day, on any case (a safety item never
-#   disappears unseen).
+#   disappears unseen);
+# - reassign: the active match's supporter has a conflict with the physician (from the day it was
+#   added) or retired (from the match's date: the roster keeps no date of retirement).
 QUEUE_SQL = f"""
 SELECT r.id,
     CASE r.status WHEN 'new' THEN 1 WHEN 'matched' THEN 2 ELSE 3 END,
@@ -206,12 +208,13 @@ FROM escalation e JOIN referral r ON r.id = e.referral_id
 WHERE e.acknowledged_on IS NULL /*one e.referral_id*/
 GROUP BY e.referral_id
 UNION ALL
-SELECT r.id, 7, min(k.added_on), r.received_on
+SELECT r.id, 7, coalesce(min(k.added_on), min(m.matched_on)), r.received_on
 FROM referral r
 JOIN "match" m ON m.referral_id = r.id AND m.active = 1
 JOIN physician p ON p.id = r.physician_id
-JOIN conflict k ON k.supporter_id = m.supporter_id AND (k.physician_id = p.id OR k.name_key = p.name_key)
-WHERE r.status IN {OPEN_STATUSES} /*one r.id*/
+JOIN supporter s ON s.id = m.supporter_id
+LEFT JOIN conflict k ON k.supporter_id = m.supporter_id AND (k.physician_id = p.id OR k.name_key = p.name_key)
+WHERE r.status IN {OPEN_STATUSES} AND (k.id IS NOT NULL OR s.status = 'retired') /*one r.id*/
 GROUP BY r.id
 """  # noqa: S608 - a fixed vocabulary only
 # code -> (kind, the setting of its clock: None for safety, due the day of the escalation)

@@ -30,6 +30,8 @@ from p2p_tui.store.models import (
 )
 from p2p_tui.store.vocab import ENDED_STATUSES
 
+REOPENED = "case_reopened"  # a refusal set aside when its case reopened (lifecycle.REOPENED)
+
 SLOT = 10  # the room between two status changes of a day, for the events around them
 LAST = 10**9
 
@@ -66,6 +68,14 @@ class _Day:
                 return (i + 1) * SLOT + offset
         return None
 
+    def before(self, to_status: str) -> int | None:
+        """The slot just before the day's first step to `to_status` and the event it caused (a
+        consent given before the match it allowed), without claiming it."""
+        for i, step in enumerate(self.steps):
+            if step.to_status == to_status:
+                return (i + 1) * SLOT - 2
+        return None
+
     def loose(self) -> int:
         """The slot of an event that caused no status change: before the day's ending, else last."""
         for i, step in enumerate(self.steps):
@@ -80,13 +90,38 @@ def _voided(record: Contact | Survey) -> str:
     return f" (voided {record.voided_on.isoformat()}: {label('void_reason', record.void_reason or '')})"
 
 
-def _status_entries(steps: list[StatusChange]) -> list[TimelineEntry]:
+def _status_entries(steps: list[StatusChange], refused_on: set[date]) -> list[TimelineEntry]:
+    """The status changes in words; a decline on the day of a refusal says it was for no consent."""
     entries = []
     for day_index, step in _numbered(steps):
-        before = label("case_status", step.from_status) if step.from_status else "received"
-        text = f"status {before} → {label('case_status', step.to_status)}"
+        if not step.from_status:
+            text = "referral received"
+        else:
+            text = f"status {label('case_status', step.from_status)} → {label('case_status', step.to_status)}"
+            if step.to_status == "declined" and step.changed_on in refused_on:
+                text += ": no consent"
         entries.append(TimelineEntry(step.changed_on, "status", text, order=day_index))
     return entries
+
+
+def _answers(referral: Referral) -> list[tuple[str, date]]:
+    """Every consent answer the case had (given or refused), with its date: those set aside
+    (voided, or asked again at a reopen) and the current one."""
+    found = [
+        (v.consent, v.consent_on)
+        for v in ConsentVoid.select().where(ConsentVoid.referral == referral).order_by(ConsentVoid.id)
+        if v.consent_on is not None and v.consent in ("given", "refused")
+    ]
+    if referral.consent in ("given", "refused") and referral.consent_on is not None:
+        found.append((referral.consent, referral.consent_on))
+    return found
+
+
+def _void_text(v: ConsentVoid) -> str:
+    """A consent set aside, in words: voided with its reason, or asked again when the case reopened."""
+    if v.reason == REOPENED:
+        return f"consent {label('consent', v.consent)} set aside: the case reopened, consent pending again"
+    return f"consent {label('consent', v.consent)} voided ({label('void_reason', v.reason)}): pending again"
 
 
 def _numbered(steps: list[StatusChange]) -> list[tuple[int, StatusChange]]:
@@ -117,8 +152,9 @@ def _caused_by(kind: str) -> Callable[[StatusChange], bool]:
 
 
 def timeline(referral_id: int) -> list[TimelineEntry]:
-    """The case's history: status changes, matches, contacts, surveys, escalations and voided
-    consents, in the order they happened."""
+    """The case's history: the referral received, status changes (a decline for a refusal says "no
+    consent"), matches, contacts, surveys, escalations, consent answers and their voids, in the order
+    they happened."""
     referral: Referral | None = Referral.get_or_none(Referral.id == referral_id)
     if referral is None:
         raise ValidationError("referral", f"there is no referral {referral_id}")
@@ -127,7 +163,8 @@ def timeline(referral_id: int) -> list[TimelineEntry]:
     for step in steps:
         days.setdefault(step.changed_on, _Day([], set())).steps.append(step)
     names = _names(referral)
-    entries = _status_entries(steps)
+    answers = _answers(referral)
+    entries = _status_entries(steps, {on for answer, on in answers if answer == "refused"})
 
     def place(on: date, wanted: Callable[[StatusChange], bool] | None, offset: int) -> int:
         day = days.get(on, _Day([], set()))
@@ -173,10 +210,18 @@ def timeline(referral_id: int) -> list[TimelineEntry]:
     for e in Escalation.select().where(Escalation.referral == referral).order_by(Escalation.id):
         text = f"safety escalation to {label('escalated_to', e.escalated_to)}"
         entries.append(TimelineEntry(e.escalated_on, "safety", text, order=place(e.escalated_on, None, 0)))
+    for answer, on in answers:
+        day = days.get(on, _Day([], set()))
+        caused = day.before("declined" if answer == "refused" else "matched")
+        slot = caused if caused is not None else day.loose()
+        entries.append(TimelineEntry(on, "consent", f"consent {label('consent', answer)}", order=slot))
     for v in ConsentVoid.select().where(ConsentVoid.referral == referral).order_by(ConsentVoid.id):
-        text = (
-            f"consent {label('consent', v.consent)} voided ({label('void_reason', v.reason)}): pending again"
-        )
-        entries.append(TimelineEntry(v.voided_on, "consent", text, order=place(v.voided_on, None, 0)))
+        day = days.get(v.voided_on, _Day([], set()))
+        moved = day.before("new")  # the void (or the reopen) that moved the case: just before it
+        if moved is None:
+            moved = day.loose()
+        elif v.reason == REOPENED:
+            moved += 3  # set aside by the reopen: just after it
+        entries.append(TimelineEntry(v.voided_on, "consent", _void_text(v), order=moved))
     entries.sort(key=lambda e: (e.on, e.order))  # stable: equal places keep their order of id
     return entries

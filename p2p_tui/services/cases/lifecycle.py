@@ -10,10 +10,13 @@ __all__ = ["TimelineEntry", "timeline"]  # the timeline lives in history; kept h
 
 from p2p_tui.services import clock, common
 from p2p_tui.services.admin import retention
+from p2p_tui.services.cases import history
 from p2p_tui.services.cases.history import TimelineEntry, timeline
 from p2p_tui.services.errors import ValidationError
+from p2p_tui.services.labels import label
 from p2p_tui.store import query
 from p2p_tui.store.models import (
+    ConsentVoid,
     Contact,
     Match,
     Referral,
@@ -39,6 +42,18 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "unreachable": ("new",),
 }
 ENDINGS = ENDED_STATUSES
+WORKED_STATUSES = ("matched", "contacted", "followed_up")  # a supporter is on the case
+NO_CONSENT = ("pending", "refused")  # a consent that stops the case being worked
+REOPENED = history.REOPENED  # why a refusal was set aside: the case reopened, consent asked again
+
+
+SUPPORTED = ("contacted", "followed_up")  # support happened: matched, and a first contact made
+
+
+def offered_steps(status: str) -> tuple[str, ...]:
+    """The steps the coordinator is offered from `status`: the legal ones, but "closed" (support
+    completed) only once support happened (an older record may hold a case closed unsupported)."""
+    return tuple(s for s in TRANSITIONS[status] if s != "closed" or status in SUPPORTED)
 
 
 def get_referral(referral_id: int) -> Referral:
@@ -49,14 +64,32 @@ def get_referral(referral_id: int) -> Referral:
     return found
 
 
+def require_consistent(status: str, consent: str) -> None:
+    """The one invariant of consent and status (DESIGN section 5): a case whose consent is pending or
+    refused is never matched, contacted or followed up. Checked by every transition, every correction
+    of a status and every void or reopen."""
+    if status in WORKED_STATUSES and consent in NO_CONSENT:
+        raise ValidationError(
+            "consent",
+            f"a case whose consent is {label('consent', consent)} cannot be {label('case_status', status)}: "
+            "record the consent as given first",
+        )
+
+
 def transition(referral: Referral, to_status: str, on: date) -> None:
     """Move a case to `to_status`, refusing illegal steps with the legal ones named."""
     legal = TRANSITIONS[referral.status]
     if to_status not in legal:
+        said = ", ".join(label("case_status", s) for s in legal)
         raise ValidationError(
             "status",
-            f"a {referral.status} case cannot become {to_status}; it can become: {', '.join(legal)}",
+            f"a {label('case_status', referral.status)} case cannot become "
+            f"{label('case_status', to_status)}; it can become: {said}",
         )
+    # the stored consent, not a caller's copy of it (which may predate a consent just recorded)
+    require_consistent(
+        to_status, Referral.select(Referral.consent).where(Referral.id == referral.id).scalar()
+    )
     StatusChange.create(referral=referral, changed_on=on, from_status=referral.status, to_status=to_status)
     referral.status = to_status
     referral.status_on = on
@@ -82,15 +115,39 @@ def end_case(referral_id: int, outcome: str, on: date | None = None) -> Referral
 
 
 def reopen(referral_id: int, on: date | None = None) -> Referral:
-    """Reopen an ended case as new (to be matched again)."""
+    """Reopen an ended case as new (to be matched again). A case declined for no consent comes back
+    with its consent pending, to be asked again (the refusal is kept, set aside on the day)."""
+    on = on or clock.today()
     referral = get_referral(referral_id)
+    refuse_purged(referral)
+    transition(referral, "new", on)
+    if referral.consent == "refused":
+        set_aside_consent(referral, REOPENED, on)
+    return referral
+
+
+def refuse_purged(referral: Referral) -> None:
+    """Refuse to reopen an ended case whose physician retention purged."""
     if referral.status in ENDINGS and referral.physician.purged_on is not None:
         raise ValidationError(
             "status",
             "this case's physician was purged by retention, so it cannot be reopened: record a new referral",
         )
-    transition(referral, "new", on or clock.today())
-    return referral
+
+
+def set_aside_consent(referral: Referral, reason: str, on: date) -> ConsentVoid:
+    """Set a recorded answer (given or refused) aside for `reason`: consent is pending again, and the
+    answer, its date, the day and the reason are kept (the timeline shows them)."""
+    kept: ConsentVoid = ConsentVoid.create(
+        referral=referral,
+        consent=referral.consent,
+        consent_on=referral.consent_on,
+        voided_on=on,
+        reason=reason,
+    )
+    referral.consent, referral.consent_on = "pending", None
+    referral.save(only=[Referral.consent, Referral.consent_on])
+    return kept
 
 
 def is_active_match_of(referral: Any) -> Any:

@@ -78,6 +78,7 @@ class CaseView:
     surveys: int
     maybe_self: int = 0  # supporters who may be this physician, not yet confirmed as another person
     supported: SupportedBy | None = None  # the active match, or on an ended case the last one
+    consent_on: date | None = None  # the day consent was given or refused
     conflicted: bool = False  # the active match's supporter evaluates (or is conflicted with) the physician
     records: tuple[RecordLine, ...] = ()  # the real contacts and surveys, oldest first (to void one)
     outside_resource: str | None = None  # peers13: the latest match's resource, when outside the program
@@ -177,6 +178,7 @@ def case_view(referral_id: int) -> CaseView:
         surveys=len(surveys.surveys_of(referral_id)),
         maybe_self=len(same_person.flagged(referral_id)) if referral.status == "new" else 0,
         supported=supported,
+        consent_on=referral.consent_on,
         conflicted=supporter_id is not None and conflicted(referral),
         records=records_of(referral_id),
         outside_resource=_outside_resource(referral_id),
@@ -206,13 +208,14 @@ def supported_by(referral: Referral) -> SupportedBy | None:
 
 
 def conflicted(referral: Referral) -> bool:
-    """Whether the active match's supporter has a conflict with the case's physician (added after the
-    match: matching never offers such a supporter), so the case must be reassigned."""
+    """Whether the case must be reassigned: the active match's supporter has a conflict with the
+    case's physician (added after the match: matching never offers such a supporter) or retired."""
     sql = """SELECT 1 FROM "match" m JOIN referral r ON r.id = m.referral_id
         JOIN physician p ON p.id = r.physician_id
-        JOIN conflict k ON k.supporter_id = m.supporter_id
+        JOIN supporter s ON s.id = m.supporter_id
+        LEFT JOIN conflict k ON k.supporter_id = m.supporter_id
             AND (k.physician_id = p.id OR k.name_key = p.name_key)
-        WHERE m.referral_id = ? AND m.active = 1 LIMIT 1"""
+        WHERE m.referral_id = ? AND m.active = 1 AND (k.id IS NOT NULL OR s.status = 'retired') LIMIT 1"""
     return query.scalar(sql, referral.id) is not None
 
 
@@ -254,3 +257,11 @@ def newest_case_id(status: str) -> int | None:
     """The id of the newest case (highest id) in `status`, or None when there is none."""
     found = Referral.select(pw.fn.MAX(Referral.id)).where(Referral.status == status).scalar()
     return cast(int | None, found)
+
+
+def snooze_reasons(on: date) -> dict[tuple[int, str], str]:
+    """Why each queue item snoozed on `on` was put off ({(referral id, kind): reason code}): the
+    newest snooze of each item, still running (as the queue reads them)."""
+    sql = """SELECT s.referral_id, s.item, s.reason FROM snooze s
+WHERE s.id IN (SELECT max(id) FROM snooze GROUP BY referral_id, item) AND s.until > ?"""
+    return {(int(r[0]), str(r[1])): str(r[2]) for r in query.rows(sql, on.isoformat())}

@@ -174,6 +174,7 @@ class FormDialog(ModalScreen[R | None]):
             self.refused = value_of(self.find(self.service_error.field))
             self.touched.add(self.service_error.field)
             self.show_errors(None)
+            self.focus_refused()
 
     # -- validation -------------------------------------------------------------------------------
 
@@ -199,6 +200,9 @@ class FormDialog(ModalScreen[R | None]):
         """Refresh the errors beside the fields the coordinator has touched, and Save."""
         if changed and value_of(self.find(changed)) != self.first_values.get(changed):
             self.touched.add(changed)
+        error = self.service_error
+        if changed and error and error.field == changed and value_of(self.find(changed)) != self.refused:
+            self.service_error = None  # the refused value was changed: its "Not saved" line goes
         cross = self.cross_problems()
         for field_id in self.touched:
             widget = self.find(field_id)
@@ -277,6 +281,15 @@ class FormDialog(ModalScreen[R | None]):
         self.refused = value_of(self.find(error.field))
         self.touched.add(error.field)
         self.show_errors(None)
+        self.focus_refused()
+
+    def focus_refused(self) -> None:
+        """Put the focus on the refused field, its cursor at the end (ready to correct it)."""
+        widget = self.find(self.service_error.field) if self.service_error else None
+        if widget is not None and widget.focusable:
+            widget.focus()
+            if isinstance(widget, Input):
+                widget.cursor_position = len(widget.value)
 
     def action_cancel(self) -> None:
         """Escape: nothing saved."""

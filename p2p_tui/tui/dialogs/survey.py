@@ -23,15 +23,21 @@ class SurveyDialog(ModalScreen[SurveyInput | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="survey.cancel")]
 
-    def __init__(self, supporter: str = "") -> None:
-        """`supporter`: the name of the supporter whose survey this is, as the screen may show it."""
+    def __init__(self, supporter: str = "", case: str = "") -> None:
+        """`supporter`: the name of the supporter whose survey this is, as the screen may show it;
+        `case`: which case ("case #12")."""
         super().__init__()
         self.supporter = supporter
+        self.case = case
+
+    def title_text(self) -> str:
+        """The dialog's title: the case and the supporter, as known."""
+        title = f"Supporter survey, {self.case}" if self.case else "Supporter survey"
+        return f"{title}: from {self.supporter}" if self.supporter else title
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog-box"):
-            title = f"Supporter survey: from {self.supporter}" if self.supporter else "Supporter survey"
-            yield Static(title, classes="title", markup=False)
+            yield Static(self.title_text(), classes="title", markup=False)
             yield Label("Structured answers only; nothing about what was said.", classes="note")
             yield Check("The conversation happened", value=True, id="happened")
             with Horizontal(classes="field"):

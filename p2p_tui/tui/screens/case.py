@@ -50,6 +50,8 @@ ENDING_LABELS = {
     "contacted": "Contacted (use c: record contact)",
     "followed_up": "Followed up (use c: record contact)",
 }
+UNMATCH_LABEL = "Back to new, to be matched again (the match ends)"
+REOPEN_ASK_LABEL = "Reopen as new, consent pending (to be asked again)"
 
 
 class CaseScreen(CaseCorrections):
@@ -103,6 +105,8 @@ class CaseScreen(CaseCorrections):
         consent = {"pending": "PENDING: no contact until given"}.get(v.consent) or labels.label(
             "consent", v.consent
         )
+        if v.consent_on is not None and v.consent in ("given", "refused"):
+            consent += f" {v.consent_on.isoformat()}"
         lines = [
             f"Case #{v.id}   status: {labels.label('case_status', v.status).upper()}",
             "",
@@ -211,67 +215,82 @@ class CaseScreen(CaseCorrections):
         )
 
     def action_status(self) -> None:
-        """Close, decline, mark unreachable, or reopen."""
-        if self.view is None:
+        """Close, decline, mark unreachable, or reopen: each shows what it will record and waits for
+        Enter. A case is closed (support completed) only once matched and contacted."""
+        v = self.view
+        if v is None:
             return
         steps = [
-            s
-            for s in lifecycle.TRANSITIONS[self.view.status]
-            if s in ("closed", "declined", "unreachable", "new")
+            s for s in lifecycle.offered_steps(v.status) if s in ("closed", "declined", "unreachable", "new")
         ]
         if not steps:
             self.notify("Move this case on by recording a contact (c) or matching it (m).")
             return
-
-        options = [(s, ENDING_LABELS[s]) for s in steps]
-        if self.view.status in ENDED_STATUSES:
-            options = self.reopen_options(self.view)
-
-        def change(status: str) -> None:
-            if status == "reopen":
-                self.act(lambda: corrections.reopen_case(self.referral_id), "Case reopened as it stood.")
-            elif status == "new":
-                self.act(lambda: lifecycle.reopen(self.referral_id), "Case reopened, to be matched.")
-            else:
-                said = labels.label("case_status", status)
-                self.act(lambda: lifecycle.end_case(self.referral_id, status), f"Case {said}.")
+        if v.status in ENDED_STATUSES:
+            options = self.reopen_options(v)
+        else:
+            options = [(s, UNMATCH_LABEL if s == "new" else ENDING_LABELS[s]) for s in steps]
+        said = dict(options)
 
         def chosen(status: str | None) -> None:
-            if status is None:
-                return
-            purges = status in ENDED_STATUSES and self.read(retention.purges_at_close)
-            if (not supporter and not purges) or status in ("reopen", "new"):  # the choice said it
-                change(status)
-                return
-            lines = [f"Case #{self.referral_id}:  {ENDING_LABELS[status]}"]
-            if supporter:
-                lines += [
-                    f"Recorded:  on {self._today().isoformat()}; the match with {self.shown(supporter)} ends",
-                    "           (their open cases drop by one).",
-                ]
-            else:
-                lines.append(f"Recorded:  on {self._today().isoformat()}.")
-            if purges:
-                lines += PURGE_AT_CLOSE
-            self.app.push_screen(
-                ConfirmDialog(
-                    "This ends the match" if supporter else "This ends the case",
-                    lines,
-                    "Enter: record it    Escape: cancel, nothing recorded",
-                ),
-                lambda yes: change(status) if yes else None,
-            )
+            if status is not None:
+                self.app.push_screen(
+                    ConfirmDialog(
+                        f"Change the status of case #{v.id}",
+                        self.status_lines(v, status, said[status]),
+                        "Enter: record it    Escape: cancel, nothing recorded",
+                    ),
+                    lambda yes: self.change_status(status) if yes else None,
+                )
 
-        supporter = self.view.supporter_name
-        self.app.push_screen(ChoiceDialog("Change the case's status", options), chosen)
+        choices = [(value, escape(text)) for value, text in options]  # a name is never markup
+        self.app.push_screen(ChoiceDialog("Change the case's status", choices), chosen)
+
+    def status_lines(self, v: CaseView, status: str, option: str) -> list[str]:
+        """What a status change will record, in words, before Enter records it."""
+        today = self._today().isoformat()
+        if status == "reopen":
+            to, _supporter = self.read(lambda: corrections.reopen_plan(self.referral_id))
+        else:
+            to = status
+        lines = [
+            f"Case #{v.id}:  {option}",
+            f"Recorded:  on {today}, status {labels.label('case_status', v.status)} → "
+            f"{labels.label('case_status', to)}",
+        ]
+        if v.supporter_name and status != "reopen":
+            name = self.shown(v.supporter_name)
+            lines.append(f"           the match with {name} ends (their open cases drop by one)")
+        if status == "reopen" and v.supported is not None:
+            lines.append(f"           the match with {self.shown(v.supported.name)} comes back")
+        if status == "new" and v.consent == "refused":
+            lines.append(
+                "           consent is pending again, to be asked (the refusal stays in the timeline)"
+            )
+        if status in ENDED_STATUSES and self.read(retention.purges_at_close):
+            lines += PURGE_AT_CLOSE
+        return lines
+
+    def change_status(self, status: str) -> None:
+        """Record the status change the coordinator confirmed."""
+        if status == "reopen":
+            self.act(lambda: corrections.reopen_case(self.referral_id), "Case reopened as it stood.")
+        elif status == "new" and self.view is not None and self.view.status in ENDED_STATUSES:
+            self.act(lambda: lifecycle.reopen(self.referral_id), "Case reopened, to be matched.")
+        elif status == "new":
+            self.act(lambda: lifecycle.reopen(self.referral_id), "Match ended; the case is new again.")
+        else:
+            said = labels.label("case_status", status)
+            self.act(lambda: lifecycle.end_case(self.referral_id, status), f"Case {said}.")
 
     def reopen_options(self, v: CaseView) -> list[tuple[str, str]]:
         """Reopening an ended case: as its history stands (with its supporter, where they can still
-        take it), or new, to be matched again."""
+        take it and consent allows), or new, to be matched again (consent asked again if refused)."""
         status, supporter_id = self.read(lambda: corrections.reopen_plan(self.referral_id))
-        options = [("new", ENDING_LABELS["new"])]
+        again = REOPEN_ASK_LABEL if v.consent in ("pending", "refused") else ENDING_LABELS["new"]
+        options = [("new", again)]
         if supporter_id is not None and v.supported is not None and v.supported.supporter_id == supporter_id:
-            name = escape(self.shown(v.supported.name))
+            name = self.shown(v.supported.name)
             stood = f"Reopen as it stood: {labels.label('case_status', status)}, with {name}"
             options.insert(0, ("reopen", stood))
         return options
@@ -284,7 +303,8 @@ class CaseScreen(CaseCorrections):
                 self.act(lambda: surveys.record_survey(self.referral_id, answers), "Survey recorded.")
 
         name = self.view.supported.name if self.view and self.view.supported else ""
-        self.app.push_screen(SurveyDialog(self.shown(name) if name else ""), record)
+        supporter = self.shown(name) if name else ""
+        self.app.push_screen(SurveyDialog(supporter, case=f"case #{self.referral_id}"), record)
 
     def action_safety(self) -> None:
         """Show the crisis resources and record that, when and to whom confidentiality was broken."""

@@ -19,6 +19,7 @@ from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import settings
 from p2p_tui.store.vocab import VOID_REASONS
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
+from p2p_tui.tui.dialogs.confirm import ConfirmDialog
 from p2p_tui.tui.dialogs.person_form import PersonEdit, PersonFormDialog
 from p2p_tui.tui.screens.base import AreaScreen
 
@@ -124,9 +125,46 @@ class CaseCorrections(AreaScreen):
         if reason is None:
             return
         kind, _, number = value.partition(":")
+        if kind == "consent" and self.confirm_consent_void(reason):
+            return
         voiders: dict[str, Callable[[], object]] = {
             "contact": lambda: corrections.void_contact(int(number), reason),
             "survey": lambda: corrections.void_survey(int(number), reason),
             "consent": lambda: corrections.void_consent(self.referral_id, reason),
         }
         self.act(voiders[kind], f"Voided ({labels.label('void_reason', reason)}).")
+
+    def confirm_consent_void(self, reason: str) -> bool:
+        """Where voiding the consent also moves the case (its match ends, or the case the refusal
+        declined reopens), show that and void only on Enter; True when it asked (or refused)."""
+        try:
+            moves = self.read(lambda: corrections.void_consent_moves(self.referral_id))
+        except ValidationError as exc:
+            self.notify(labels.error(exc), title="Not changed", severity="error", timeout=10)
+            return True
+        if moves is None:
+            return False
+        v = self.view
+        was = labels.label("consent", v.consent if v else "")
+        why = labels.label("void_reason", reason)
+        lines = [
+            f"Case #{self.referral_id}:  the consent recorded as {was} is voided ({why}).",
+            f"It also {moves}.",
+        ]
+        if v is not None and v.supporter_name and v.status != "declined":
+            lines.append(
+                f"The match with {self.shown(v.supporter_name)} ends (their open cases drop by one)."
+            )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.act(
+                    lambda: corrections.void_consent(self.referral_id, reason, move_case=True),
+                    f"Consent voided ({labels.label('void_reason', reason)}); consent is pending.",
+                )
+
+        self.app.push_screen(
+            ConfirmDialog("Void the consent", lines, "Enter: void it    Escape: cancel, nothing changed"),
+            answered,
+        )
+        return True

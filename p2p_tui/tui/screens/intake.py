@@ -28,6 +28,7 @@ from p2p_tui.services.cases import intake, same_person, views
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import settings
 from p2p_tui.store.vocab import CAREER_STAGES, PATHWAYS, PREFERRED_CONTACTS, SOURCES, STRESSORS
+from p2p_tui.tui.dialogs.confirm import ConfirmDialog
 from p2p_tui.tui.messages import OpenCase
 from p2p_tui.tui.screens.base import AreaScreen, update_if_changed
 from p2p_tui.tui.widgets.marks import Check, Choices
@@ -63,10 +64,14 @@ def options(vocabulary: str, values: tuple[str, ...]) -> list[tuple[str, str]]:
     return labels.options(vocabulary, values)
 
 
+TYPED_FIELDS = ("name", "email", "phone", "specialty")  # what Escape asks before throwing away
+
+
 class IntakeScreen(AreaScreen):
     """Take a referral in."""
 
     sources_of = ""  # the pathway whose sources the source field offers ("" for all of them)
+    asked_to_leave = False  # Escape on a filled form asked first: its resume keeps the input
 
     BINDINGS = [
         Binding("ctrl+s", "save_referral", "Save referral", id="intake.save", priority=True),
@@ -158,7 +163,9 @@ class IntakeScreen(AreaScreen):
     def on_screen_resume(self) -> None:
         """The form is made once and kept (building it costs ~300 ms): each showing starts it afresh."""
         super().on_screen_resume()
-        if self.p2p.store is not None:
+        if self.asked_to_leave:  # back from "Leave the new referral?": the input is kept
+            self.asked_to_leave = False
+        elif self.p2p.store is not None:
             self.clear_form()
 
     def clear_form(self) -> None:
@@ -356,6 +363,31 @@ class IntakeScreen(AreaScreen):
             )
         self.app.pop_screen()
         self.post_message(OpenCase(referral_id))
+
+    def filled(self) -> bool:
+        """Whether the coordinator has typed or ticked anything that Escape would throw away."""
+        typed = any(self.query_one(f"#{name}", Input).value.strip() for name in TYPED_FIELDS)
+        return typed or bool(self.query_one("#stressors", SelectionList).selected)
+
+    async def action_back(self) -> None:
+        """Escape: back, asking first when the form holds input (Enter throws it away)."""
+        if not self.filled():
+            await super().action_back()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.app.pop_screen()
+
+        self.asked_to_leave = True
+        self.app.push_screen(
+            ConfirmDialog(
+                "Leave the new referral?",
+                ["What is typed in this form is not saved and will be lost."],
+                "Enter: throw it away    Escape: keep editing",
+            ),
+            answered,
+        )
 
     def reload(self) -> None:
         """Nothing to read: the form is cleared on each showing (clear_form)."""

@@ -20,7 +20,7 @@ COLUMNS = ("#", "when", "what", "record", "fields")
 
 def row(entry: EntryView) -> tuple[str, ...]:
     """One entry's cells: number, local time, what in words, record ids, field names in words."""
-    ids = ", ".join(entry.record_ids) or "-"
+    ids = entry.records
     return (str(entry.id), entry.when, entry.what, ids, entry.changed)
 
 

@@ -25,6 +25,7 @@ from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.people import roster, views
 from p2p_tui.services.people.views import SupporterView
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
+from p2p_tui.tui.dialogs.confirm import ConfirmDialog
 from p2p_tui.tui.dialogs.conflict import ConflictDialog, ConflictInput
 from p2p_tui.tui.dialogs.entry import DATE_MASK, EntryDialog
 from p2p_tui.tui.dialogs.form import CSS_FILE, service_rule
@@ -172,12 +173,32 @@ class SupporterScreen(SupporterPeerActions):
             return
         steps = roster.STATUS_STEPS[self.view.status]
 
+        def change(status: str) -> None:
+            self.act(
+                lambda: roster.set_status(self.supporter_id, status),
+                f"Status: {labels.label('supporter_status', status)}.",
+            )
+
         def chosen(status: str | None) -> None:
-            if status is not None:
-                self.act(
-                    lambda: roster.set_status(self.supporter_id, status),
-                    f"Status: {labels.label('supporter_status', status)}.",
-                )
+            if status is None:
+                return
+            held = self.view.open_cases if self.view is not None else ()
+            if status != "retired" or not held:
+                change(status)
+                return
+            cases = ", ".join(f"#{rid}" for rid in held)
+            self.app.push_screen(
+                ConfirmDialog(
+                    "Retire a supporter who holds open cases",
+                    [
+                        f"They still hold {len(held)} open case{'s' if len(held) > 1 else ''}: {cases}.",
+                        "Each gets a reassign item on Today (d on the case ends the match, m matches",
+                        "someone else).",
+                    ],
+                    "Enter: retire them    Escape: cancel, nothing changed",
+                ),
+                lambda yes: change(status) if yes else None,
+            )
 
         self.app.push_screen(
             ChoiceDialog(

@@ -3,7 +3,8 @@
 Enter (or d) acts on the item under the cursor: each kind opens its form pre-filled and records
 nothing until Enter there (a contact: today, the physician's preferred mode; consent: given or
 refused with the date; a safety follow-through: what will be recorded), a match opens the match
-screen and a survey the survey form. o opens the case, space shows the urgency terms, z snoozes with
+screen, a survey the survey form (naming the case and the supporter) and a reassignment the case,
+saying what to do. o opens the case, space shows the urgency terms, z snoozes with
 a reason and a date, s shows or hides what is snoozed (the header counts it).
 The queue names no one: referral ids, kinds and dates only, so it can stay on screen. On a terminal of
 160 columns or more the urgency terms of the highlighted item stay shown beside the queue.
@@ -21,7 +22,7 @@ from textual.containers import Container
 from textual.widgets import DataTable, Static
 
 from p2p_tui.services import clock, labels
-from p2p_tui.services.cases import followups, lifecycle, safety, surveys
+from p2p_tui.services.cases import followups, lifecycle, safety, surveys, views
 from p2p_tui.services.people import views as people_views
 from p2p_tui.tui.dialogs.confirm import ConfirmDialog
 from p2p_tui.tui.dialogs.consent import ConsentDialog, ConsentInput
@@ -110,12 +111,16 @@ class TodayScreen(AreaScreen):
         self.items = {item_key(i): i for i in shown[:SHOWN]}
         ids = {i.supporter_id for i in self.items.values() if isinstance(i, followups.SupporterItem)}
         self.supporter_names = self.read(lambda: people_views.supporter_names(ids))
+        why = self.read(lambda: views.snooze_reasons(today)) if self.show_snoozed else {}
         table = self.query_one("#queue", Table)
+        kept, row = table.selected_key(), table.cursor_row  # the cursor stays on its item
         table.clear()
         for key, item in self.items.items():
             late = f"OVERDUE {item.overdue_days}d" if item.overdue_days > 0 else ""
             if item.snoozed_until is not None:
+                reason = why.get((item.referral_id, item.kind))
                 late = f"snoozed to {item.snoozed_until.isoformat()}"
+                late += f": {labels.label('snooze_reason', reason)}" if reason else ""
             table.add_row(
                 f"{item.urgency:5.1f}",
                 Text(self.to_do(item)),
@@ -124,6 +129,7 @@ class TodayScreen(AreaScreen):
                 late,
                 key=key,
             )
+        table.put_cursor(kept, row)
         text = summary(today, items, self.show_snoozed)
         if len(shown) > SHOWN:
             text += f"  The {SHOWN} most urgent are shown."
@@ -204,13 +210,24 @@ class TodayScreen(AreaScreen):
 
             self.app.push_screen(MatchScreen(rid))
         elif item.kind == "survey":
-            self.app.push_screen(SurveyDialog(), lambda answers: self._survey(rid, answers))
+            supported = self.read(lambda: views.case_view(rid)).supported
+            name = self.shown(supported.name) if supported is not None else ""
+            self.app.push_screen(
+                SurveyDialog(name, case=f"case #{rid}"), lambda answers: self._survey(rid, answers)
+            )
         elif item.kind in ("no_first_contact", "check_in"):
             self._contact(rid, "initial" if item.kind == "no_first_contact" else "follow_up", today)
         elif item.kind == "consent_pending":
             self._consent(rid, today)
         elif item.kind == "safety":
             self._safety(rid, today)
+        elif item.kind == "reassign":
+            self.post_message(OpenCase(rid))
+            self.notify(
+                f"Case #{rid}: its supporter evaluates this physician or retired. Press d to end "
+                "the match (the supporter hands the case back), then m to match someone else.",
+                timeout=12,
+            )
 
     def _survey(self, rid: int, answers: surveys.SurveyInput | None) -> None:
         if answers is not None:

@@ -72,6 +72,8 @@ class Table(DataTable[object]):
         Binding("k", "cursor_up", "Up", show=False, id="table.k"),
         Binding("g", "scroll_top", "First", show=False, id="table.g"),
         Binding("G", "scroll_bottom", "Last", show=False, id="table.G"),
+        Binding("home", "scroll_top", "First", show=False, id="table.home"),
+        Binding("end", "scroll_bottom", "Last", show=False, id="table.end"),
         Binding("full_stop", "details", "Whole row", key_display=".", id="table.details"),
     ]
 
@@ -191,6 +193,15 @@ class Table(DataTable[object]):
             return None
         row_key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
         return None if row_key.value is None else str(row_key.value)
+
+    def put_cursor(self, key: str | None, row: int) -> None:
+        """After a refill, put the cursor back on the row of `key`, or else on the nearest row to
+        `row` (where it was): a reload never sends the coordinator back to the top."""
+        if self.row_count == 0:
+            return
+        keys = [r.key for r in self.rows_given]
+        target = keys.index(key) if key in keys else min(max(row, 0), self.row_count - 1)
+        self.move_cursor(row=target, animate=False)
 
     # -- details ----------------------------------------------------------------------------------
 

@@ -100,7 +100,11 @@ class TodayScreen(AreaScreen):
         )
 
     def on_mount(self) -> None:
-        self.query_one("#queue", Table).add_columns("urgency", "to do", "case", "due", "")
+        # At a narrow width the due date goes first, then the urgency: what to do, the case and whether it
+        # is overdue (or snoozed, and why) stay.
+        self.query_one("#queue", Table).add_columns(
+            "urgency", "to do", "case", "due", "", priorities=(2, 5, 4, 1, 3)
+        )
         self.query_one("#queue", Table).focus()
 
     def reload(self) -> None:

@@ -191,3 +191,31 @@ def test_frozen_schema_4_vault_still_opens_with_its_program_data(tmp_path: Path)
     finally:
         store.close()
     Store.open(path, "N1J1-EFBF-Z41K-H2P0-98MC-78SS-03Y3", recovery=True).close()
+
+
+def test_frozen_schema_12_vault_opens_with_its_trail_intact(tmp_path: Path) -> None:
+    """The vault this release writes (schema 12: corrections, search keys, the Member Survey, the audit
+    trail, supporters' wellbeing and outside matches, the look-alike name key; the demo's synthetic
+    data) opens in every later one, its audit chain whole."""
+    from p2p_tui.services.reporting import deidentify
+    from p2p_tui.store import audit
+    from p2p_tui.store.models import Referral, Supporter, Utilization
+
+    path = tmp_path / "copy.p2pvault"
+    shutil.copyfile(FIXTURES / "schema-v12.p2pvault", path)
+    store = Store.open(path, "frozen fixture passphrase v12")
+    try:
+        assert current_version(store.db.raw()) == LATEST
+        assert store.db.scalar("PRAGMA integrity_check") == "ok"
+        assert store.db.raw().execute("PRAGMA foreign_key_check").fetchall() == []
+        assert (Referral.select().count(), Supporter.select().count(), Utilization.select().count()) == (
+            150,
+            40,
+            150,
+        )
+        assert deidentify.check_consistency() == []
+        verdict = audit.verify(store.db.raw())
+        assert verdict.ok and verdict.entries > 1000
+    finally:
+        store.close()
+    Store.open(path, "2A4E-MQN4-ZBM1-ACWK-PT75-E4YX-QRN7", recovery=True).close()

@@ -181,3 +181,20 @@ async def test_a_trend_with_too_few_lines_keeps_its_newest_rows() -> None:
         shown = str(bars.render())
     assert "Referrals per quarter" in shown
     assert "2026Q4" in shown and "2026Q3" in shown and "2026Q1" not in shown
+
+
+async def test_a_trend_whose_title_wraps_still_shows_its_newest_quarter() -> None:
+    from textual.app import App
+
+    class One(App[None]):
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield Bars("Referrals per quarter · median working days to match", drop_first=True)
+
+    app = One()
+    async with app.run_test(size=(40, 12)) as pilot:
+        bars = app.query_one(Bars)
+        bars.show([Bar(f"2026Q{q}", q, str(q)) for q in (1, 2, 3, 4)])
+        await pilot.pause()
+        shown = str(bars.render())
+        assert bars.size.height == len(bars.title_lines(bars.size.width)) + 4 > 5
+    assert "2026Q4" in shown and "2026Q1" in shown and "match" in shown

@@ -116,6 +116,15 @@ async def walk(pilot: Pilot[None]) -> list[str]:
     found += await visit(pilot, "a")
     found += await visit(pilot, "r")
     found += await visit(pilot, "f6", back=0)
+    theme = app.screen.query_one("#theme")
+    app.screen.set_focus(app.screen.query_one("#wellbeing_check_in_weeks"))
+    await pilot.press("tab")  # onto the theme: scrolled into view, whole (its right edge, its ▼)
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+    assert app.focused is theme
+    if not Region(0, 0, *SIZE).contains_region(theme.region):
+        found.append(f"the theme's choice at {theme.region} is cut")
+    app.screen.set_focus(app.screen.query_one("#settings-form"))
     found += await visit(pilot, "P")
     found += await visit(pilot, "B")
     found += await visit(pilot, "f9", back=0)

@@ -27,7 +27,7 @@ def make_vault(path: Path) -> None:
 async def test_a_keymap_file_rebinds_two_keys_and_help_shows_them(vault_path: Path, tmp_path: Path) -> None:
     make_vault(vault_path)
     file = tmp_path / "keymap.toml"
-    file.write_text('[app]\nprivacy = "f12"\ncases = "c"\n')
+    file.write_text('[app]\nprivacy = "f12"\ncases = "C"\n')
     app = P2PApp(vault_path, passphrase=PASSPHRASE, keymap=keymap.load(file))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
@@ -35,14 +35,14 @@ async def test_a_keymap_file_rebinds_two_keys_and_help_shows_them(vault_path: Pa
         assert not app.privacy
         await pilot.press("f12")
         assert app.privacy
-        await pilot.press("c")
+        await pilot.press("C")
         await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         text = screen_text(pilot)
         assert isinstance(app.screen, HelpScreen)
         whole = "\n".join(app.screen.lines())  # all of it, some below the fold (the box scrolls)
-        assert "F12            Privacy" in whole and "c              Cases" in whole
+        assert "F12            Privacy" in whole and "C              Cases" in whole
         assert "F8 " not in whole and "F3 " not in whole
         assert "[              Previous page" in text and "]              Next page" in text
         assert "Copy" not in whole and "help_quit" not in whole and "^c" not in whole

@@ -104,6 +104,10 @@ async def walk(pilot: Pilot[None]) -> list[str]:
         await pictures.open_case_in(status)(pilot)
         await pictures.settle(pilot)
         found += [f"case {status}: {p}" for p in problems(app)]
+        if status == "new":  # no contact before a match: c says so, no form opens
+            await step(pilot, "c")
+            assert type(app.screen).__name__ == "CaseScreen"
+            assert any("needs a match first" in n.message for n in app._notifications)
         for key in keys:  # each opens a dialog (or the match screen), closed by Escape
             found += await visit(pilot, key)
         await step(pilot, "escape")

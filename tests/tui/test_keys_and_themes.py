@@ -77,3 +77,25 @@ async def test_the_theme_chosen_in_settings_survives_a_lock_and_a_new_start(vaul
         with again.store.lock:
             assert settings.get("theme") == "p2p-high-contrast"
         await pilot.press("ctrl+q")
+
+
+async def test_an_empty_field_stands_out_from_the_background_in_every_theme(vault_path: Path) -> None:
+    from textual.widgets import Input
+
+    from p2p_tui.tui.themes import CHOICES
+
+    make_vault(vault_path)
+    app = P2PApp(vault_path, passphrase=PASSPHRASE)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
+        app.screen.set_focus(None)
+        for theme, _ in CHOICES:
+            app.theme = theme
+            await pilot.pause()
+            behind = app.screen.styles.background
+            for field in app.screen.query(Input):
+                shown = behind + field.styles.background  # what the eye sees: the field over its screen
+                assert shown.rgb != behind.rgb or shown.ansi != behind.ansi, (theme, field.id)
+        await pilot.press("ctrl+q")

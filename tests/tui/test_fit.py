@@ -84,6 +84,9 @@ async def walk(pilot: Pilot[None]) -> list[str]:
     found: list[str] = []
     await pictures.play(pictures.Scene("today"), pilot)
     found += problems(app)
+    palette = app.screen.query_one("FooterKey.-command-palette")
+    if palette.region.right != SIZE[0]:  # a cell left beside it shows a letter of a key under it
+        found.append(f"the palette's key ends at {palette.region.right}")
     found += await visit(pilot, "space", back=0)
     found += await visit(pilot, "space", "z")
     found += await visit(pilot, "f1")

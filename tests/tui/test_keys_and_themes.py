@@ -99,3 +99,15 @@ async def test_an_empty_field_stands_out_from_the_background_in_every_theme(vaul
                 shown = behind + field.styles.background  # what the eye sees: the field over its screen
                 assert shown.rgb != behind.rgb or shown.ansi != behind.ansi, (theme, field.id)
         await pilot.press("ctrl+q")
+
+
+async def test_at_most_two_notices_stack_the_newest_kept(vault_path: Path) -> None:
+    make_vault(vault_path)
+    app = P2PApp(vault_path, passphrase=PASSPHRASE)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
+        for n in range(4):
+            app.notify(f"notice {n}")
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["notice 2", "notice 3"]
+        await pilot.press("ctrl+q")

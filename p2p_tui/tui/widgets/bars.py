@@ -96,8 +96,8 @@ class Bars(Widget):
         """The chart's lines, styled, for `width` cells."""
         style = self.get_component_rich_style
         out: list[Text] = []
-        for line in self.title_lines(width):
-            out.append(Text(line, style=style("bars--title"), no_wrap=True, overflow="ellipsis"))
+        for words in self.title_lines(width):
+            out.append(Text(words, style=style("bars--title"), no_wrap=True, overflow="ellipsis"))
         if not self.bars:
             out.append(Text(self.empty, style=style("bars--muted")))
             return out

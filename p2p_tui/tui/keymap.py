@@ -178,7 +178,11 @@ def table_places() -> set[str]:
     """The places (screens, dialogs) that show one of the console's tables."""
     from p2p_tui.tui.widgets.table import Table
 
-    return {where(cls) for cls in binding_classes() if Table in vars(importlib.import_module(cls.__module__)).values()}
+    return {
+        where(cls)
+        for cls in binding_classes()
+        if Table in vars(importlib.import_module(cls.__module__)).values()
+    }
 
 
 def clashes(

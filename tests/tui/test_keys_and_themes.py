@@ -47,7 +47,9 @@ async def test_a_keymap_file_rebinds_two_keys_and_help_shows_them(vault_path: Pa
         assert "[              Previous page" in text and "]              Next page" in text
         assert "Copy" not in whole and "help_quit" not in whole and "^c" not in whole
         # the focused table's keys too, as the keymap has them
-        assert "This table:" in whole and ".              Whole row" in whole and "End            Last" in whole
+        assert (
+            "This table:" in whole and ".              Whole row" in whole and "End            Last" in whole
+        )
         await pilot.press("escape")
         await pilot.press("ctrl+q")
 

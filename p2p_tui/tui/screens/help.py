@@ -1,5 +1,6 @@
 """Help: every key of the screen underneath, of the widget focused on it (a table's `.`, Home/End, j/k)
-and of the app, from their bindings and the keymap in force (never out of date). Textual's own bindings (copying, which the console refuses; Ctrl+C) are left out."""
+and of the app, from their bindings and the keymap in force (never out of date). Textual's own bindings
+(copying, which the console refuses; Ctrl+C) are left out."""
 
 from __future__ import annotations
 

@@ -170,20 +170,47 @@ def parse(text: str, known: Mapping[str, Entry]) -> dict[str, str]:
     return keymap
 
 
-def clashes(keymap: Mapping[str, str], known: Mapping[str, Entry]) -> list[str]:
-    """Two bindings of one place (a screen, a dialog, or everywhere) left on the same key by the file.
+EVERYWHERE = "everywhere"
+TABLES = "every table"
+
+
+def table_places() -> set[str]:
+    """The places (screens, dialogs) that show one of the console's tables."""
+    from p2p_tui.tui.widgets.table import Table
+
+    return {
+        where(cls)
+        for cls in binding_classes()
+        if Table in vars(importlib.import_module(cls.__module__)).values()
+    }
+
+
+def clashes(
+    keymap: Mapping[str, str], known: Mapping[str, Entry], with_tables: set[str] | None = None
+) -> list[str]:
+    """Two bindings left on the same key by the file where both would work: in one place (a screen, a
+    dialog, or everywhere), a place's and the app's (one would hide the other), or a place's and its
+    table's (`with_tables`: the places showing a table; by default found from the console's modules).
 
     Bindings that share a key by default are alternates shown one at a time (the Report's [ and ] move
-    by quarter or by year, as its view is): they clash only when the file moves one of them there."""
+    by quarter or by year, as its view is), or a place's own use of an app's key on purpose: they clash
+    only when the file moves one of them there."""
+    tables = table_places() if with_tables is None else with_tables
     by_place: dict[tuple[str, str], list[str]] = {}
     for entry in known.values():
         for key in keymap.get(entry.id, entry.keys).split(","):
             by_place.setdefault((entry.where, normal(key)), []).append(entry.id)
-    return [
+    alone = dict(by_place)
+    for (place, key), ids in alone.items():
+        over = [other for other in (EVERYWHERE, TABLES) if other != place]
+        over = [other for other in over if other == EVERYWHERE or place in tables]
+        by_place[(place, key)] = ids + [i for other in over for i in alone.get((other, key), [])]
+    found = [
         f"{' and '.join(ids)}: both on {display_key(key)} ({place})"
         for (place, key), ids in by_place.items()
         if len(ids) > 1 and any(keymap.get(i, known[i].keys) != known[i].keys for i in ids)
     ]
+    return list(dict.fromkeys(found))
 
 
 def normal(key: str) -> str:

@@ -84,6 +84,9 @@ async def walk(pilot: Pilot[None]) -> list[str]:
     found: list[str] = []
     await pictures.play(pictures.Scene("today"), pilot)
     found += problems(app)
+    palette = app.screen.query_one("FooterKey.-command-palette")
+    if palette.region.right != SIZE[0]:  # a cell left beside it shows a letter of a key under it
+        found.append(f"the palette's key ends at {palette.region.right}")
     found += await visit(pilot, "space", back=0)
     found += await visit(pilot, "space", "z")
     found += await visit(pilot, "f1")
@@ -104,6 +107,10 @@ async def walk(pilot: Pilot[None]) -> list[str]:
         await pictures.open_case_in(status)(pilot)
         await pictures.settle(pilot)
         found += [f"case {status}: {p}" for p in problems(app)]
+        if status == "new":  # no contact before a match: c says so, no form opens
+            await step(pilot, "c")
+            assert type(app.screen).__name__ == "CaseScreen"
+            assert any("needs a match first" in n.message for n in app._notifications)
         for key in keys:  # each opens a dialog (or the match screen), closed by Escape
             found += await visit(pilot, key)
         await step(pilot, "escape")
@@ -116,6 +123,15 @@ async def walk(pilot: Pilot[None]) -> list[str]:
     found += await visit(pilot, "a")
     found += await visit(pilot, "r")
     found += await visit(pilot, "f6", back=0)
+    theme = app.screen.query_one("#theme")
+    app.screen.set_focus(app.screen.query_one("#wellbeing_check_in_weeks"))
+    await pilot.press("tab")  # onto the theme: scrolled into view, whole (its right edge, its ▼)
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+    assert app.focused is theme
+    if not Region(0, 0, *SIZE).contains_region(theme.region):
+        found.append(f"the theme's choice at {theme.region} is cut")
+    app.screen.set_focus(app.screen.query_one("#settings-form"))
     found += await visit(pilot, "P")
     found += await visit(pilot, "B")
     found += await visit(pilot, "f9", back=0)
@@ -181,3 +197,20 @@ async def test_a_trend_with_too_few_lines_keeps_its_newest_rows() -> None:
         shown = str(bars.render())
     assert "Referrals per quarter" in shown
     assert "2026Q4" in shown and "2026Q3" in shown and "2026Q1" not in shown
+
+
+async def test_a_trend_whose_title_wraps_still_shows_its_newest_quarter() -> None:
+    from textual.app import App
+
+    class One(App[None]):
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield Bars("Referrals per quarter · median working days to match", drop_first=True)
+
+    app = One()
+    async with app.run_test(size=(40, 12)) as pilot:
+        bars = app.query_one(Bars)
+        bars.show([Bar(f"2026Q{q}", q, str(q)) for q in (1, 2, 3, 4)])
+        await pilot.pause()
+        shown = str(bars.render())
+        assert bars.size.height == len(bars.title_lines(bars.size.width)) + 4 > 5
+    assert "2026Q4" in shown and "2026Q1" in shown and "match" in shown

@@ -27,7 +27,7 @@ def make_vault(path: Path) -> None:
 async def test_a_keymap_file_rebinds_two_keys_and_help_shows_them(vault_path: Path, tmp_path: Path) -> None:
     make_vault(vault_path)
     file = tmp_path / "keymap.toml"
-    file.write_text('[app]\nprivacy = "f12"\ncases = "c"\n')
+    file.write_text('[app]\nprivacy = "f12"\ncases = "C"\n')
     app = P2PApp(vault_path, passphrase=PASSPHRASE, keymap=keymap.load(file))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
@@ -35,15 +35,21 @@ async def test_a_keymap_file_rebinds_two_keys_and_help_shows_them(vault_path: Pa
         assert not app.privacy
         await pilot.press("f12")
         assert app.privacy
-        await pilot.press("c")
+        await pilot.press("C")
         await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         text = screen_text(pilot)
-        assert "F12            Privacy" in text and "c              Cases" in text
-        assert "F8 " not in text and "F3 " not in text
+        assert isinstance(app.screen, HelpScreen)
+        whole = "\n".join(app.screen.lines())  # all of it, some below the fold (the box scrolls)
+        assert "F12            Privacy" in whole and "C              Cases" in whole
+        assert "F8 " not in whole and "F3 " not in whole
         assert "[              Previous page" in text and "]              Next page" in text
-        assert "Copy" not in text and "help_quit" not in text and "^c" not in text
+        assert "Copy" not in whole and "help_quit" not in whole and "^c" not in whole
+        # the focused table's keys too, as the keymap has them
+        assert (
+            "This table:" in whole and ".              Whole row" in whole and "End            Last" in whole
+        )
         await pilot.press("escape")
         await pilot.press("ctrl+q")
 
@@ -72,4 +78,38 @@ async def test_the_theme_chosen_in_settings_survives_a_lock_and_a_new_start(vaul
         assert again.theme == "p2p-high-contrast"
         with again.store.lock:
             assert settings.get("theme") == "p2p-high-contrast"
+        await pilot.press("ctrl+q")
+
+
+async def test_an_empty_field_stands_out_from_the_background_in_every_theme(vault_path: Path) -> None:
+    from textual.widgets import Input
+
+    from p2p_tui.tui.themes import CHOICES
+
+    make_vault(vault_path)
+    app = P2PApp(vault_path, passphrase=PASSPHRASE)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
+        app.screen.set_focus(None)
+        for theme, _ in CHOICES:
+            app.theme = theme
+            await pilot.pause()
+            behind = app.screen.styles.background
+            for field in app.screen.query(Input):
+                shown = behind + field.styles.background  # what the eye sees: the field over its screen
+                assert shown.rgb != behind.rgb or shown.ansi != behind.ansi, (theme, field.id)
+        await pilot.press("ctrl+q")
+
+
+async def test_at_most_two_notices_stack_the_newest_kept(vault_path: Path) -> None:
+    make_vault(vault_path)
+    app = P2PApp(vault_path, passphrase=PASSPHRASE)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
+        for n in range(4):
+            app.notify(f"notice {n}")
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["notice 2", "notice 3"]
         await pilot.press("ctrl+q")

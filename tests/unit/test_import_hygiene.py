@@ -51,3 +51,19 @@ def test_core_layers_import_without_textual() -> None:
 def test_the_vault_imports_without_peewee() -> None:
     code = "import sys, p2p_tui.vault; assert 'peewee' not in sys.modules, 'peewee imported'"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_every_checkbox_and_checklist_shows_its_state_by_a_mark() -> None:
+    """Textual's own Checkbox and SelectionList show ticked and not by colour alone (issue 11): the
+    console builds its ticks from tui/widgets/marks.py (Check, Choices) everywhere."""
+    import re
+
+    bare = re.compile(r"\b(Checkbox|SelectionList)(\[[^\]]*\])?\(")
+    found = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in (ROOT / "p2p_tui" / "tui").rglob("*.py")
+        if path.name != "marks.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if bare.search(line)
+    ]
+    assert found == []

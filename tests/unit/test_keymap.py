@@ -70,6 +70,8 @@ def test_a_keymap_rebinds_by_id_in_tables_or_dotted() -> None:
         ('"app.lock" = "f99"\n', "app.lock: unknown key 'f99'"),
         ('"app.lock" = "tab"\n', "app.lock: 'tab' is kept for moving between fields"),
         ('"today.done" = "z"\n', "today.done and today.snooze: both on z (Today)"),
+        ('[today]\nsnooze = "f3"\n', "today.snooze and app.cases: both on F3 (Today)"),  # hides F3 there
+        ('[cases]\nsearch = "j"\n', "cases.search and table.j: both on j (Cases)"),  # its table's key
     ],
 )
 def test_a_bad_keymap_names_its_line_or_binding(text: str, said: str) -> None:

@@ -15,6 +15,7 @@ from p2p_tui.services import common, labels
 from p2p_tui.services.people.informal import EncounterInput
 from p2p_tui.store.vocab import CAREER_STAGES, OUTSIDE_REASONS, OUTSIDE_RESOURCES, STRESSORS
 from p2p_tui.tui.dialogs.form import FormDialog, field, selected, service_rule
+from p2p_tui.tui.widgets.marks import Choices
 
 DATE_MASK = "9999-99-99"
 
@@ -47,7 +48,7 @@ class InformalDialog(FormDialog[EncounterInput]):
             "Career stage", Select(labels.options("career_stage", CAREER_STAGES), id="career_stage")
         )
         yield from field("County", Select([(common.printable(c), c) for c in self.counties], id="county"))
-        yield SelectionList[str](*labels.options("stressor", STRESSORS), id="stressors")
+        yield Choices[str](*labels.options("stressor", STRESSORS), id="stressors")  # X beside the ticked only
 
     def result(self) -> EncounterInput:
         chosen = tuple(self.query_one("#stressors", SelectionList).selected)

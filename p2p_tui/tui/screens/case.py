@@ -31,6 +31,8 @@ from p2p_tui.tui.messages import OpenSupporter
 from p2p_tui.tui.screens.case_corrections import CaseCorrections
 from p2p_tui.tui.widgets.table import Table
 
+CONTACT_STATUSES = ("matched", "contacted", "followed_up")  # where a contact can be recorded
+
 NOTE_WARNING = (
     "Logistics only (when, where, how to reach). Never what happened or what was said: "
     "notes are legally discoverable and the program keeps none."
@@ -198,6 +200,15 @@ class CaseScreen(CaseCorrections):
     def action_contact(self) -> None:
         """Record the first contact or a follow-up check-in (pre-filled: today, the preferred mode)."""
         if self.view is None or self.consent_refuses("contact"):
+            return
+        if self.view.status not in CONTACT_STATUSES:  # as lifecycle.record_contact allows
+            self.notify(
+                "This case needs a match first (m): a contact follows the match."
+                if self.view.status == "new"
+                else f"A contact is recorded on a matched or contacted case; this one is "
+                f"{labels.label('case_status', self.view.status)}.",
+                severity="warning",
+            )
             return
         kind = "initial" if self.view.status == "matched" else "follow_up"
         rid = self.referral_id

@@ -1,5 +1,6 @@
-"""Help: every key of the screen underneath and of the app, from their bindings and the keymap in force
-(never out of date). Textual's own bindings (copying, which the console refuses; Ctrl+C) are left out."""
+"""Help: every key of the screen underneath, of the widget focused on it (a table's `.`, Home/End, j/k)
+and of the app, from their bindings and the keymap in force (never out of date). Textual's own bindings
+(copying, which the console refuses; Ctrl+C) are left out."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from p2p_tui.tui.keymap import current_keys, display_keys, keys_of
 from p2p_tui.tui.screens.base import KeptStyles, update_if_changed
@@ -62,8 +63,17 @@ class HelpScreen(ModalScreen[None], KeptStyles):  # ModalScreen first: Textual s
             update_if_changed(self.query_one("#help-text", Static), "\n".join(self.lines()))
             self.query_one("#help-box", VerticalScroll).scroll_home(animate=False)
 
+    def focused_lines(self, keymap: Mapping[str, str]) -> list[str]:
+        """The keys of the widget focused on the screen underneath (its table, say), as a section."""
+        focused = getattr(self.under, "focused", None)
+        bindings = own_bindings(focused) if focused is not None else []
+        if not bindings:
+            return []
+        name = "This table" if isinstance(focused, DataTable) else "This field"
+        return ["", f"{name}:", *key_lines(bindings, keymap)]
+
     def lines(self) -> list[str]:
-        """The notes, then one line a key: the screen's, then the app's."""
+        """The notes, then one line a key: the screen's, its focused widget's, then the app's."""
         keymap: Mapping[str, str] = getattr(self.app, "keymap", {})
         name = type(self.under).__name__.removesuffix("Screen") or "this screen"
         table = {name: current_keys(self.app, f"table.{name}", key) for name, key in TABLE_KEYS.items()}
@@ -72,6 +82,7 @@ class HelpScreen(ModalScreen[None], KeptStyles):  # ModalScreen first: Textual s
             "",
             f"Keys on {name}:",
             *key_lines(own_bindings(self.under), keymap),
+            *self.focused_lines(keymap),
             "",
             "Everywhere:",
             *key_lines(own_bindings(self.app), keymap),

@@ -111,7 +111,7 @@ class RosterScreen(AreaScreen):
         active = sum(1 for r in rows if r.status == "active")
         summary = f"{len(rows)} supporters, {active} active" if rows else "No supporters: a adds one."
         self.query_one("#count", Static).update(
-            f"{summary} · 90 days: cases matched in the last 90 days · Enter opens, a adds, / filters"
+            f"{summary} · 90 days: cases matched in the last 90 days"  # its keys: in the footer
         )
 
     def put_cursor(self, key: str) -> None:

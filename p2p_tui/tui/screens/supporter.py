@@ -41,9 +41,9 @@ STATUS_LABELS = {
     "paused": "paused: no new cases until made active again",
     "retired": "retired: leaves the roster",
 }
-HINT = (
-    "s status · p pause · c capacity · e/x add/remove conflict · n nomination · i correct details · "
-    "w check-in · b debrief offered · f/u add/remove informal encounter · Esc back"
+HINT = (  # short: one line from 100 columns, two (whole, at a word) at 80
+    "s status · p pause · c capacity · e/x conflict + / − · n nomination · i details · "
+    "w check-in · b debrief · f/u informal + / −"
 )
 
 

@@ -2,9 +2,10 @@
 
 A value of None is a suppressed figure: it draws no bar and shows its text (like "<5") instead, so
 the chart never reveals what the table hides. Bars scale to the largest value shown and to the
-widget's width; eighth-blocks give the bar's end its fraction. Lines never wrap (a title too long is
-cut with an ellipsis); a chart given fewer lines than it has rows drops its first rows when told to
-(`drop_first`: a trend keeps its newest rows, the current quarter among them).
+widget's width; eighth-blocks give the bar's end its fraction. A title too wide wraps at its words and
+the chart's height counts its lines; rows never wrap (Textual is told not to wrap them either). A
+chart given fewer lines than it has rows drops its first rows when told to (`drop_first`: a trend
+keeps its newest rows, the current quarter among them).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class Bars(Widget):
     """A titled horizontal bar chart. Call `show(bars)` to (re)draw it."""
 
     DEFAULT_CSS = """
-    Bars { width: 1fr; height: auto; padding: 0 1; }
+    Bars { width: 1fr; height: auto; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     Bars > .bars--title { text-style: bold; color: $primary; }
     Bars > .bars--label { color: $text; }
     Bars > .bars--bar { color: $primary; }
@@ -78,15 +79,25 @@ class Bars(Widget):
             self.title = title
         self.refresh(layout=True)
 
+    def title_lines(self, width: int) -> list[str]:
+        """The title wrapped at its words to `width` cells (a word wider than that is cut later)."""
+        lines: list[str] = []
+        for word in self.title.split():
+            if lines and len(lines[-1]) + 1 + len(word) <= max(width, 1):
+                lines[-1] += " " + word
+            else:
+                lines.append(word)
+        return lines
+
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return (1 if self.title else 0) + max(len(self.bars), 1)
+        return len(self.title_lines(width)) + max(len(self.bars), 1)
 
     def lines(self, width: int) -> list[Text]:
         """The chart's lines, styled, for `width` cells."""
         style = self.get_component_rich_style
         out: list[Text] = []
-        if self.title:
-            out.append(Text(self.title, style=style("bars--title"), no_wrap=True, overflow="ellipsis"))
+        for words in self.title_lines(width):
+            out.append(Text(words, style=style("bars--title"), no_wrap=True, overflow="ellipsis"))
         if not self.bars:
             out.append(Text(self.empty, style=style("bars--muted")))
             return out

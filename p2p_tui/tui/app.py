@@ -19,7 +19,6 @@ from pathlib import Path
 from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
-from textual.notifications import Notify
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 
@@ -63,6 +62,7 @@ MAX_NOTICES = 2  # notices stacked at the top right at once
 
 
 @compat.quiet_crashes(crash_report)  # Textual's own report shows locals and messages: either may hold a name
+@compat.at_most_notices(MAX_NOTICES)  # they never reach down over a panel being read (Why urgent)
 class P2PApp(App[None]):
     """The coordinator's console."""
 
@@ -134,15 +134,6 @@ class P2PApp(App[None]):
         self.set_interval(5.0, self.check_autolock, name="autolock")
         self._exit_on_signals()
         self.show_entry()
-
-    def _on_notify(self, event: Notify) -> None:
-        """At most MAX_NOTICES notices stack (the oldest go first), so they never reach down over a panel
-        being read (Today's "Why urgent", Match's explanation)."""
-        super()._on_notify(event)
-        shown = list(self._notifications)
-        for old in shown[: max(len(shown) - MAX_NOTICES, 0)]:
-            self._unnotify(old, refresh=False)
-        self._refresh_notifications()
 
     def _exit_on_signals(self) -> None:
         """SIGTERM and SIGHUP exit cleanly: the last save completes first (see on_unmount)."""

@@ -34,6 +34,9 @@ PRIVATE_NAMES: dict[type[Any], tuple[str, ...]] = {
         "_print_error_renderables",
         "_notifications",
         "_driver",
+        "_on_notify",
+        "_unnotify",
+        "_refresh_notifications",
     ),
     Select: ("_options",),
 }
@@ -110,6 +113,29 @@ def capture_exit_output(app: App[Any], sink: list[RenderableType]) -> None:
         app._exit_renderables.clear()
 
     setattr(app, "_print_error_renderables", capture)  # noqa: B010 - a private name, set here only
+
+
+def at_most_notices(count: int) -> Callable[[AppType], AppType]:
+    """A class decorator: at most `count` notices stack at once, the oldest dropped first.
+
+    Relies on `App._on_notify` (where Textual adds a notice), `App._notifications`, `App._unnotify`
+    and `App._refresh_notifications` (how Textual's own timeout removes one).
+    """
+
+    def decorate(cls: AppType) -> AppType:
+        added = cls._on_notify
+
+        def on_notify(app: App[Any], event: Any) -> None:
+            added(app, event)
+            shown = list(app._notifications)
+            for old in shown[: max(len(shown) - count, 0)]:
+                app._unnotify(old, refresh=False)
+            app._refresh_notifications()
+
+        cls._on_notify = on_notify  # type: ignore[method-assign,assignment]
+        return cls
+
+    return decorate
 
 
 def notifications(app: App[Any]) -> Iterator[Notification]:

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import DataTable
 
-from p2p_tui.tui import pictures
+from p2p_tui.tui import compat, pictures
 from p2p_tui.tui.app import P2PApp
 from p2p_tui.tui.dialogs.row_details import RowDetailsDialog
 from p2p_tui.tui.widgets.bars import Bar, Bars
@@ -110,7 +110,7 @@ async def walk(pilot: Pilot[None]) -> list[str]:
         if status == "new":  # no contact before a match: c says so, no form opens
             await step(pilot, "c")
             assert type(app.screen).__name__ == "CaseScreen"
-            assert any("needs a match first" in n.message for n in app._notifications)
+            assert any("needs a match first" in n.message for n in compat.notifications(app))
         for key in keys:  # each opens a dialog (or the match screen), closed by Escape
             found += await visit(pilot, key)
         await step(pilot, "escape")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from p2p_tui.store import Store, settings
-from p2p_tui.tui import keymap
+from p2p_tui.tui import compat, keymap
 from p2p_tui.tui.app import P2PApp
 from p2p_tui.tui.screens.cases import CasesScreen
 from p2p_tui.tui.screens.help import HelpScreen
@@ -111,5 +111,5 @@ async def test_at_most_two_notices_stack_the_newest_kept(vault_path: Path) -> No
         for n in range(4):
             app.notify(f"notice {n}")
         await pilot.pause()
-        assert [n.message for n in app._notifications] == ["notice 2", "notice 3"]
+        assert [n.message for n in compat.notifications(app)] == ["notice 2", "notice 3"]
         await pilot.press("ctrl+q")

@@ -21,17 +21,6 @@ ACTIVE_SQL = """
 SELECT s.id, s.training_completed_on FROM supporter s
 WHERE s.status IN ('active', 'paused') AND s.training_completed_on IS NOT NULL ORDER BY s.id
 """
-# Every event that calls for a check-in: (supporter id, day), as `wellbeing.TRIGGERS_SQL` finds them.
-EVENTS_SQL = """
-SELECT m.supporter_id, e.escalated_on FROM escalation e
-JOIN "match" m ON m.referral_id = e.referral_id AND m.supporter_id IS NOT NULL
-    AND m.matched_on <= e.escalated_on AND (m.ended_on IS NULL OR m.ended_on >= e.escalated_on)
-UNION ALL
-SELECT (SELECT m.supporter_id FROM "match" m WHERE m.referral_id = s.referral_id
-        AND m.supporter_id IS NOT NULL AND m.matched_on <= s.submitted_on ORDER BY m.id DESC LIMIT 1),
-    s.submitted_on
-FROM survey s WHERE s.wants_debrief = 1
-"""
 
 
 def _check_in_days(sid: int, trained: date, events: list[date], on: date, weeks: int) -> list[date]:
@@ -49,7 +38,7 @@ def add(on: date, counties: list[str]) -> None:
     """Check-ins, debriefs and informal encounters for the demo's active (and paused) supporters."""
     weeks = wellbeing.check_in_weeks()
     events: dict[int, list[date]] = {}
-    for sid, day in query.rows(EVENTS_SQL):
+    for sid, day in query.rows(wellbeing.EVENTS_SQL):
         if sid is not None:
             events.setdefault(int(sid), []).append(date.fromisoformat(day))
     for sid, trained in query.rows(ACTIVE_SQL):

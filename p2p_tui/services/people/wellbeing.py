@@ -160,23 +160,25 @@ SELECT s.id, s.status, s.unavailable_until,
 FROM supporter s JOIN physician p ON p.id = s.physician_id
 WHERE s.status IN ('active', 'paused')
 """
-# The first event since a supporter's last check-in that calls for one: a safety escalation on a case
-# they were matched to that day, or a survey of theirs asking for a debrief.
-TRIGGERS_SQL = """
-SELECT t.supporter_id, min(t.on_day) FROM (
-    SELECT m.supporter_id, e.escalated_on AS on_day FROM escalation e
-    JOIN "match" m ON m.referral_id = e.referral_id AND m.supporter_id IS NOT NULL
-        AND m.matched_on <= e.escalated_on AND (m.ended_on IS NULL OR m.ended_on >= e.escalated_on)
-    UNION ALL
-    SELECT (SELECT m.supporter_id FROM "match" m WHERE m.referral_id = s.referral_id
-            AND m.supporter_id IS NOT NULL AND m.matched_on <= s.submitted_on ORDER BY m.id DESC LIMIT 1),
-        s.submitted_on
-    FROM survey s WHERE s.wants_debrief = 1
-) t
+# Every event that calls for a check-in, as (supporter id, day): a safety escalation on a case they were
+# matched to that day, or a survey of theirs asking for a debrief (the demo reads it too).
+EVENTS_SQL = """
+SELECT m.supporter_id, e.escalated_on AS on_day FROM escalation e
+JOIN "match" m ON m.referral_id = e.referral_id AND m.supporter_id IS NOT NULL
+    AND m.matched_on <= e.escalated_on AND (m.ended_on IS NULL OR m.ended_on >= e.escalated_on)
+UNION ALL
+SELECT (SELECT m.supporter_id FROM "match" m WHERE m.referral_id = s.referral_id
+        AND m.supporter_id IS NOT NULL AND m.matched_on <= s.submitted_on ORDER BY m.id DESC LIMIT 1),
+    s.submitted_on
+FROM survey s WHERE s.wants_debrief = 1
+"""
+# The first such event since a supporter's last check-in.
+TRIGGERS_SQL = f"""
+SELECT t.supporter_id, min(t.on_day) FROM ({EVENTS_SQL}) t
 WHERE t.supporter_id IS NOT NULL AND t.on_day >= ? AND t.on_day > coalesce(
     (SELECT max(c.checked_on) FROM wellbeing_check_in c WHERE c.supporter_id = t.supporter_id), '')
 GROUP BY t.supporter_id
-"""
+"""  # noqa: S608 - a fixed query
 
 
 def check_in_weeks() -> int:

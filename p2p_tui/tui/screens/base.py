@@ -4,6 +4,7 @@ and a `reload()` that re-reads its data whenever it is shown again or privacy mo
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any, ClassVar, TypeVar
 
 from textual import events
@@ -15,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from p2p_tui.services import clock, common, labels
+from p2p_tui.services.cases import lifecycle
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import Store
 from p2p_tui.tui.console import Console, console_of
@@ -107,6 +109,21 @@ class AreaScreen(KeptStyles, Screen[None]):
         self.notify(f"{done or 'Recorded.'}{undo}")
         self.reload()
         return result
+
+    def contact_form(self, rid: int, kind: str, on: date) -> None:
+        """The contact form of case `rid`, pre-filled (`on`, the physician's preferred mode): nothing is
+        recorded until Enter there, and a refusal stays beside its field (Today and the case page)."""
+        from p2p_tui.tui.dialogs.contact import ContactDialog, ContactInput
+
+        def submit(got: ContactInput) -> None:
+            said = f"{labels.label('contact_kind', got.kind)} {labels.label('contact_mode', got.mode)}"
+            self.apply(
+                lambda: lifecycle.record_contact(rid, got.kind, got.mode, got.on),
+                f"Case #{rid}: {said} recorded for {got.on.isoformat()}.",
+            )
+
+        mode = self.read(lambda: lifecycle.preferred_mode(rid))
+        self.app.push_screen(ContactDialog(kind, on, mode=mode, case=f"case #{rid}", submit=submit))
 
     def read(self, query: Callable[[], T]) -> T:
         """Run a read under the store's lock."""

@@ -23,7 +23,6 @@ from p2p_tui.store.vocab import ENDED_STATUSES
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
 from p2p_tui.tui.dialogs.confirm import ConfirmDialog
 from p2p_tui.tui.dialogs.consent import ConsentDialog, ConsentInput
-from p2p_tui.tui.dialogs.contact import ContactDialog, ContactInput
 from p2p_tui.tui.dialogs.safety import SafetyDialog
 from p2p_tui.tui.dialogs.survey import SurveyDialog
 from p2p_tui.tui.dialogs.text_entry import TextDialog
@@ -211,19 +210,7 @@ class CaseScreen(CaseCorrections):
             )
             return
         kind = "initial" if self.view.status == "matched" else "follow_up"
-        rid = self.referral_id
-
-        def submit(got: ContactInput) -> None:
-            said = f"{labels.label('contact_kind', got.kind)} {labels.label('contact_mode', got.mode)}"
-            self.apply(
-                lambda: lifecycle.record_contact(rid, got.kind, got.mode, got.on),
-                f"{said[:1].upper()}{said[1:]} recorded for {got.on.isoformat()}.",
-            )
-
-        mode = self.read(lambda: lifecycle.preferred_mode(rid))
-        self.app.push_screen(
-            ContactDialog(kind, self._today(), mode=mode, case=f"case #{rid}", submit=submit)
-        )
+        self.contact_form(self.referral_id, kind, self._today())
 
     def action_status(self) -> None:
         """Close, decline, mark unreachable, or reopen: each shows what it will record and waits for

@@ -26,7 +26,6 @@ from p2p_tui.services.cases import followups, lifecycle, safety, surveys, views
 from p2p_tui.services.people import views as people_views
 from p2p_tui.tui.dialogs.confirm import ConfirmDialog
 from p2p_tui.tui.dialogs.consent import ConsentDialog, ConsentInput
-from p2p_tui.tui.dialogs.contact import ContactDialog, ContactInput
 from p2p_tui.tui.dialogs.snooze import SnoozeDialog, SnoozeInput
 from p2p_tui.tui.dialogs.survey import SurveyDialog
 from p2p_tui.tui.messages import OpenCase, OpenSupporter
@@ -220,7 +219,7 @@ class TodayScreen(AreaScreen):
                 SurveyDialog(name, case=f"case #{rid}"), lambda answers: self._survey(rid, answers)
             )
         elif item.kind in ("no_first_contact", "check_in"):
-            self._contact(rid, "initial" if item.kind == "no_first_contact" else "follow_up", today)
+            self.contact_form(rid, "initial" if item.kind == "no_first_contact" else "follow_up", today)
         elif item.kind == "consent_pending":
             self._consent(rid, today)
         elif item.kind == "safety":
@@ -236,17 +235,6 @@ class TodayScreen(AreaScreen):
     def _survey(self, rid: int, answers: surveys.SurveyInput | None) -> None:
         if answers is not None:
             self.act(lambda: surveys.record_survey(rid, answers), f"Case #{rid}: survey recorded.")
-
-    def _contact(self, rid: int, kind: str, today: date) -> None:
-        def submit(got: ContactInput) -> None:
-            said = f"{labels.label('contact_kind', got.kind)} {labels.label('contact_mode', got.mode)}"
-            self.apply(
-                lambda: lifecycle.record_contact(rid, got.kind, got.mode, got.on),
-                f"Case #{rid}: {said} recorded for {got.on.isoformat()}.",
-            )
-
-        mode = self.read(lambda: lifecycle.preferred_mode(rid))
-        self.app.push_screen(ContactDialog(kind, today, mode=mode, case=f"case #{rid}", submit=submit))
 
     def _consent(self, rid: int, today: date) -> None:
         def submit(got: ConsentInput) -> None:

@@ -11,8 +11,7 @@ from textual.app import ComposeResult
 from textual.widgets import MaskedInput, Select
 
 from p2p_tui.services import common
-from p2p_tui.tui.dialogs.entry import DATE_MASK
-from p2p_tui.tui.dialogs.form import FormDialog, field, selected, service_rule
+from p2p_tui.tui.dialogs.form import FormDialog, field, past_date_input, selected
 
 ANSWERS = [
     ("given: may be matched and contacted", "given"),
@@ -46,17 +45,7 @@ class ConsentDialog(FormDialog[ConsentInput]):
         yield from field("Answer", Select(ANSWERS, id="consent", prompt="given or refused?"))
         yield from field(
             "Date",
-            MaskedInput(
-                DATE_MASK,
-                value=today.isoformat(),
-                id="date",
-                validators=[
-                    service_rule(
-                        lambda v: common.past_date("date", common.parse_date("date", v), today),
-                        "a date YYYY-MM-DD, not in the future",
-                    )
-                ],
-            ),
+            past_date_input("date", today),
         )
 
     def cross_problems(self) -> dict[str, str]:

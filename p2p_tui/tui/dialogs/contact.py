@@ -16,8 +16,7 @@ from textual.widgets import MaskedInput, Select
 
 from p2p_tui.services import common, labels
 from p2p_tui.store.vocab import CONTACT_MODES
-from p2p_tui.tui.dialogs.entry import DATE_MASK
-from p2p_tui.tui.dialogs.form import FormDialog, field, selected, service_rule
+from p2p_tui.tui.dialogs.form import FormDialog, field, past_date_input, selected
 
 
 @dataclass(frozen=True)
@@ -63,17 +62,7 @@ class ContactDialog(FormDialog[ContactInput]):
         )
         yield from field(
             "Date",
-            MaskedInput(
-                DATE_MASK,
-                value=today.isoformat(),
-                id="date",
-                validators=[
-                    service_rule(
-                        lambda v: common.past_date("date", common.parse_date("date", v), today),
-                        "a date YYYY-MM-DD, not in the future",
-                    )
-                ],
-            ),
+            past_date_input("date", today),
         )
 
     def result(self) -> ContactInput:

@@ -10,8 +10,6 @@ from textual.widgets import Input, MaskedInput
 
 from p2p_tui.tui.dialogs.form import FormDialog, field
 
-DATE_MASK = "9999-99-99"
-
 
 class EntryDialog(FormDialog[str]):
     """Returns the text typed (trimmed), or None on Escape. Save stays disabled until it is valid."""

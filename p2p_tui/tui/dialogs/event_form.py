@@ -7,13 +7,12 @@ from datetime import date
 
 from textual.app import ComposeResult
 from textual.validation import Length
-from textual.widgets import Input, MaskedInput, Select
+from textual.widgets import Input, Select
 
-from p2p_tui.services import common, labels
+from p2p_tui.services import labels
 from p2p_tui.services.people import training
 from p2p_tui.store.vocab import TRAINING_KINDS
-from p2p_tui.tui.dialogs.entry import DATE_MASK
-from p2p_tui.tui.dialogs.form import FormDialog, field, selected, service_rule
+from p2p_tui.tui.dialogs.form import FormDialog, field, past_date_input, selected, service_rule
 
 
 @dataclass(frozen=True)
@@ -54,17 +53,7 @@ class EventFormDialog(FormDialog[EventInput]):
         )
         yield from field(
             "Held on",
-            MaskedInput(
-                DATE_MASK,
-                value=today.isoformat(),
-                id="held_on",
-                validators=[
-                    service_rule(
-                        lambda v: common.past_date("held_on", common.parse_date("held_on", v), today),
-                        "a date YYYY-MM-DD, not in the future",
-                    )
-                ],
-            ),
+            past_date_input("held_on", today),
         )
         yield from field(
             "Hours",

@@ -10,6 +10,7 @@ service's message beside the field it names, the input as typed.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 from typing import ClassVar, TypeVar
 
 from textual import on
@@ -21,8 +22,9 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.validation import Function, ValidationResult
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static
+from textual.widgets import Button, Checkbox, Input, Label, MaskedInput, Select, SelectionList, Static
 
+from p2p_tui.services import common
 from p2p_tui.services.errors import ValidationError
 
 R = TypeVar("R")
@@ -42,6 +44,19 @@ def passes(check: Callable[[], object]) -> bool:
 def service_rule(check: Callable[[str], object], description: str) -> Function:
     """A validator that runs a service's own cleaning function on the field's text."""
     return Function(lambda value: passes(lambda: check(value)), description)
+
+
+DATE_MASK = "9999-99-99"  # Textual has no date picker: a masked YYYY-MM-DD
+
+
+def past_date_input(
+    field_id: str, today: date, description: str = "a date YYYY-MM-DD, not in the future"
+) -> MaskedInput:
+    """A date field starting at `today`, checked as the service checks it (no future date)."""
+    rule = service_rule(
+        lambda v: common.past_date(field_id, common.parse_date(field_id, v), today), description
+    )
+    return MaskedInput(DATE_MASK, value=today.isoformat(), id=field_id, validators=[rule])
 
 
 def field(label: str, widget: Widget, *, compact: bool = True) -> ComposeResult:

@@ -8,22 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from textual.app import ComposeResult
-from textual.validation import Function
 from textual.widgets import MaskedInput, Select, SelectionList
 
 from p2p_tui.services import common, labels
 from p2p_tui.services.people.informal import EncounterInput
 from p2p_tui.store.vocab import CAREER_STAGES, OUTSIDE_REASONS, OUTSIDE_RESOURCES, STRESSORS
-from p2p_tui.tui.dialogs.form import FormDialog, field, selected, service_rule
+from p2p_tui.tui.dialogs.form import FormDialog, field, past_date_input, selected
 from p2p_tui.tui.widgets.marks import Choices
-
-DATE_MASK = "9999-99-99"
-
-
-def _past(today: date) -> Function:
-    return service_rule(
-        lambda v: common.past_date("met_on", common.parse_date("met_on", v), today), "a date, not after today"
-    )
 
 
 class InformalDialog(FormDialog[EncounterInput]):
@@ -42,7 +33,7 @@ class InformalDialog(FormDialog[EncounterInput]):
     def compose_fields(self) -> ComposeResult:
         yield from field(
             "Date",
-            MaskedInput(DATE_MASK, value=self.today.isoformat(), id="met_on", validators=[_past(self.today)]),
+            past_date_input("met_on", self.today, "a date, not after today"),
         )
         yield from field(
             "Career stage", Select(labels.options("career_stage", CAREER_STAGES), id="career_stage")

@@ -11,8 +11,7 @@ from textual.widgets import MaskedInput, Select
 
 from p2p_tui.services import common, labels
 from p2p_tui.store.vocab import SNOOZE_REASONS
-from p2p_tui.tui.dialogs.entry import DATE_MASK
-from p2p_tui.tui.dialogs.form import FormDialog, field, selected, service_rule
+from p2p_tui.tui.dialogs.form import DATE_MASK, FormDialog, field, selected, service_rule
 
 DEFAULT_DAYS = 7
 

@@ -29,6 +29,7 @@ from p2p_tui.services.errors import ValidationError
 from p2p_tui.store import settings
 from p2p_tui.store.vocab import CAREER_STAGES, PATHWAYS, PREFERRED_CONTACTS, SOURCES, STRESSORS
 from p2p_tui.tui.dialogs.confirm import ConfirmDialog
+from p2p_tui.tui.dialogs.form import DATE_MASK
 from p2p_tui.tui.messages import OpenCase
 from p2p_tui.tui.screens.base import AreaScreen, update_if_changed
 from p2p_tui.tui.widgets.marks import Check, Choices
@@ -123,7 +124,7 @@ class IntakeScreen(AreaScreen):
             yield from self.field(
                 "Received",
                 MaskedInput(
-                    "9999-99-99",
+                    DATE_MASK,
                     value=clock.today().isoformat(),
                     id="received",
                     compact=True,

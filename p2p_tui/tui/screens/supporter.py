@@ -27,8 +27,8 @@ from p2p_tui.services.people.views import SupporterView
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
 from p2p_tui.tui.dialogs.confirm import ConfirmDialog
 from p2p_tui.tui.dialogs.conflict import ConflictDialog, ConflictInput
-from p2p_tui.tui.dialogs.entry import DATE_MASK, EntryDialog
-from p2p_tui.tui.dialogs.form import CSS_FILE, service_rule
+from p2p_tui.tui.dialogs.entry import EntryDialog
+from p2p_tui.tui.dialogs.form import CSS_FILE, DATE_MASK, service_rule
 from p2p_tui.tui.dialogs.person_form import PersonEdit
 from p2p_tui.tui.screens.case_corrections import as_input, correct_person
 from p2p_tui.tui.screens.supporter_peers import SupporterPeerActions

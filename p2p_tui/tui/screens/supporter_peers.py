@@ -25,8 +25,8 @@ from p2p_tui.store import settings
 from p2p_tui.store.vocab import WELLBEING_RESULTS
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
 from p2p_tui.tui.dialogs.confirm import ConfirmDialog
-from p2p_tui.tui.dialogs.entry import DATE_MASK, EntryDialog
-from p2p_tui.tui.dialogs.form import service_rule
+from p2p_tui.tui.dialogs.entry import EntryDialog
+from p2p_tui.tui.dialogs.form import DATE_MASK, service_rule
 from p2p_tui.tui.dialogs.peers import InformalDialog, encounter_lines
 from p2p_tui.tui.screens.base import AreaScreen
 from p2p_tui.tui.widgets.table import Table

@@ -75,6 +75,12 @@ class IsoDate(click.ParamType[datetime, Any]):
 
 
 DATE = IsoDate()
+RECORD_ID = click.IntRange(1, common.MAX_ID)  # a record number, as SQLite can hold it
+
+
+def interactive() -> bool:
+    """Whether a person at a terminal can answer a question."""
+    return sys.stdin.isatty()
 
 
 @dataclass

@@ -62,6 +62,12 @@ def read_keymap(path: Path) -> tuple[dict[str, str], list[str]]:
         return {}, [f"{path}:", *exc.problems, "The default keys are in use (p2p-tui keys lists them)."]
 
 
+def warn_keymap(problems: list[str]) -> None:
+    """Say on the terminal that the keymap file is ignored, and why (nothing when it is fine)."""
+    if problems:
+        click.echo("Keymap file ignored: " + "\n  ".join(problems), err=True)
+
+
 def open_console(path: Path, passphrase: str | None, hint: str = "") -> None:
     """Run the full-screen console on the vault at `path` (unlocked at once when `passphrase` is given,
     created when there is no vault there); `hint` is shown on the unlock screen."""
@@ -69,8 +75,7 @@ def open_console(path: Path, passphrase: str | None, hint: str = "") -> None:
     from p2p_tui.tui.app import P2PApp  # Textual loads only when the console opens
 
     keys, problems = read_keymap(keymap_file())
-    if problems:  # shown again inside the console; this stays on the terminal after it closes
-        click.echo("Keymap file ignored: " + "\n  ".join(problems), err=True)
+    warn_keymap(problems)  # shown again inside the console; this stays on the terminal after it closes
     compat.tolerant_input()  # an undecodable byte pasted reads as U+FFFD, not a crash of the input thread
     app = P2PApp(path, passphrase=passphrase, hint=hint, keymap=keys, keymap_problems=problems)
     try:

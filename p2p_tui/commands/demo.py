@@ -9,7 +9,6 @@ terminal and without `--fresh` the command refuses (exit 2) and says to pass `--
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -18,6 +17,7 @@ from p2p_tui.commands.base import (
     DEMO_PASSPHRASE,
     common_options,
     given_passphrase,
+    interactive,
     opened_store,
     shown,
     vault_command,
@@ -45,12 +45,11 @@ def command(no_open: bool, fresh: bool) -> None:
     """
     path = vault_path(demo=True)
     passphrase = given_passphrase() or DEMO_PASSPHRASE
+    hint = f"Demo vault of synthetic people; its passphrase: {passphrase}"
     if path.exists() and not _remove_old_demo(path, passphrase, fresh):
-        click.echo(f"Kept the demo vault as it is: {path}")
+        click.echo(f"Kept the demo vault as it is: {shown(path)}")
         if not no_open:
-            open_console(
-                path, passphrase, hint=f"Demo vault of synthetic people; its passphrase: {passphrase}"
-            )
+            open_console(path, passphrase, hint=hint)
         return
     click.echo("Creating the demo vault of synthetic people...", err=True)
     store, _code = Store.create(path, passphrase)
@@ -71,16 +70,11 @@ def command(no_open: bool, fresh: bool) -> None:
     click.echo(f"Passphrase: {passphrase}")
     click.echo(f"Synthetic data: {counts['supporter']} supporters, {counts['referral']} referrals")
     if not no_open:
-        open_console(path, passphrase, hint=f"Demo vault of synthetic people; its passphrase: {passphrase}")
+        open_console(path, passphrase, hint=hint)
 
 
 CHANGED = "The demo vault was changed since it was made (practice work may be in it)."
 NO_TERMINAL = f"{CHANGED} Nothing replaced: pass --fresh to replace it with a fresh demo."
-
-
-def interactive() -> bool:
-    """Whether a person at a terminal can answer a question."""
-    return sys.stdin.isatty()
 
 
 def _remove_old_demo(path: Path, passphrase: str, fresh: bool) -> bool:

@@ -3,10 +3,10 @@
 The utilization records, k-anonymous: CSV (a header row, then one row per referral kept, sorted by
 value) to stdout, or to FILE written atomically with mode 0600; an existing FILE is never replaced
 without `--force`. What was generalised and how many rows were withheld is printed to stderr. The
-records carry no referral id, name or contact. Read-only: the vault file is left byte for byte as it
-was. `--check FILE` reports the smallest group of an exported CSV over the same quasi-identifiers
-(`kanon.QUASI_IDENTIFIERS`) against k: `--k N`, else the vault's `export_k` (`--vault`, or the default
-vault if there is one), else the default 5.
+records carry no referral id, name or contact. The vault's data is unchanged; the export is recorded
+in the audit trail. `--check FILE` reports the smallest group of an exported CSV over the same
+quasi-identifiers (`kanon.QUASI_IDENTIFIERS`) against k: `--k N`, else the vault's `export_k`
+(`--vault`, or the default vault if there is one), else the default 5.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 The honorarium statement: IDENTIFYING (each supporter's name, training hours and amount), for payment
 only, a document of its own and never part of the de-identified summary. Without --quarter, the last
 complete quarter. CSV to standard output by default; a file (a PDF needs one) is written atomically
-with mode 0600, never over an existing file unless --force. Read-only on the vault.
+with mode 0600, never over an existing file unless --force. The vault's data is unchanged; the export
+is recorded in the audit trail.
 """
 
 from __future__ import annotations

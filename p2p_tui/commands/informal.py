@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from p2p_tui.commands.base import InvalidInput, common_options, opened_store, vault_command
+from p2p_tui.commands.base import RECORD_ID, InvalidInput, common_options, opened_store, vault_command
 from p2p_tui.services import common, labels
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.people import informal
@@ -34,7 +34,7 @@ def _line(e: Encounter) -> str:
 @click.option(
     "--supporter",
     "supporter_id",
-    type=click.IntRange(1, common.MAX_ID),
+    type=RECORD_ID,
     required=True,
     help="The supporter's id.",
 )
@@ -66,9 +66,7 @@ def add(
 
 @group.command("list")
 @common_options
-@click.option(
-    "--supporter", "supporter_id", type=click.IntRange(1, common.MAX_ID), help="Only this supporter's."
-)
+@click.option("--supporter", "supporter_id", type=RECORD_ID, help="Only this supporter's.")
 @vault_command
 def list_(supporter_id: int | None) -> None:
     """The informal encounters, newest first."""
@@ -83,7 +81,7 @@ def list_(supporter_id: int | None) -> None:
 
 @group.command("remove")
 @common_options
-@click.argument("encounter_id", type=click.IntRange(1, common.MAX_ID))
+@click.argument("encounter_id", type=RECORD_ID)
 @click.option("--yes", is_flag=True, help="Remove without asking.")
 @vault_command
 def remove(encounter_id: int, yes: bool) -> None:

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from p2p_tui.commands.console import console_options, keymap_file, read_keymap
+from p2p_tui.commands.console import console_options, keymap_file, read_keymap, warn_keymap
 from p2p_tui.paths import default_keymap
 
 
@@ -28,6 +28,6 @@ def command(check: bool) -> None:
     path = keymap_file()
     keys, problems = read_keymap(path)
     if problems:
-        click.echo("Keymap file ignored: " + "\n  ".join(problems), err=True)
+        warn_keymap(problems)
         sys.exit(1)
     click.echo(f"{path}: {len(keys)} bindings rebound." if path.exists() else f"No keymap file at {path}.")

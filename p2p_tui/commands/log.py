@@ -13,11 +13,12 @@ from datetime import datetime
 import click
 
 from p2p_tui.commands.base import DATE, common_options, opened_store, vault_command
-from p2p_tui.services import common
+from p2p_tui.services import common, labels
 from p2p_tui.services.admin import audit
 from p2p_tui.services.admin.audit import EntryView
 
-HEADER = f"{'#':>6}  {'when (UTC)':<20}  {'kind':<10}  {'table':<18}  {'record':<12}  fields"
+KIND_WIDTH = max(len(word) for word in labels.LABELS["audit_kind"].values())
+HEADER = f"{'#':>6}  {'when (UTC)':<20}  {'kind':<{KIND_WIDTH}}  {'table':<18}  {'record':<12}  fields"
 
 
 def line(entry: EntryView) -> str:
@@ -26,7 +27,8 @@ def line(entry: EntryView) -> str:
     ids = common.printable(entry.records)
     fields = common.printable(entry.changed)
     table = common.printable(entry.table_words)
-    return f"{entry.id:>6}  {at:<20}  {entry.kind:<10}  {table:<18}  {ids:<12}  {fields}"
+    kind = labels.label("audit_kind", entry.kind)
+    return f"{entry.id:>6}  {at:<20}  {kind:<{KIND_WIDTH}}  {table:<18}  {ids:<12}  {fields}"
 
 
 @click.command("log")

@@ -93,8 +93,9 @@ def command(referral_id: int, as_json: bool, on_text: str | None, force: bool) -
     with opened_store() as store, store.lock:
         status = views.case_status(referral_id)
         if status in ENDED_STATUSES and not force:
+            ended = labels.label("case_status", status)
             raise InvalidInput(
-                f"case {referral_id} has ended ({status}): reopen it before matching, "
+                f"case {referral_id} has ended ({ended}): reopen it before matching, "
                 "or pass --force to see the ranking anyway"
             )
         ranked = matching.rank(referral_id, on)

@@ -6,7 +6,7 @@ four quarters side by side and the year; the start month from Settings). Markdow
 by default; a file is written atomically with mode 0600 and never over an existing one unless --force.
 The identifying honorarium statement is its own command (`p2p-tui honoraria`): `--honoraria` is
 refused, saying so.
-Read-only: the vault file is left byte for byte as it was.
+The vault's data is unchanged; the export is recorded in the audit trail (`p2p-tui log`).
 """
 
 from __future__ import annotations
@@ -192,11 +192,15 @@ def command(
 def _annual(year: int, fmt: str, output: Path | None, force: bool) -> None:
     """The annual report of fiscal year `year`."""
     target = _target(output, fmt, force)
-    with opened_store() as store, store.lock:
-        try:
-            found = annual.summarize_year(year)
-        except ValidationError as exc:
-            raise InvalidInput(f"{exc.field}: {exc.message} (Settings)") from None
-    data = render.render_annual(found, fmt)
-    if deliver(data, target, store.vault.path):
+    with opened_store() as store:
+        with store.lock:
+            try:
+                found = annual.summarize_year(year)
+            except ValidationError as exc:
+                raise InvalidInput(f"{exc.field}: {exc.message} (Settings)") from None
+        data = render.render_annual(found, fmt)
+        written = deliver(data, target, store.vault.path)
+        with store.atomic():  # an export, as the quarterly summary's
+            audit.record("export", table="report")
+    if written:
         click.echo(f"Wrote the annual report of {found.heading} to {shown(target)}.", err=True)

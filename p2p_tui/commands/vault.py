@@ -18,6 +18,7 @@ from p2p_tui.commands.base import (
     ask_passphrase,
     common_options,
     given_passphrase,
+    interactive,
     new_passphrase,
     opened_store,
     shown,
@@ -203,7 +204,7 @@ NO_ANSWER = (
 def _which(count: int) -> int:
     """The number of the backup to restore: asked on a terminal; read from standard input without
     one (no question printed, and no answer is the usage error that says what to pass)."""
-    if sys.stdin.isatty():
+    if interactive():
         try:
             return int(
                 click.prompt(

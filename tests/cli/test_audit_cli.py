@@ -52,7 +52,7 @@ def test_log_lists_entries_with_field_names_and_never_a_value(vault: Path) -> No
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "5 entries" and lines[1].split()[:3] == ["#", "when", "(UTC)"]
-    assert lines[-1].split() == ["5", "2026-11-18T10:30:00Z", "update", "case", "1", "logistics", "note"]
+    assert lines[-1].split() == ["5", "2026-11-18T10:30:00Z", "changed", "case", "1", "logistics", "note"]
     assert "_" not in "".join(lines[2:])  # plain words (issue 10 review F5); --json keeps the codes
     assert NAME.split()[0] not in result.output and EMAIL not in result.output
     listed = json.loads(run("log", "--vault", str(vault), "--json").output)

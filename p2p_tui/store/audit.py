@@ -229,9 +229,11 @@ def seal(conn: sqlite3.Connection) -> int:
     if not rows:
         return 0
     at, previous = stamp(), head(conn)
+    links = []
     for row in rows:
-        conn.execute(f"UPDATE {TABLE} SET at = ?, prev_hash = ? WHERE id = ?", (at, previous, row[0]))  # noqa: S608
+        links.append((at, previous, row[0]))
         previous = digest((row[0], at, *row[2:7], previous))
+    conn.executemany(f"UPDATE {TABLE} SET at = ?, prev_hash = ? WHERE id = ?", links)  # noqa: S608 - one statement
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         (HEAD_KEY, previous),

@@ -136,14 +136,7 @@ def record(
     keys = tuple(str(i) for i in ids)
     if not all(_ID.match(key) for key in keys):
         raise ValidationError("ids", "must be record ids (a number, then codes after ':')")
-    query.execute(
-        "INSERT INTO audit_entry (kind, table_name, record_ids, fields, referral_id) VALUES (?, ?, ?, ?, ?)",
-        kind,
-        table,
-        ",".join(keys),
-        ",".join(names),
-        referral_id,
-    )
+    chain.add(query.connection(), kind, table, keys, names, referral_id)
 
 
 def _view(row: Sequence[object]) -> EntryView:

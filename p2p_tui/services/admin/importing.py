@@ -438,7 +438,7 @@ def _import_referrals(rows: list[_Row], plan: ImportPlan, on: date, errors: list
             errors.append(ValidationError(exc.field, exc.message, line))
             continue
         plan.added += 1
-        if same_person.flagged(referral.id):
+        if same_person.any_flagged(referral.id):
             plan.same_person_rows.append(line)
 
 

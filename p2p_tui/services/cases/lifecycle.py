@@ -101,7 +101,7 @@ def transition(referral: Referral, to_status: str, on: date) -> None:
         Match.update(active=False, ended_on=on, ended_reason=reason).where(
             is_active_match_of(referral)
         ).execute()
-    if to_status in ENDINGS and retention.retention_days() == 0:
+    if to_status in ENDINGS and retention.purges_at_close():
         retention.purge(dry_run=False)  # a retention of 0 days: the identifying fields go at the close
 
 

@@ -33,8 +33,7 @@ def confirm_outside(referral_id: int, resource: str, reason: str, on: date | Non
     reason = common.choice("reason", reason, OUTSIDE_REASONS)
     if referral.status != "new":
         raise ValidationError("status", f"only a new case can be matched (this one is {referral.status})")
-    if referral.consent in ("pending", "refused"):
-        raise ValidationError("consent", "this reach-out needs the physician's consent before a match")
+    lifecycle.require_consent(referral, "match")
     if on < referral.received_on:
         raise ValidationError("date", "cannot be before the referral was received")
     if reason == "no_eligible" and any(c.eligible for c in matching.rank(referral_id, on)):
@@ -52,14 +51,3 @@ def confirm_outside(referral_id: int, resource: str, reason: str, on: date | Non
     )
     lifecycle.transition(referral, "matched", on)
     return match
-
-
-def outside_resource_of(referral_id: int) -> str | None:
-    """The outside resource of the case's active match, or None (matched in the program, or not at all)."""
-    match = (
-        Match.select(Match.outside_resource)
-        .where(lifecycle.is_active_match_of(referral_id))
-        .order_by(Match.id.desc())
-        .first()
-    )
-    return match.outside_resource if match is not None else None

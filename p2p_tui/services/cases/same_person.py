@@ -57,6 +57,13 @@ def suspects(physician_id: int) -> tuple[int, ...]:
     return tuple(sid for (sid,) in rows)
 
 
+def any_flagged(referral_id: int) -> bool:
+    """Whether the referral has a check not yet cleared: one query, for a bulk import (`flagged` gives
+    the supporters)."""
+    sql = "SELECT 1 FROM same_person_check WHERE referral_id = ? AND cleared_on IS NULL LIMIT 1"
+    return query.scalar(sql, referral_id) is not None
+
+
 def flag(referral_id: int) -> tuple[int, ...]:
     """Record the supporters who may be this referral's physician (call inside `store.atomic()`).
 

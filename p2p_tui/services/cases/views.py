@@ -149,17 +149,12 @@ def case_view(referral_id: int) -> CaseView:
     )
     if referral is None:
         raise ValidationError("referral", f"there is no referral {referral_id}")
-    matched = list(
-        Match.select(Match.supporter, Physician.name)
-        .join(Supporter)
-        .join(Physician)
-        .where(lifecycle.is_active_match_of(referral_id))
-        .order_by(Match.id.desc())
-        .limit(1)
-        .tuples()
+    supported = supported_by(referral)  # on an open case its active match, the one it has now
+    active = supported is not None and referral.status not in ENDED_STATUSES
+    supporter_id, supporter_name = (
+        (supported.supporter_id, supported.name) if active and supported else (None, "")
     )
-    supporter_id, supporter_name = cast(tuple[int, str], matched[0]) if matched else (None, "")
-    supported = supported_by(referral)
+    records = records_of(referral_id)
     return CaseView(
         id=referral.id,
         status=referral.status,
@@ -175,12 +170,12 @@ def case_view(referral_id: int) -> CaseView:
         supporter_name=supporter_name,
         supporter_id=supporter_id,
         timeline=tuple(history.timeline(referral_id)),
-        surveys=len(surveys.surveys_of(referral_id)),
+        surveys=sum(1 for r in records if r.kind == "survey"),
         maybe_self=len(same_person.flagged(referral_id)) if referral.status == "new" else 0,
         supported=supported,
         consent_on=referral.consent_on,
         conflicted=supporter_id is not None and conflicted(referral),
-        records=records_of(referral_id),
+        records=records,
         outside_resource=_outside_resource(referral_id),
     )
 

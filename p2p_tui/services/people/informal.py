@@ -3,7 +3,7 @@
 What is kept: the date, the supporter, and optionally the peer's career stage, county of work and
 stressors. Never a name, and nothing said: there is no field for either. An encounter recorded by
 mistake is removed (the screens and the command line ask first). Reports count these beside the
-formal referrals (`counts_between`).
+formal referrals (`reporting/peers.py`).
 """
 
 from __future__ import annotations
@@ -101,12 +101,3 @@ def listed(supporter_id: int | None = None) -> list[Encounter]:
     """The encounters (one supporter's, if given), newest first."""
     where, params = (" WHERE supporter_id = ?", (supporter_id,)) if supporter_id is not None else ("", ())
     return [_view(r) for r in query.rows(_SELECT + where + " ORDER BY met_on DESC, id DESC", *params)]
-
-
-def counts_between(start: date, end: date) -> list[tuple[str | None, str | None, str]]:
-    """The encounters from `start` to `end` as (career stage, county, stressors) rows, for reports."""
-    return query.rows(
-        "SELECT career_stage, county, stressors FROM informal_encounter WHERE met_on BETWEEN ? AND ?",
-        start.isoformat(),
-        end.isoformat(),
-    )

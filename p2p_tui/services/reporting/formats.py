@@ -454,7 +454,6 @@ def summary_rows(summary: Summary) -> Iterator[tuple[str, str, str]]:
 
 
 # A spreadsheet reads a cell starting with one of these as a formula: such a cell is prefixed with "'".
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def table_csv(rows: Iterator[tuple[str, ...]], head: tuple[str, ...] = ("section", "label", "value")) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from p2p_tui.services.people import wellbeing
 from p2p_tui.services.reporting.quarters import Quarter
 from p2p_tui.services.reporting.suppression import (
     COMPLEMENT,
@@ -25,7 +26,7 @@ from p2p_tui.services.reporting.suppression import (
     withheld,
 )
 from p2p_tui.store import query
-from p2p_tui.store.vocab import OUTSIDE_RESOURCES, WELLBEING_RESULTS
+from p2p_tui.store.vocab import OUTSIDE_RESOURCES
 
 PROGRAM, NOT_MATCHED = "program", "not_matched"
 FORMAL, INFORMAL = "formal", "informal"
@@ -69,15 +70,7 @@ def _matched_to(quarter: Quarter, total: int, threshold: int) -> Breakdown:
 
 
 def _check_ins(quarter: Quarter, threshold: int) -> Breakdown:
-    rows = dict(
-        query.rows(
-            "SELECT result, COUNT(*) FROM wellbeing_check_in WHERE checked_on BETWEEN ? AND ? "
-            "GROUP BY result",
-            quarter.start.isoformat(),
-            quarter.end.isoformat(),
-        )
-    )
-    counts = [(result, int(rows.get(result, 0))) for result in WELLBEING_RESULTS]
+    counts = list(wellbeing.result_counts(quarter.start, quarter.end).items())
     return breakdown("check_in_result", counts, sum(c for _, c in counts), threshold)
 
 

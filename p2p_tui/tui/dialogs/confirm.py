@@ -8,6 +8,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+RECORD_IT = "Enter: record it    Escape: cancel, nothing recorded"  # what most confirmations ask
+
 
 class ConfirmDialog(ModalScreen[bool]):
     """Returns True on Enter, False on Escape. Every text is plain (names are never markup)."""
@@ -17,7 +19,7 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("escape", "cancel", "Cancel", id="confirm.cancel"),
     ]
 
-    def __init__(self, title: str, lines: list[str], question: str) -> None:
+    def __init__(self, title: str, lines: list[str], question: str = RECORD_IT) -> None:
         """`lines` say what will be recorded; `question` names the key (e.g. "Enter: they are two people")."""
         super().__init__()
         self.title_text = title

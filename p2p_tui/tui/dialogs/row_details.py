@@ -26,7 +26,7 @@ def details(pairs: Sequence[tuple[str, object]], hidden: Sequence[int]) -> Text:
 
 
 class RowDetailsDialog(ModalScreen[None]):
-    """Escape (or i, or Enter) closes it."""
+    """Escape (or ., or Enter) closes it."""
 
     BINDINGS = [
         Binding("escape", "dismiss", "Close", id="details.close"),

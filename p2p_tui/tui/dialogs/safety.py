@@ -14,8 +14,6 @@ from p2p_tui.services import labels
 from p2p_tui.services.cases.safety import crisis_lines
 from p2p_tui.store.vocab import ESCALATED_TO
 
-TO_WHOM = dict((code, text) for text, code in labels.options("escalated_to", ESCALATED_TO))
-
 
 class SafetyDialog(ModalScreen[str | None]):
     """Returns who confidentiality was broken to, or None on Escape (nothing recorded)."""
@@ -27,7 +25,10 @@ class SafetyDialog(ModalScreen[str | None]):
             yield Static("Safety: risk of harm to self or others", classes="title")
             yield Static("\n".join(f"• {line}" for line in crisis_lines()), id="resources")
             yield Label("Record that confidentiality was broken, now, and to whom (never why):")
-            yield OptionList(*[Option(label, id=value) for value, label in TO_WHOM.items()], id="to-whom")
+            yield OptionList(
+                *[Option(text, id=code) for text, code in labels.options("escalated_to", ESCALATED_TO)],
+                id="to-whom",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#to-whom", OptionList).focus()

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.validation import Length
 from textual.widgets import Input, Select
 
+from p2p_tui.services import labels
 from p2p_tui.services.cases.intake import PhysicianInput
 from p2p_tui.services.errors import ValidationError
 from p2p_tui.services.people import roster
@@ -23,11 +24,6 @@ from p2p_tui.tui.dialogs.person_form import (
     identity_result,
     names_rule,
 )
-
-
-def options(values: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
-    """Select options from a vocabulary (underscores read as spaces)."""
-    return [(v.replace("_", " "), v) for v in values]
 
 
 class SupporterFormDialog(FormDialog[roster.SupporterInput]):
@@ -52,7 +48,7 @@ class SupporterFormDialog(FormDialog[roster.SupporterInput]):
         yield from field(
             "Status",
             Select(
-                options(SUPPORTER_STATUSES),
+                labels.options("supporter_status", SUPPORTER_STATUSES),
                 id="status",
                 value=start.status if start else "nominated",
                 allow_blank=False,

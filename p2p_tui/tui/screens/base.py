@@ -125,6 +125,21 @@ class AreaScreen(KeptStyles, Screen[None]):
         mode = self.read(lambda: lifecycle.preferred_mode(rid))
         self.app.push_screen(ContactDialog(kind, on, mode=mode, case=f"case #{rid}", submit=submit))
 
+    def consent_form(self, rid: int, on: date) -> None:
+        """The consent form of case `rid`: given or refused (never pre-chosen), with the date; a refusal
+        declines the case and frees any supporter (Today and the case page)."""
+        from p2p_tui.tui.dialogs.consent import ConsentDialog, ConsentInput
+
+        def submit(got: ConsentInput) -> None:
+            ends = ": the case is declined and any supporter freed" if got.answer == "refused" else ""
+            said = labels.label("consent", got.answer)
+            self.apply(
+                lambda: lifecycle.set_consent(rid, got.answer, got.on),
+                f"Case #{rid}: consent {said} on {got.on.isoformat()}{ends}.",
+            )
+
+        self.app.push_screen(ConsentDialog(on, case=f"case #{rid}", submit=submit))
+
     def read(self, query: Callable[[], T]) -> T:
         """Run a read under the store's lock."""
         with self.store.lock:

@@ -22,15 +22,12 @@ from p2p_tui.services.errors import ValidationError
 from p2p_tui.store.vocab import ENDED_STATUSES
 from p2p_tui.tui.dialogs.choice import ChoiceDialog
 from p2p_tui.tui.dialogs.confirm import ConfirmDialog
-from p2p_tui.tui.dialogs.consent import ConsentDialog, ConsentInput
 from p2p_tui.tui.dialogs.safety import SafetyDialog
 from p2p_tui.tui.dialogs.survey import SurveyDialog
 from p2p_tui.tui.dialogs.text_entry import TextDialog
 from p2p_tui.tui.messages import OpenSupporter
 from p2p_tui.tui.screens.case_corrections import CaseCorrections
 from p2p_tui.tui.widgets.table import Table
-
-CONTACT_STATUSES = ("matched", "contacted", "followed_up")  # where a contact can be recorded
 
 NOTE_WARNING = (
     "Logistics only (when, where, how to reach). Never what happened or what was said: "
@@ -47,9 +44,6 @@ ENDING_LABELS = {
     "declined": "The physician declined support",
     "unreachable": "The physician could not be reached",
     "new": "Reopen to be matched again (new)",
-    "matched": "Matched (use m: Match)",
-    "contacted": "Contacted (use c: record contact)",
-    "followed_up": "Followed up (use c: record contact)",
 }
 UNMATCH_LABEL = "Back to new, to be matched again (the match ends)"
 REOPEN_ASK_LABEL = "Reopen as new, consent pending (to be asked again)"
@@ -200,7 +194,7 @@ class CaseScreen(CaseCorrections):
         """Record the first contact or a follow-up check-in (pre-filled: today, the preferred mode)."""
         if self.view is None or self.consent_refuses("contact"):
             return
-        if self.view.status not in CONTACT_STATUSES:  # as lifecycle.record_contact allows
+        if self.view.status not in lifecycle.WORKED_STATUSES:  # as lifecycle.record_contact allows
             self.notify(
                 "This case needs a match first (m): a contact follows the match."
                 if self.view.status == "new"
@@ -234,9 +228,7 @@ class CaseScreen(CaseCorrections):
             if status is not None:
                 self.app.push_screen(
                     ConfirmDialog(
-                        f"Change the status of case #{v.id}",
-                        self.status_lines(v, status, said[status]),
-                        "Enter: record it    Escape: cancel, nothing recorded",
+                        f"Change the status of case #{v.id}", self.status_lines(v, status, said[status])
                     ),
                     lambda yes: self.change_status(status) if yes else None,
                 )
@@ -321,16 +313,7 @@ class CaseScreen(CaseCorrections):
             said = labels.label("consent", self.view.consent)
             self.notify(f"Consent is {said} on this case: there is nothing to record.")
             return
-        rid = self.referral_id
-
-        def submit(got: ConsentInput) -> None:
-            ends = ": the case is declined and any supporter freed" if got.answer == "refused" else ""
-            self.apply(
-                lambda: lifecycle.set_consent(rid, got.answer, got.on),
-                f"Consent {got.answer} on {got.on.isoformat()}{ends}.",
-            )
-
-        self.app.push_screen(ConsentDialog(self._today(), case=f"case #{rid}", submit=submit))
+        self.consent_form(self.referral_id, self._today())
 
     def action_note(self) -> None:
         """Edit the logistics note (140 characters, logistics only)."""
@@ -369,7 +352,6 @@ class CaseScreen(CaseCorrections):
                     "            the case is new again, to be matched with someone else",
                     "            (this supporter is not offered for it again).",
                 ],
-                "Enter: record it    Escape: cancel, nothing recorded",
             ),
             answered,
         )
@@ -393,9 +375,7 @@ class CaseScreen(CaseCorrections):
                 )
 
         self.app.push_screen(
-            ConfirmDialog(
-                f"PHP referral, case #{self.view.id}", [line], "Enter: record it    Escape: cancel"
-            ),
+            ConfirmDialog(f"PHP referral, case #{self.view.id}", [line]),
             answered,
         )
 

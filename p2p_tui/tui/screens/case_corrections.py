@@ -54,13 +54,9 @@ def correct_person(
         if edit is None:
             return
         try:
-            with screen.store.atomic():
-                apply(edit)
+            screen.apply(lambda: apply(edit), "Details corrected.")  # the change Ctrl+Z undoes
         except ValidationError as exc:
             screen.app.push_screen(PersonFormDialog(counties, edit, exc, title), save)
-            return
-        screen.notify("Details corrected.")
-        screen.reload()
 
     screen.app.push_screen(PersonFormDialog(counties, initial, title=title), save)
 

@@ -60,11 +60,6 @@ def received_ok(value: str) -> bool:
     return _ok(lambda: common.past_date("received", common.parse_date("received", value), clock.today()))
 
 
-def options(vocabulary: str, values: tuple[str, ...]) -> list[tuple[str, str]]:
-    """Select options from a vocabulary, in plain words."""
-    return labels.options(vocabulary, values)
-
-
 TYPED_FIELDS = ("name", "email", "phone", "specialty")  # what Escape asks before throwing away
 
 
@@ -105,7 +100,7 @@ class IntakeScreen(AreaScreen):
             yield from self.field(
                 "Prefers",
                 Select(
-                    options("preferred_contact", PREFERRED_CONTACTS),
+                    labels.options("preferred_contact", PREFERRED_CONTACTS),
                     value="email",
                     allow_blank=False,
                     id="preferred_contact",
@@ -114,7 +109,7 @@ class IntakeScreen(AreaScreen):
             )
             yield from self.field(
                 "Career stage",
-                Select(options("career_stage", CAREER_STAGES), id="career_stage", compact=True),
+                Select(labels.options("career_stage", CAREER_STAGES), id="career_stage", compact=True),
             )
             yield from self.field("County of work", Select([], id="county", compact=True))
             yield from self.field(
@@ -131,10 +126,14 @@ class IntakeScreen(AreaScreen):
                     validators=[Function(received_ok, "received: a date YYYY-MM-DD, not in the future")],
                 ),
             )
-            yield from self.field("Pathway", Select(options("pathway", PATHWAYS), id="pathway", compact=True))
-            yield from self.field("Source", Select(options("source", SOURCES), id="source", compact=True))
+            yield from self.field(
+                "Pathway", Select(labels.options("pathway", PATHWAYS), id="pathway", compact=True)
+            )
+            yield from self.field(
+                "Source", Select(labels.options("source", SOURCES), id="source", compact=True)
+            )
             yield Label("Stressors (space to tick; several allowed)")
-            yield Choices[str](*options("stressor", STRESSORS), id="stressors")
+            yield Choices[str](*labels.options("stressor", STRESSORS), id="stressors")
             yield Static("", id="stressors-error", classes="error")
             yield Check("Acute interventional event", id="acute_interventional")
             with Horizontal(classes="field", id="consent-row"):
@@ -222,7 +221,7 @@ class IntakeScreen(AreaScreen):
         select = self.query_one("#source", Select)
         kept = self.value("source")
         allowed = intake.sources_for(pathway)
-        select.set_options(options("source", allowed))
+        select.set_options(labels.options("source", allowed))
         if kept in allowed:
             select.value = kept
 

@@ -226,6 +226,4 @@ class MatchScreen(AreaScreen):
             if done is not None:
                 self.app.pop_screen()
 
-        self.app.push_screen(
-            ConfirmDialog("Match outside the program", lines, "Enter: record it    Escape: cancel"), answered
-        )
+        self.app.push_screen(ConfirmDialog("Match outside the program", lines), answered)

@@ -144,7 +144,7 @@ class SupporterPeerActions(AreaScreen):
                 self.offer_pause()
 
         self.app.push_screen(
-            ConfirmDialog("Record the wellbeing check-in", lines, "Enter: record it    Escape: cancel"),
+            ConfirmDialog("Record the wellbeing check-in", lines),
             answered,
         )
 
@@ -188,9 +188,7 @@ class SupporterPeerActions(AreaScreen):
             f"Asked for:  {asked.isoformat()}",
             f"Offered on: {today.isoformat()}",
         ]
-        self.app.push_screen(
-            ConfirmDialog("A debrief was offered", lines, "Enter: record it    Escape: cancel"), answered
-        )
+        self.app.push_screen(ConfirmDialog("A debrief was offered", lines), answered)
 
     # -- informal encounters ------------------------------------------------------------------------
 
@@ -211,11 +209,7 @@ class SupporterPeerActions(AreaScreen):
                 self.act(lambda: informal.add(data), "Informal encounter counted.")
 
         self.app.push_screen(
-            ConfirmDialog(
-                "Count this informal encounter",
-                encounter_lines(data, self.supporter_shown()),
-                "Enter: record it    Escape: cancel",
-            ),
+            ConfirmDialog("Count this informal encounter", encounter_lines(data, self.supporter_shown())),
             answered,
         )
 

@@ -6,7 +6,8 @@ refused with the date; a safety follow-through: what will be recorded), a match 
 screen, a survey the survey form (naming the case and the supporter) and a reassignment the case,
 saying what to do. o opens the case, space shows the urgency terms, z snoozes with
 a reason and a date, s shows or hides what is snoozed (the header counts it).
-The queue names no one: referral ids, kinds and dates only, so it can stay on screen. On a terminal of
+The queue names no physician: referral ids, kinds and dates only, so it can stay on screen; an item
+about a supporter names them (masked in privacy mode). On a terminal of
 160 columns or more the urgency terms of the highlighted item stay shown beside the queue.
 """
 
@@ -22,10 +23,9 @@ from textual.containers import Container
 from textual.widgets import DataTable, Static
 
 from p2p_tui.services import clock, labels
-from p2p_tui.services.cases import followups, lifecycle, safety, surveys, views
+from p2p_tui.services.cases import followups, safety, surveys, views
 from p2p_tui.services.people import views as people_views
 from p2p_tui.tui.dialogs.confirm import ConfirmDialog
-from p2p_tui.tui.dialogs.consent import ConsentDialog, ConsentInput
 from p2p_tui.tui.dialogs.snooze import SnoozeDialog, SnoozeInput
 from p2p_tui.tui.dialogs.survey import SurveyDialog
 from p2p_tui.tui.messages import OpenCase, OpenSupporter
@@ -221,7 +221,7 @@ class TodayScreen(AreaScreen):
         elif item.kind in ("no_first_contact", "check_in"):
             self.contact_form(rid, "initial" if item.kind == "no_first_contact" else "follow_up", today)
         elif item.kind == "consent_pending":
-            self._consent(rid, today)
+            self.consent_form(rid, today)
         elif item.kind == "safety":
             self._safety(rid, today)
         elif item.kind == "reassign":
@@ -235,16 +235,6 @@ class TodayScreen(AreaScreen):
     def _survey(self, rid: int, answers: surveys.SurveyInput | None) -> None:
         if answers is not None:
             self.act(lambda: surveys.record_survey(rid, answers), f"Case #{rid}: survey recorded.")
-
-    def _consent(self, rid: int, today: date) -> None:
-        def submit(got: ConsentInput) -> None:
-            ends = ": the case is declined and any supporter freed" if got.answer == "refused" else ""
-            self.apply(
-                lambda: lifecycle.set_consent(rid, got.answer, got.on),
-                f"Case #{rid}: consent {got.answer} on {got.on.isoformat()}{ends}.",
-            )
-
-        self.app.push_screen(ConsentDialog(today, case=f"case #{rid}", submit=submit))
 
     def _safety(self, rid: int, today: date) -> None:
         lines = self.read(lambda: safety.open_escalations(rid))
@@ -265,7 +255,6 @@ class TodayScreen(AreaScreen):
                     "",
                     f"Record them as followed through on {today.isoformat()}; the safety item leaves Today.",
                 ],
-                "Enter: record it    Escape: cancel, nothing recorded",
             ),
             answered,
         )
